@@ -1,0 +1,113 @@
+/**
+ * Every setting of the gateway, read from the environment once and validated.
+ * Defaults live here and nowhere else. A bad value stops start-up with a message
+ * that names the variable.
+ */
+
+export interface GatewayConfig {
+  /** Default `4000`. */
+  port: number;
+  /** Default `127.0.0.1` (`0.0.0.0` in containers). */
+  host: string;
+  /** Base URL of the promotion API. Unset: the embedded sandbox is started in-process. */
+  promotionApiUrl: string | null;
+  /** Default `10000` ms. Deadline of one mutation's API work, retries included. */
+  promotionApiTimeoutMs: number;
+  /** Default `32`. Connections to the API. */
+  upstreamMaxConnections: number;
+  /** Default `100`, 1..100. Customers per API call. */
+  upstreamBatchSize: number;
+  /** Default `5` ms. Longest wait to coalesce; 0 = only what arrives in the same tick. */
+  batchWindowMs: number;
+  /** Default `1000`. */
+  maxCustomersPerMutation: number;
+  /** Default `10000`. Customers waiting for the API past which new mutations get RateLimitedError at once. */
+  maxQueuedCustomers: number;
+  /** Default `5`. Consecutive failed calls to one API origin that open its circuit. */
+  circuitBreakerThreshold: number;
+  /** Default `5000` ms. How long an open circuit waits before it lets one probe through. */
+  circuitBreakerHalfOpenAfterMs: number;
+  /** Unset: idempotency records live in memory. Set: in Redis, shared by every replica. */
+  redisUrl: string | null;
+  /** Default `86400`. */
+  idempotencyTtlSeconds: number;
+  /** Default `info`. */
+  logLevel: LogLevel;
+  /** `NODE_ENV=production`: introspection off, suggestions hidden, unexpected errors masked. */
+  production: boolean;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function valueOf(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = valueOf(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | null {
+  const raw = valueOf(env, name);
+  if (raw === undefined) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = valueOf(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+export function loadConfig(env: Env = process.env): GatewayConfig {
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: valueOf(env, 'HOST') ?? '127.0.0.1',
+    promotionApiUrl: url(env, 'PROMOTION_API_URL', ['http:', 'https:']),
+    promotionApiTimeoutMs: integer(env, 'PROMOTION_API_TIMEOUT_MS', 10_000, 100, 600_000),
+    upstreamMaxConnections: integer(env, 'UPSTREAM_MAX_CONNECTIONS', 32, 1, 1024),
+    upstreamBatchSize: integer(env, 'UPSTREAM_BATCH_SIZE', 100, 1, 100),
+    batchWindowMs: integer(env, 'BATCH_WINDOW_MS', 5, 0, 1000),
+    maxCustomersPerMutation: integer(env, 'MAX_CUSTOMERS_PER_MUTATION', 1000, 1, 100_000),
+    maxQueuedCustomers: integer(env, 'MAX_QUEUED_CUSTOMERS', 10_000, 1, 10_000_000),
+    circuitBreakerThreshold: integer(env, 'CIRCUIT_BREAKER_THRESHOLD', 5, 1, 1000),
+    circuitBreakerHalfOpenAfterMs: integer(env, 'CIRCUIT_BREAKER_HALF_OPEN_MS', 5000, 10, 600_000),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 31_536_000),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    production: valueOf(env, 'NODE_ENV') === 'production',
+  };
+}

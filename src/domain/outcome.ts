@@ -1,0 +1,80 @@
+/**
+ * What happened to one customer of one mutation. Every customer that reaches the
+ * datasource ends with exactly one of these; nothing is ever left unanswered.
+ */
+
+export interface UpstreamWarning {
+  code: number;
+  message: string;
+}
+
+/** The API reported the work done: an enrolment (ENROL) or an earn (EARN). */
+export interface IssuedOutcome {
+  kind: 'ISSUED';
+  entityId: string;
+  programId: number;
+  promotionId: number | null;
+  promoIdentifier: string | null;
+  issualId: string;
+  /** Set for EARN, null for ENROL. */
+  earnedId: string | null;
+  warnings: UpstreamWarning[];
+}
+
+/**
+ * The API answered with an error code. `scope: 'batch'` when it was a request-level
+ * error (one element for the whole call, e.g. 1101), `'customer'` when it was this
+ * customer's own item (8015, 8896, 8890 ...).
+ */
+export interface UpstreamErrorOutcome {
+  kind: 'UPSTREAM_ERROR';
+  code: number;
+  message: string;
+  scope: 'batch' | 'customer';
+}
+
+/** Nothing was processed: refused, DNS, connect timeout, open circuit, 503, queue full of 503s. */
+export interface UnavailableOutcome {
+  kind: 'UNAVAILABLE';
+  message: string;
+}
+
+/** Not processed: the API (or our own bounded queue) asked us to slow down. */
+export interface RateLimitedOutcome {
+  kind: 'RATE_LIMITED';
+  message: string;
+  retryAfterSeconds: number | null;
+}
+
+/** The call was sent and no trustworthy answer came back: it may or may not have been done. */
+export interface OutcomeUnknownOutcome {
+  kind: 'OUTCOME_UNKNOWN';
+  message: string;
+}
+
+export type CustomerOutcome =
+  | IssuedOutcome
+  | UpstreamErrorOutcome
+  | UnavailableOutcome
+  | RateLimitedOutcome
+  | OutcomeUnknownOutcome;
+
+/** Errors of the path to the API apply to a whole call, so they are always batch-level. */
+export function isBatchLevel(outcome: CustomerOutcome): boolean {
+  switch (outcome.kind) {
+    case 'ISSUED':
+      return false;
+    case 'UPSTREAM_ERROR':
+      return outcome.scope === 'batch';
+    case 'UNAVAILABLE':
+    case 'RATE_LIMITED':
+    case 'OUTCOME_UNKNOWN':
+      return true;
+    default:
+      return assertNever(outcome);
+  }
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
