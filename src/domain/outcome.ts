@@ -52,12 +52,24 @@ export interface OutcomeUnknownOutcome {
   message: string;
 }
 
+/**
+ * The API refused the caller's credentials (401) or their rights (403). Credentials are
+ * part of the batch key, so this always applies to a whole call; the resolver turns it
+ * into a top-level GraphQL error (UNAUTHENTICATED / FORBIDDEN), not a payload.
+ */
+export interface AuthRejectedOutcome {
+  kind: 'AUTH_REJECTED';
+  status: 401 | 403;
+  message: string;
+}
+
 export type CustomerOutcome =
   | IssuedOutcome
   | UpstreamErrorOutcome
   | UnavailableOutcome
   | RateLimitedOutcome
-  | OutcomeUnknownOutcome;
+  | OutcomeUnknownOutcome
+  | AuthRejectedOutcome;
 
 /** Errors of the path to the API apply to a whole call, so they are always batch-level. */
 export function isBatchLevel(outcome: CustomerOutcome): boolean {
@@ -69,6 +81,7 @@ export function isBatchLevel(outcome: CustomerOutcome): boolean {
     case 'UNAVAILABLE':
     case 'RATE_LIMITED':
     case 'OUTCOME_UNKNOWN':
+    case 'AUTH_REJECTED':
       return true;
     default:
       return assertNever(outcome);
