@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config';
+import type { Credentials } from './domain/promotion';
+import type { PromotionService } from './promotion/promotion.service';
+
+/** Everything a resolver may use: per-request facts, and the app-wide services. */
+export interface GatewayContext {
+  requestId: string;
+  credentials: Credentials;
+  promotions: PromotionService;
+  config: GatewayConfig;
+  logger: Logger;
+}
+
+type HeaderValue = string | string[] | undefined;
+
+function single(value: HeaderValue): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? undefined : first;
+}
+
+/** The caller's credential headers, exactly as they came. */
+export function credentialsFrom(headers: Record<string, HeaderValue>): Credentials {
+  const credentials: Credentials = {};
+  const authorization = single(headers['authorization']);
+  const oauthToken = single(headers['x-cap-api-oauth-token']);
+  if (authorization !== undefined) credentials.authorization = authorization;
+  if (oauthToken !== undefined) credentials.oauthToken = oauthToken;
+  return credentials;
+}

@@ -1,0 +1,74 @@
+import type { CustomerRef } from '../domain/promotion';
+import {
+  assertNever,
+  isBatchLevel,
+  type CustomerOutcome,
+  type IssuedOutcome,
+} from '../domain/outcome';
+import { UpstreamCode } from '../domain/upstream-codes';
+import type { InputViolation } from './validate-input';
+
+export type ConflictReason = 'IN_PROGRESS' | 'INPUT_MISMATCH';
+
+/** What a mutation answers, before it is dressed as GraphQL types. */
+export type MutationPayload =
+  | {
+      kind: 'RESULT';
+      customers: CustomerRef[];
+      outcomes: CustomerOutcome[];
+      replayed: boolean;
+    }
+  | { kind: 'HOISTED'; outcome: Exclude<CustomerOutcome, IssuedOutcome> }
+  | { kind: 'INVALID_INPUT'; violations: InputViolation[] }
+  | { kind: 'IDEMPOTENCY_CONFLICT'; reason: ConflictReason };
+
+/** Upstream codes worth the same call again: the platform's "concurrent actions on the same customer". */
+const RETRYABLE_UPSTREAM_CODES: ReadonlySet<number> = new Set([UpstreamCode.CONCURRENT_ACTION]);
+
+/** True when sending the same mutation again, with the same idempotencyKey, may succeed. */
+export function isRetryable(outcome: CustomerOutcome): boolean {
+  switch (outcome.kind) {
+    case 'ISSUED':
+    case 'AUTH_REJECTED':
+      return false;
+    case 'UPSTREAM_ERROR':
+      return RETRYABLE_UPSTREAM_CODES.has(outcome.code);
+    case 'UNAVAILABLE':
+    case 'RATE_LIMITED':
+    case 'OUTCOME_UNKNOWN':
+      return true;
+    default:
+      return assertNever(outcome);
+  }
+}
+
+function sameError(a: CustomerOutcome, b: CustomerOutcome): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'UPSTREAM_ERROR' && b.kind === 'UPSTREAM_ERROR') return a.code === b.code;
+  return true;
+}
+
+/**
+ * Hoisting (DESIGN §2): when one batch-level error applies to every customer of the
+ * mutation, the payload is that error; otherwise each customer keeps its own outcome.
+ * Per-customer errors (8015, 8896, 8890, ...) are never hoisted.
+ */
+export function toPayload(
+  customers: CustomerRef[],
+  outcomes: CustomerOutcome[],
+  replayed: boolean,
+): MutationPayload {
+  const first = outcomes[0];
+  if (
+    first !== undefined &&
+    first.kind !== 'ISSUED' &&
+    outcomes.every((o) => isBatchLevel(o) && sameError(o, first))
+  ) {
+    return { kind: 'HOISTED', outcome: first };
+  }
+  return { kind: 'RESULT', customers, outcomes, replayed };
+}
+
+export function countSuccesses(outcomes: CustomerOutcome[]): number {
+  return outcomes.filter((o) => o.kind === 'ISSUED').length;
+}

@@ -1,0 +1,159 @@
+import type {
+  CustomerRef,
+  IdentifierName,
+  PromotionRef,
+  PromotionRequest,
+} from '../domain/promotion';
+
+export interface InputViolation {
+  field: string;
+  message: string;
+}
+
+/** The input as GraphQL delivered it: types are checked, values are not. */
+export interface UncheckedPromotionInput {
+  promotion: PromotionRef;
+  identifierName: IdentifierName;
+  customers: CustomerRef[];
+  idempotencyKey?: string | null;
+}
+
+export interface InputLimits {
+  maxCustomersPerMutation: number;
+}
+
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+const MAX_PROMO_IDENTIFIER_LENGTH = 255;
+const MAX_EMAIL_LENGTH = 254;
+
+const identifierRules: Record<IdentifierName, { pattern: RegExp; expected: string }> = {
+  id: { pattern: /^\d{1,20}$/, expected: 'a customer id: digits only' },
+  mobile: {
+    pattern: /^\+?\d{8,15}$/,
+    expected: 'a mobile number: 8 to 15 digits, optional leading +',
+  },
+  email: { pattern: /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/, expected: 'an email address' },
+};
+
+/** Two spellings of one customer count as the same customer. */
+function identityOf(identifierName: IdentifierName, value: string): string {
+  if (identifierName === 'email') return value.toLowerCase();
+  if (identifierName === 'mobile') return value.replace(/^\+/, '');
+  return value.replace(/^0+(?=\d)/, '');
+}
+
+function promotionViolations(promotion: PromotionRef): InputViolation[] {
+  const violations: InputViolation[] = [];
+  if (!Number.isInteger(promotion.programId) || promotion.programId <= 0) {
+    violations.push({ field: 'promotion.programId', message: 'must be a positive integer' });
+  }
+  const hasId = promotion.promotionId !== undefined && promotion.promotionId !== null;
+  const hasIdentifier =
+    promotion.promoIdentifier !== undefined && promotion.promoIdentifier !== null;
+  if (hasId === hasIdentifier) {
+    violations.push({
+      field: 'promotion',
+      message: 'give exactly one of promotionId and promoIdentifier',
+    });
+  }
+  if (hasId && (promotion.promotionId as number) <= 0) {
+    violations.push({ field: 'promotion.promotionId', message: 'must be a positive integer' });
+  }
+  if (hasIdentifier) {
+    const identifier = (promotion.promoIdentifier as string).trim();
+    if (identifier === '') {
+      violations.push({ field: 'promotion.promoIdentifier', message: 'must not be empty' });
+    } else if (identifier.length > MAX_PROMO_IDENTIFIER_LENGTH) {
+      violations.push({
+        field: 'promotion.promoIdentifier',
+        message: `must be at most ${MAX_PROMO_IDENTIFIER_LENGTH} characters`,
+      });
+    }
+  }
+  return violations;
+}
+
+function customerViolations(
+  identifierName: IdentifierName,
+  customers: CustomerRef[],
+  limits: InputLimits,
+): InputViolation[] {
+  const violations: InputViolation[] = [];
+  if (customers.length === 0 || customers.length > limits.maxCustomersPerMutation) {
+    violations.push({
+      field: 'customers',
+      message: `must hold 1 to ${limits.maxCustomersPerMutation} customers, got ${customers.length}`,
+    });
+  }
+  const rule = identifierRules[identifierName];
+  const firstIndexOf = new Map<string, number>();
+  customers.forEach((customer, index) => {
+    const field = `customers[${index}].identifierValue`;
+    const value = customer.identifierValue.trim();
+    if (value === '') {
+      violations.push({ field, message: 'must not be empty' });
+      return;
+    }
+    if (
+      !rule.pattern.test(value) ||
+      (identifierName === 'email' && value.length > MAX_EMAIL_LENGTH)
+    ) {
+      violations.push({ field, message: `must be ${rule.expected}` });
+      return;
+    }
+    const identity = identityOf(identifierName, value);
+    const first = firstIndexOf.get(identity);
+    if (first === undefined) {
+      firstIndexOf.set(identity, index);
+    } else {
+      violations.push({ field, message: `is the same customer as customers[${first}]` });
+    }
+  });
+  return violations;
+}
+
+/**
+ * Checks the whole input and reports every problem at once. Valid input comes back
+ * normalised (identifiers and promoIdentifier trimmed) as the request to send.
+ */
+export function validateInput(
+  input: UncheckedPromotionInput,
+  limits: InputLimits,
+):
+  | { valid: true; request: Omit<PromotionRequest, 'action'> }
+  | { valid: false; violations: InputViolation[] } {
+  const violations = [
+    ...promotionViolations(input.promotion),
+    ...customerViolations(input.identifierName, input.customers, limits),
+  ];
+  const key = input.idempotencyKey;
+  if (key !== undefined && key !== null) {
+    if (key.trim() === '') {
+      violations.push({ field: 'idempotencyKey', message: 'must not be empty when given' });
+    } else if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      violations.push({
+        field: 'idempotencyKey',
+        message: `must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters, got ${key.length}`,
+      });
+    }
+  }
+  if (violations.length > 0) return { valid: false, violations };
+
+  const { programId, promotionId, promoIdentifier } = input.promotion;
+  const promotion: PromotionRef =
+    promotionId !== undefined && promotionId !== null
+      ? { programId, promotionId }
+      : { programId, promoIdentifier: (promoIdentifier as string).trim() };
+  return {
+    valid: true,
+    request: {
+      promotion,
+      identifierName: input.identifierName,
+      customers: input.customers.map((c) => ({
+        identifierValue: c.identifierValue.trim(),
+        source: c.source,
+      })),
+      idempotencyKey: key ?? null,
+    },
+  };
+}

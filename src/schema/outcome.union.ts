@@ -1,0 +1,44 @@
+import { createUnionType } from 'type-graphql';
+import { Earning, Enrolment } from './issued.type';
+import {
+  OutcomeUnknownError,
+  RateLimitedError,
+  UpstreamUnavailableError,
+} from './path-errors.type';
+import {
+  CustomerNotFoundError,
+  InvalidProgramError,
+  InvalidPromotionError,
+  IssueFailedError,
+  LimitExhaustedError,
+  PromotionInactiveError,
+  UnsupportedActionError,
+  UpstreamError,
+} from './upstream-errors.type';
+
+/** Every way one customer's request can end, success aside. */
+const customerErrorTypes = [
+  CustomerNotFoundError,
+  IssueFailedError,
+  LimitExhaustedError,
+  InvalidProgramError,
+  InvalidPromotionError,
+  PromotionInactiveError,
+  UnsupportedActionError,
+  UpstreamUnavailableError,
+  RateLimitedError,
+  OutcomeUnknownError,
+  UpstreamError,
+] as const;
+
+export const EnrolmentOutcome = createUnionType({
+  name: 'EnrolmentOutcome',
+  description: 'What happened to one customer of enrolCustomers.',
+  types: () => [Enrolment, ...customerErrorTypes] as const,
+});
+
+export const EarningOutcome = createUnionType({
+  name: 'EarningOutcome',
+  description: 'What happened to one customer of earnPromotion.',
+  types: () => [Earning, ...customerErrorTypes] as const,
+});

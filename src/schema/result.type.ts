@@ -1,0 +1,54 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import type { CustomerSource as CustomerSourceValue } from '../domain/promotion';
+import { CustomerSource } from './customer-source.enum';
+import { EarningOutcome, EnrolmentOutcome } from './outcome.union';
+
+@ObjectType()
+abstract class CustomerResult {
+  @Field(() => String, { description: 'The identifier as the input gave it.' })
+  identifierValue!: string;
+
+  @Field(() => CustomerSource, { description: 'The source as the input gave it.' })
+  source!: CustomerSourceValue;
+}
+
+@ObjectType({ description: 'One input customer of enrolCustomers and what happened to it.' })
+export class CustomerEnrolment extends CustomerResult {
+  @Field(() => EnrolmentOutcome, { description: 'An Enrolment, or why there is none.' })
+  outcome!: typeof EnrolmentOutcome;
+}
+
+@ObjectType({ description: 'One input customer of earnPromotion and what happened to it.' })
+export class CustomerEarning extends CustomerResult {
+  @Field(() => EarningOutcome, { description: 'An Earning, or why there is none.' })
+  outcome!: typeof EarningOutcome;
+}
+
+@ObjectType()
+abstract class MutationResult {
+  @Field(() => Int, { description: 'Customers in the input.' })
+  totalCount!: number;
+
+  @Field(() => Int, { description: 'Customers whose outcome is a success.' })
+  successCount!: number;
+
+  @Field(() => Int, { description: 'Customers whose outcome is an error.' })
+  failureCount!: number;
+
+  @Field(() => Boolean, {
+    description: 'True when answered from an earlier call with the same idempotencyKey.',
+  })
+  replayed!: boolean;
+}
+
+@ObjectType({ description: 'The per-customer answer of enrolCustomers.' })
+export class EnrolCustomersResult extends MutationResult {
+  @Field(() => [CustomerEnrolment], { description: 'One per input customer, in input order.' })
+  results!: CustomerEnrolment[];
+}
+
+@ObjectType({ description: 'The per-customer answer of earnPromotion.' })
+export class EarnPromotionResult extends MutationResult {
+  @Field(() => [CustomerEarning], { description: 'One per input customer, in input order.' })
+  results!: CustomerEarning[];
+}

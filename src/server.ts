@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config';
+import { credentialsFrom, type GatewayContext } from './context';
+import { createPromotionApi } from './datasources';
+import { createIdempotencyStore } from './idempotency';
+import type { IdempotencyStore } from './idempotency/idempotency.store';
+import { createLogger } from './logger';
+import { PromotionService } from './promotion/promotion.service';
+import { buildGatewaySchema } from './schema';
+
+export interface Gateway {
+  /** e.g. http://127.0.0.1:4000/graphql */
+  graphqlUrl: string;
+  port: number;
+  app: FastifyInstance;
+  /** Stop accepting, answer every waiting caller, close connections to the API and the store. */
+  close(): Promise<void>;
+}
+
+export interface GatewayDependencies {
+  /** Base URL of the promotion API the gateway talks to. */
+  apiUrl: string;
+  logger?: Logger;
+  schema?: GraphQLSchema;
+  store?: IdempotencyStore;
+}
+
+const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
+
+/** Builds and starts the gateway: Apollo Server on fastify, the batcher, the idempotency store. */
+export async function startGateway(
+  config: GatewayConfig,
+  deps: GatewayDependencies,
+): Promise<Gateway> {
+  const logger = deps.logger ?? createLogger(config);
+  const schema = deps.schema ?? (await buildGatewaySchema());
+  const api = createPromotionApi(config, deps.apiUrl);
+  const store =
+    deps.store ??
+    createIdempotencyStore({ redisUrl: config.redisUrl, ttlSeconds: config.idempotencyTtlSeconds });
+  const promotions = new PromotionService(api.batcher, store, {
+    maxCustomersPerMutation: config.maxCustomersPerMutation,
+    timeoutMs: config.promotionApiTimeoutMs,
+  });
+
+  const app = Fastify({
+    // fastify types its logger against its own pino; ours is the same API.
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // A caller's own request id is kept when it is safe to log; otherwise we make one.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    },
+  });
+
+  let shuttingDown = false;
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    allowBatchedHttpRequests: true,
+    csrfPrevention: true,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    plugins: [fastifyApolloDrainPlugin(app)],
+    logger,
+  });
+  await apollo.start();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    if (shuttingDown) return reply.code(503).send({ status: 'shutting down' });
+    try {
+      await store.ping();
+    } catch {
+      return reply.code(503).send({ status: 'idempotency store unavailable' });
+    }
+    return { status: 'ready' };
+  });
+  await app.register(fastifyApollo(apollo), {
+    path: '/graphql',
+    context: async (request) => ({
+      requestId: request.id,
+      credentials: credentialsFrom(request.headers),
+      promotions,
+      config,
+      logger: request.log as Logger,
+    }),
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  const { port } = app.server.address() as AddressInfo;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      // Waiting customers go out now instead of after their window; calls in flight finish.
+      api.batcher.flush();
+      await app.close();
+      await api.batcher.idle();
+      await api.close();
+      await store.close();
+    })();
+    return closing;
+  };
+
+  return { graphqlUrl: `http://${hostForUrl}:${port}/graphql`, port, app, close };
+}

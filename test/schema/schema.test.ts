@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  buildSchema,
+  findBreakingChanges,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
+  lexicographicSortSchema,
+  printSchema,
+  type GraphQLSchema,
+} from 'graphql';
+import { buildGatewaySchema } from '../../src/schema';
+
+const root = join(__dirname, '..', '..');
+
+describe('the gateway schema', () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await buildGatewaySchema();
+  });
+
+  it('has no breaking change against the contract of DESIGN.md §2', () => {
+    const contract = buildSchema(
+      readFileSync(join(root, '..', 'shared', 'contract.graphql'), 'utf8'),
+    );
+    expect(findBreakingChanges(contract, schema).map((c) => c.description)).toEqual([]);
+  });
+
+  it('is what the committed schema.graphql says', () => {
+    const committed = readFileSync(join(root, 'schema.graphql'), 'utf8');
+    expect(printSchema(lexicographicSortSchema(schema)) + '\n').toBe(committed);
+  });
+
+  it('describes every type, field, argument and enum value', () => {
+    const undescribed: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (
+        type.name.startsWith('__') ||
+        ['String', 'Int', 'Boolean', 'ID', 'Float'].includes(type.name)
+      ) {
+        continue;
+      }
+      const isRoot = type.name === 'Query' || type.name === 'Mutation';
+      if (!type.description && !isRoot) undescribed.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) undescribed.push(`${type.name}.${field.name}`);
+          for (const arg of 'args' in field ? field.args : []) {
+            if (!arg.description) undescribed.push(`${type.name}.${field.name}(${arg.name})`);
+          }
+        }
+      }
+      if (isEnumType(type)) {
+        for (const value of type.getValues()) {
+          if (!value.description && type.name !== 'CustomerSource')
+            undescribed.push(`${type.name}.${value.name}`);
+        }
+      }
+      if (isUnionType(type) && type.getTypes().length === 0)
+        undescribed.push(`${type.name} (empty)`);
+    }
+    expect(undescribed).toEqual([]);
+  });
+});
