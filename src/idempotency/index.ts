@@ -1,0 +1,36 @@
+import { type IdempotencyStore } from './idempotency.store';
+import { MemoryIdempotencyStore } from './memory.store';
+import { RedisIdempotencyStore } from './redis.store';
+
+export {
+  type ClaimResult,
+  type ClaimStatus,
+  DEFAULT_IDEMPOTENCY_KEY_PREFIX,
+  type IdempotencyStore,
+  IdempotencyStoreUnavailableError,
+  type StoredPayload,
+} from './idempotency.store';
+export { canonicalJsonOf, inputHashOf } from './input-hash';
+export { MemoryIdempotencyStore, type MemoryIdempotencyStoreOptions } from './memory.store';
+export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './redis.store';
+
+export interface IdempotencyStoreOptions {
+  /** `REDIS_URL`. Null: records live in this process's memory. */
+  redisUrl: string | null;
+  /** `IDEMPOTENCY_TTL_SECONDS`. */
+  ttlSeconds: number;
+  /** Default `promotion-gateway:idem:`. Redis only. */
+  keyPrefix?: string;
+}
+
+/** Redis when a URL is configured (shared by every replica), memory otherwise. */
+export function createIdempotencyStore(options: IdempotencyStoreOptions): IdempotencyStore {
+  if (options.redisUrl === null) {
+    return new MemoryIdempotencyStore({ ttlSeconds: options.ttlSeconds });
+  }
+  return new RedisIdempotencyStore({
+    url: options.redisUrl,
+    ttlSeconds: options.ttlSeconds,
+    keyPrefix: options.keyPrefix,
+  });
+}

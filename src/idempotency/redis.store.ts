@@ -1,0 +1,249 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import {
+  assertLeaseMs,
+  assertTtlSeconds,
+  type ClaimResult,
+  DEFAULT_IDEMPOTENCY_KEY_PREFIX,
+  type IdempotencyStore,
+  IdempotencyStoreUnavailableError,
+  payloadJsonOf,
+  type StoredPayload,
+} from './idempotency.store';
+
+export interface RedisIdempotencyStoreOptions {
+  /** `redis://` or `rediss://` URL. */
+  url: string;
+  /** How long a completed or partial record is kept, in seconds. */
+  ttlSeconds: number;
+  /** Default `promotion-gateway:idem:`. Followed by sha256 of (scope, key) in hex. */
+  keyPrefix?: string;
+  /** Default `2000` ms. Longest wait for a TCP connection to Redis. */
+  connectTimeoutMs?: number;
+  /** Default `2000` ms. Longest wait for one answer, time queued while (re)connecting included. */
+  commandTimeoutMs?: number;
+}
+
+/*
+ * One Redis hash per record, its fields:
+ *   state       'running' | 'partial' | 'done'
+ *   hash        the input hash the key was first used with
+ *   token       owner token, while running
+ *   leaseUntil  ms since epoch by Redis's own clock (TIME), while running; Redis's clock
+ *               rather than ours, so replicas with skewed clocks agree on the lease
+ *   payload     JSON; partial or final
+ * The key's own expiry (PEXPIRE) is the TTL; a running record lives at least its lease.
+ * Redis 7 replicates scripts by their effects, so calling TIME before writing is allowed.
+ */
+
+const NOW_MS = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+`;
+
+/** KEYS[1] record; ARGV inputHash, token, leaseMs, ttlMs. Returns {status[, payload]}. */
+const CLAIM_LUA = `${NOW_MS}
+local leaseMs = tonumber(ARGV[3])
+local keepMs = math.max(tonumber(ARGV[4]), leaseMs)
+local record = redis.call('HMGET', KEYS[1], 'state', 'hash', 'leaseUntil', 'payload')
+local state = record[1]
+if not state then
+  redis.call('HSET', KEYS[1], 'state', 'running', 'hash', ARGV[1], 'token', ARGV[2],
+    'leaseUntil', now + leaseMs)
+  redis.call('PEXPIRE', KEYS[1], keepMs)
+  return {'CLAIMED'}
+end
+if record[2] ~= ARGV[1] then return {'INPUT_MISMATCH'} end
+if state == 'done' then return {'COMPLETED', record[4]} end
+if state == 'running' and tonumber(record[3]) > now then return {'IN_PROGRESS'} end
+redis.call('HSET', KEYS[1], 'state', 'running', 'token', ARGV[2], 'leaseUntil', now + leaseMs)
+redis.call('PEXPIRE', KEYS[1], keepMs)
+return {'CLAIMED', record[4]}
+`;
+
+/** KEYS[1] record; ARGV token, payload, final ('1' | '0'), ttlMs. Returns 1 when stored. */
+const COMPLETE_LUA = `
+local record = redis.call('HMGET', KEYS[1], 'state', 'token')
+if record[1] ~= 'running' or record[2] ~= ARGV[1] then return 0 end
+local state = 'partial'
+if ARGV[3] == '1' then state = 'done' end
+redis.call('HSET', KEYS[1], 'state', state, 'payload', ARGV[2])
+redis.call('HDEL', KEYS[1], 'token', 'leaseUntil')
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
+return 1
+`;
+
+/** KEYS[1] record; ARGV token. Returns 1 when released. */
+const RELEASE_LUA = `
+local record = redis.call('HMGET', KEYS[1], 'state', 'token', 'payload')
+if record[1] ~= 'running' or record[2] ~= ARGV[1] then return 0 end
+if record[3] then
+  redis.call('HSET', KEYS[1], 'state', 'partial')
+  redis.call('HDEL', KEYS[1], 'token', 'leaseUntil')
+else
+  redis.call('DEL', KEYS[1])
+end
+return 1
+`;
+
+interface IdempotencyCommands {
+  idempotencyClaim(
+    key: string,
+    inputHash: string,
+    token: string,
+    leaseMs: number,
+    ttlMs: number,
+  ): Promise<[string, string | null | undefined]>;
+  idempotencyComplete(
+    key: string,
+    token: string,
+    payload: string,
+    final: '1' | '0',
+    ttlMs: number,
+  ): Promise<number>;
+  idempotencyRelease(key: string, token: string): Promise<number>;
+}
+
+/**
+ * Idempotency records in Redis, shared by every gateway replica. Each operation is one
+ * Lua script, so claim/complete/release are atomic across processes.
+ *
+ * Failures never hang: commands wait at most `commandTimeoutMs`, queued ones are
+ * failed after one reconnect attempt, and every failure rejects with
+ * `IdempotencyStoreUnavailableError`.
+ */
+export class RedisIdempotencyStore implements IdempotencyStore {
+  private readonly redis: Redis & IdempotencyCommands;
+  private readonly ttlMs: number;
+  private readonly keyPrefix: string;
+  private lastConnectionError: Error | null = null;
+
+  constructor(options: RedisIdempotencyStoreOptions) {
+    assertTtlSeconds(options.ttlSeconds);
+    this.ttlMs = options.ttlSeconds * 1000;
+    this.keyPrefix = options.keyPrefix ?? DEFAULT_IDEMPOTENCY_KEY_PREFIX;
+    const redis = new Redis(options.url, {
+      connectTimeout: options.connectTimeoutMs ?? 2000,
+      commandTimeout: options.commandTimeoutMs ?? 2000,
+      // Queue while (re)connecting, so a blip or start-up does not fail requests, but
+      // give queued commands up after one failed reconnect: a caller waits seconds, not
+      // ioredis's default of 20 attempts.
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: 1,
+      // Reconnects go on in the background (50 ms, 100 ms, ... at most 2 s apart).
+      retryStrategy: (attempt) => Math.min(attempt * 50, 2000),
+    }) as Redis & IdempotencyCommands;
+    // Without a listener, ioredis logs every failed reconnect; keep the last one instead,
+    // to say why a command failed.
+    redis.on('error', (error: Error) => {
+      this.lastConnectionError = error;
+    });
+    redis.on('ready', () => {
+      this.lastConnectionError = null;
+    });
+    redis.defineCommand('idempotencyClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
+    redis.defineCommand('idempotencyComplete', { numberOfKeys: 1, lua: COMPLETE_LUA });
+    redis.defineCommand('idempotencyRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
+    this.redis = redis;
+  }
+
+  async claim(
+    scope: string,
+    key: string,
+    inputHash: string,
+    leaseMs: number,
+  ): Promise<ClaimResult> {
+    assertLeaseMs(leaseMs);
+    const token = randomUUID();
+    const [status, payload] = await this.call(() =>
+      this.redis.idempotencyClaim(
+        this.recordKeyOf(scope, key),
+        inputHash,
+        token,
+        leaseMs,
+        this.ttlMs,
+      ),
+    );
+    switch (status) {
+      case 'CLAIMED':
+        return { status, previous: payload ? parsePayload(payload) : null, token };
+      case 'COMPLETED':
+        return { status, payload: parsePayload(payload ?? 'null') };
+      case 'IN_PROGRESS':
+      case 'INPUT_MISMATCH':
+        return { status };
+      default:
+        throw new IdempotencyStoreUnavailableError(`unexpected idempotency claim answer ${status}`);
+    }
+  }
+
+  async complete(
+    scope: string,
+    key: string,
+    token: string,
+    payload: StoredPayload,
+    final: boolean,
+  ): Promise<boolean> {
+    const payloadJson = payloadJsonOf(payload);
+    const stored = await this.call(() =>
+      this.redis.idempotencyComplete(
+        this.recordKeyOf(scope, key),
+        token,
+        payloadJson,
+        final ? '1' : '0',
+        this.ttlMs,
+      ),
+    );
+    return stored === 1;
+  }
+
+  async release(scope: string, key: string, token: string): Promise<boolean> {
+    const released = await this.call(() =>
+      this.redis.idempotencyRelease(this.recordKeyOf(scope, key), token),
+    );
+    return released === 1;
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.redis.ping());
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status === 'ready') {
+      try {
+        await this.redis.quit();
+        return;
+      } catch {
+        // Fall through: drop the connection without waiting for Redis.
+      }
+    }
+    this.redis.disconnect();
+  }
+
+  /** The Redis key of (scope, key): neither credentials nor the caller's key in clear. */
+  recordKeyOf(scope: string, key: string): string {
+    const digest = createHash('sha256')
+      .update(JSON.stringify([scope, key]))
+      .digest('hex');
+    return this.keyPrefix + digest;
+  }
+
+  private async call<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const connection = this.lastConnectionError
+        ? ` (last connection error: ${this.lastConnectionError.message})`
+        : '';
+      throw new IdempotencyStoreUnavailableError(
+        `Redis idempotency store failed: ${reason}${connection}`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+function parsePayload(json: string): StoredPayload {
+  return JSON.parse(json) as StoredPayload;
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
+import {
+  createIdempotencyStore,
+  DEFAULT_IDEMPOTENCY_KEY_PREFIX,
+  IdempotencyStoreUnavailableError,
+  MemoryIdempotencyStore,
+  RedisIdempotencyStore,
+} from '../../src/idempotency';
+import type { ClaimResult } from '../../src/idempotency/idempotency.store';
+import { deleteKeysUnder, keysUnder, REDIS_URL, uniqueTestPrefix } from './support';
+
+const LEASE_MS = 60_000;
+
+function tokenOf(result: ClaimResult): string {
+  if (result.status !== 'CLAIMED') throw new Error(`expected CLAIMED, got ${result.status}`);
+  return result.token;
+}
+
+describe('RedisIdempotencyStore on a real Redis', () => {
+  const prefix = uniqueTestPrefix();
+  const admin = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  // Two stores, two connections: like two gateway replicas.
+  const replicaA = new RedisIdempotencyStore({ url: REDIS_URL, ttlSeconds: 60, keyPrefix: prefix });
+  const replicaB = new RedisIdempotencyStore({ url: REDIS_URL, ttlSeconds: 60, keyPrefix: prefix });
+
+  afterAll(async () => {
+    await Promise.all([replicaA.close(), replicaB.close()]);
+    await deleteKeysUnder(admin, prefix);
+    await admin.quit();
+  });
+
+  it("lets two replicas see each other's running, partial and completed records", async () => {
+    const scope = `scope-${randomUUID()}`;
+    const key = `key-${randomUUID()}`;
+
+    const first = tokenOf(await replicaA.claim(scope, key, 'input-a', LEASE_MS));
+    await expect(replicaB.claim(scope, key, 'input-a', LEASE_MS)).resolves.toEqual({
+      status: 'IN_PROGRESS',
+    });
+    await replicaA.complete(scope, key, first, { attempt: 1 }, false);
+
+    const second = await replicaB.claim(scope, key, 'input-a', LEASE_MS);
+    expect(second).toMatchObject({ status: 'CLAIMED', previous: { attempt: 1 } });
+    await expect(replicaA.claim(scope, key, 'input-a', LEASE_MS)).resolves.toEqual({
+      status: 'IN_PROGRESS',
+    });
+    await replicaB.complete(scope, key, tokenOf(second), { attempt: 2 }, true);
+
+    await expect(replicaA.claim(scope, key, 'input-a', LEASE_MS)).resolves.toEqual({
+      status: 'COMPLETED',
+      payload: { attempt: 2 },
+    });
+  });
+
+  it('names Redis keys by a hash: neither the credentials scope nor the key appear in clear', async () => {
+    const scope = `Basic ZGVtby50aWxs-${randomUUID()}`;
+    const key = `order-555567088-${randomUUID()}`;
+    const token = tokenOf(await replicaA.claim(scope, key, 'input-a', LEASE_MS));
+    await replicaA.complete(scope, key, token, { results: ['ok'] }, true);
+
+    const keys = await keysUnder(admin, prefix);
+    const recordKey = replicaA.recordKeyOf(scope, key);
+    expect(keys).toContain(recordKey);
+    for (const name of keys) {
+      expect(name).toMatch(new RegExp(`^${prefix}[0-9a-f]{64}$`));
+      expect(name).not.toContain(scope);
+      expect(name).not.toContain(key);
+    }
+    const stored = JSON.stringify(await admin.hgetall(recordKey));
+    expect(stored).not.toContain(scope);
+    expect(stored).not.toContain(key);
+  });
+
+  it('expires a completed record by the TTL and a running one no sooner than its lease', async () => {
+    const scope = `scope-${randomUUID()}`;
+    const key = `key-${randomUUID()}`;
+    const longLease = 120_000;
+    const token = tokenOf(await replicaA.claim(scope, key, 'input-a', longLease));
+    const runningTtl = await admin.pttl(replicaA.recordKeyOf(scope, key));
+    expect(runningTtl).toBeGreaterThan(60_000);
+    expect(runningTtl).toBeLessThanOrEqual(longLease);
+
+    await replicaA.complete(scope, key, token, { done: true }, true);
+    const completedTtl = await admin.pttl(replicaA.recordKeyOf(scope, key));
+    expect(completedTtl).toBeGreaterThan(50_000);
+    expect(completedTtl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('is what the factory builds when a Redis URL is configured, with the default key prefix', async () => {
+    const store = createIdempotencyStore({ redisUrl: REDIS_URL, ttlSeconds: 60 });
+    try {
+      expect(store).toBeInstanceOf(RedisIdempotencyStore);
+      expect((store as RedisIdempotencyStore).recordKeyOf('scope', 'key')).toMatch(
+        new RegExp(`^${DEFAULT_IDEMPOTENCY_KEY_PREFIX}[0-9a-f]{64}$`),
+      );
+      await expect(store.ping()).resolves.toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('is replaced by the memory store when no Redis URL is configured', async () => {
+    const store = createIdempotencyStore({ redisUrl: null, ttlSeconds: 60 });
+    expect(store).toBeInstanceOf(MemoryIdempotencyStore);
+    await store.close();
+  });
+});
+
+describe('RedisIdempotencyStore when Redis cannot answer', () => {
+  const servers: Server[] = [];
+  const sockets: Socket[] = [];
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(
+      servers.map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))),
+    );
+  });
+
+  async function listening(server: Server): Promise<number> {
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return address.port;
+  }
+
+  async function closedPort(): Promise<number> {
+    const server = createServer();
+    const port = await listening(server);
+    await new Promise((resolve) => server.close(resolve));
+    servers.pop();
+    return port;
+  }
+
+  async function expectPromptRejection(url: string): Promise<IdempotencyStoreUnavailableError> {
+    const store = new RedisIdempotencyStore({ url, ttlSeconds: 60 });
+    const started = Date.now();
+    try {
+      const error = await store.claim('scope', 'key', 'input-a', LEASE_MS).then(
+        () => {
+          throw new Error('claim resolved against a Redis that cannot answer');
+        },
+        (rejection: unknown) => rejection,
+      );
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(error).toBeInstanceOf(IdempotencyStoreUnavailableError);
+      return error as IdempotencyStoreUnavailableError;
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('rejects a claim within seconds, saying why, when nothing listens on the port', async () => {
+    const port = await closedPort();
+    const error = await expectPromptRejection(`redis://127.0.0.1:${port}`);
+    expect(error.message).toMatch(/^Redis idempotency store failed: /);
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('rejects a claim within seconds when the server accepts but never answers', async () => {
+    const port = await listening(
+      createServer((socket) => {
+        sockets.push(socket);
+      }),
+    );
+    const error = await expectPromptRejection(`redis://127.0.0.1:${port}`);
+    expect(error.message).toMatch(/timed out/i);
+  });
+
+  it('does not put the password of the Redis URL into the error', async () => {
+    const port = await closedPort();
+    const error = await expectPromptRejection(`redis://user:s3cret-pw@127.0.0.1:${port}`);
+    expect(error.message).not.toContain('s3cret-pw');
+  });
+});

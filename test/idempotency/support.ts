@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix no other test run shares, so runs on one Redis never see each other. */
+export function uniqueTestPrefix(): string {
+  return `promotion-gateway-test:idem:${randomUUID()}:`;
+}
+
+/** Every Redis key under `prefix` (SCAN, never KEYS). */
+export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys;
+}
+
+export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<void> {
+  const keys = await keysUnder(redis, prefix);
+  if (keys.length > 0) await redis.del(...keys);
+}
+
+/**
+ * Calls `attempt` until `done` holds for its result, and returns that result. Waits on a
+ * deadline rather than a fixed sleep, so a slow machine only makes the test slower.
+ */
+export async function pollUntil<T>(
+  attempt: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs = 10_000, intervalMs = 20 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await attempt();
+    if (done(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `condition not met within ${timeoutMs} ms; last value ${JSON.stringify(value)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
