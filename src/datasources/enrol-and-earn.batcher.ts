@@ -1,0 +1,284 @@
+/**
+ * Coalesces the customers of concurrent mutations into bulk enrolAndEarn calls
+ * (DESIGN.md §2 "Coalescing"): one DataLoader per batch key, process-wide, living only
+ * while it has a batch waiting for its window.
+ */
+import { createHash } from 'node:crypto';
+import DataLoader from 'dataloader';
+import type { CustomerOutcome } from '../domain/outcome';
+import type {
+  BulkAction,
+  Credentials,
+  CustomerRef,
+  IdentifierName,
+  PromotionRef,
+  PromotionRequest,
+} from '../domain/promotion';
+import { sameOutcomeForAll, toRequestBody, unknownForAll } from './enrol-and-earn.mapper';
+import type { PromotionApiSender } from './promotion-api.client';
+
+export interface EnrolAndEarnBatcherOptions {
+  /** Customers per API call (`UPSTREAM_BATCH_SIZE`), 1..100. */
+  batchSize: number;
+  /**
+   * Longest wait to coalesce, in ms (`BATCH_WINDOW_MS`). `0`: only what arrives in the
+   * same turn of the event loop (dispatched with `setImmediate`, see `schedule`).
+   */
+  windowMs: number;
+  /** Customers waiting or in flight past which new mutations get RATE_LIMITED at once. */
+  maxQueuedCustomers: number;
+}
+
+/** One customer of one mutation, as a DataLoader key (keys are not cached, so objects are fine). */
+interface PendingCustomer {
+  customer: CustomerRef;
+  deadline: number;
+}
+
+interface LoaderEntry {
+  key: string;
+  loader: DataLoader<PendingCustomer, CustomerOutcome>;
+  /** Batches of this loader scheduled and not yet dispatched. */
+  scheduled: number;
+  credentials: Credentials;
+  action: BulkAction;
+  promotion: PromotionRef;
+  identifierName: IdentifierName;
+}
+
+interface ScheduledBatch {
+  run(): void;
+}
+
+/**
+ * Who may share a call: the same caller (a hash of the credential headers, so that
+ * the key itself holds no secret), program, promotion, action and identifierName.
+ */
+export function batchKeyOf(request: PromotionRequest, credentials: Credentials): string {
+  const callerHash = createHash('sha256')
+    .update(JSON.stringify([credentials.authorization ?? null, credentials.oauthToken ?? null]))
+    .digest('base64');
+  const { programId, promotionId, promoIdentifier } = request.promotion;
+  // JSON keeps the parts unambiguous whatever characters a promoIdentifier holds.
+  return JSON.stringify([
+    callerHash,
+    programId,
+    promotionId ?? null,
+    promotionId === null || promotionId === undefined ? (promoIdentifier ?? null) : null,
+    request.action,
+    request.identifierName,
+  ]);
+}
+
+/**
+ * Splits a batch into groups in which no identifierValue appears twice (the platform
+ * answers 521 "concurrent actions on the same customer"); the n-th occurrence of a
+ * customer goes to group n. Returns null when there is no duplicate (the usual case).
+ */
+export function splitDuplicates(values: readonly string[]): number[][] | null {
+  const seen = new Map<string, number>();
+  let duplicate = false;
+  for (const value of values) {
+    const count = seen.get(value) ?? 0;
+    if (count > 0) duplicate = true;
+    seen.set(value, count + 1);
+  }
+  if (!duplicate) return null;
+  seen.clear();
+  const groups: number[][] = [];
+  values.forEach((value, index) => {
+    const occurrence = seen.get(value) ?? 0;
+    seen.set(value, occurrence + 1);
+    (groups[occurrence] ??= []).push(index);
+  });
+  return groups;
+}
+
+export class EnrolAndEarnBatcher {
+  private readonly loaders = new Map<string, LoaderEntry>();
+  private readonly waiting = new Set<ScheduledBatch>();
+  private readonly idleWaiters: Array<() => void> = [];
+  private queued = 0;
+
+  constructor(
+    private readonly client: PromotionApiSender,
+    private readonly options: EnrolAndEarnBatcherOptions,
+  ) {}
+
+  /**
+   * All customers of one validated mutation; resolves to one outcome per customer, in
+   * input order; never rejects. A mutation of 250 customers becomes calls of at most
+   * `batchSize`, sent concurrently.
+   */
+  submit(
+    request: PromotionRequest,
+    credentials: Credentials,
+    deadline: number,
+  ): Promise<CustomerOutcome[]> {
+    const count = request.customers.length;
+    if (count === 0) return Promise.resolve([]);
+    if (this.queued + count > this.options.maxQueuedCustomers) {
+      return Promise.resolve(
+        sameOutcomeForAll(count, {
+          kind: 'RATE_LIMITED',
+          message: 'the gateway is busy; try again shortly',
+          retryAfterSeconds: 1,
+        }),
+      );
+    }
+    this.queued += count;
+    const entry = this.loaderFor(batchKeyOf(request, credentials), request, credentials);
+    const keys = request.customers.map((customer) => ({ customer, deadline }));
+    return entry.loader.loadMany(keys).then(
+      (results) =>
+        results.map((result): CustomerOutcome =>
+          result instanceof Error
+            ? { kind: 'OUTCOME_UNKNOWN', message: 'the gateway lost track of this customer' }
+            : result,
+        ),
+      // loadMany settles every key itself; this is only a guard against a bug of ours.
+      () => unknownForAll(count, 'the gateway lost track of this customer'),
+    );
+  }
+
+  /** Shutdown: dispatch every waiting batch now, without waiting for its window. */
+  flush(): void {
+    for (const batch of [...this.waiting]) batch.run();
+  }
+
+  /** Resolves when no customer is waiting or in flight. */
+  idle(): Promise<void> {
+    if (this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Customers waiting for their window or in flight. */
+  get queuedCustomers(): number {
+    return this.queued;
+  }
+
+  /** Loaders that still have a batch waiting; idle ones are evicted. */
+  get activeLoaders(): number {
+    return this.loaders.size;
+  }
+
+  private loaderFor(key: string, request: PromotionRequest, credentials: Credentials): LoaderEntry {
+    const existing = this.loaders.get(key);
+    if (existing !== undefined) return existing;
+    const entry: LoaderEntry = {
+      key,
+      scheduled: 0,
+      credentials,
+      action: request.action,
+      promotion: request.promotion,
+      identifierName: request.identifierName,
+      loader: undefined as unknown as DataLoader<PendingCustomer, CustomerOutcome>,
+    };
+    entry.loader = new DataLoader<PendingCustomer, CustomerOutcome>(
+      (keys) => this.dispatch(entry, keys),
+      {
+        cache: false,
+        maxBatchSize: this.options.batchSize,
+        batchScheduleFn: (dispatchBatch) => this.schedule(entry, dispatchBatch),
+      },
+    );
+    this.loaders.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * DataLoader asks this once per batch it opens (a mutation of 250 customers opens
+   * three). With a window the batch waits `windowMs`; with `0` it waits for
+   * `setImmediate`, not `process.nextTick`: the check phase runs after the poll phase,
+   * so every request whose bytes were read in this turn of the event loop, and every
+   * operation of one batched HTTP request however many promise hops its resolver
+   * takes, joins the batch; `nextTick` would dispatch as soon as the first resolver's
+   * microtasks drain. The cost is well under a millisecond and no timer.
+   * When the last scheduled batch of a loader dispatches, the loader leaves the map:
+   * nothing is pending on it any more, and the next mutation with its key opens a new one.
+   */
+  private schedule(entry: LoaderEntry, dispatchBatch: () => void): void {
+    entry.scheduled++;
+    let ran = false;
+    const batch: ScheduledBatch = {
+      run: () => {
+        if (ran) return;
+        ran = true;
+        if (this.options.windowMs > 0) clearTimeout(timer as NodeJS.Timeout);
+        else clearImmediate(timer as NodeJS.Immediate);
+        this.waiting.delete(batch);
+        entry.scheduled--;
+        if (entry.scheduled === 0 && this.loaders.get(entry.key) === entry) {
+          this.loaders.delete(entry.key);
+        }
+        dispatchBatch();
+      },
+    };
+    const timer =
+      this.options.windowMs > 0
+        ? setTimeout(batch.run, this.options.windowMs)
+        : setImmediate(batch.run);
+    this.waiting.add(batch);
+  }
+
+  /** The batch function: one call per group of distinct customers; outcomes in key order. */
+  private async dispatch(
+    entry: LoaderEntry,
+    keys: readonly PendingCustomer[],
+  ): Promise<CustomerOutcome[]> {
+    try {
+      let deadline = Infinity;
+      for (const key of keys) if (key.deadline < deadline) deadline = key.deadline;
+      const groups = splitDuplicates(keys.map((key) => key.customer.identifierValue));
+      if (groups === null) return await this.call(entry, keys, deadline);
+      // Rare (two concurrent mutations with the same customer): the groups go one after
+      // another, not side by side, so the platform never sees the same customer in two
+      // concurrent calls of ours either (521); they share the batch's deadline.
+      const outcomes = new Array<CustomerOutcome>(keys.length);
+      for (const group of groups) {
+        const answered = await this.call(
+          entry,
+          group.map((index) => keys[index] as PendingCustomer),
+          deadline,
+        );
+        group.forEach((index, position) => {
+          outcomes[index] = answered[position] as CustomerOutcome;
+        });
+      }
+      return outcomes;
+    } finally {
+      this.release(keys.length);
+    }
+  }
+
+  private async call(
+    entry: LoaderEntry,
+    keys: readonly PendingCustomer[],
+    deadline: number,
+  ): Promise<CustomerOutcome[]> {
+    const body = toRequestBody(
+      entry.action,
+      entry.promotion,
+      entry.identifierName,
+      keys.map((key) => key.customer),
+    );
+    let outcomes: CustomerOutcome[];
+    try {
+      outcomes = await this.client.send(entry.credentials, body, deadline);
+    } catch {
+      // The client never rejects; if it ever does, the call may have been sent.
+      return unknownForAll(keys.length, 'the gateway lost track of the call to the promotion API');
+    }
+    if (outcomes.length !== keys.length) {
+      return unknownForAll(keys.length, 'the gateway lost track of the call to the promotion API');
+    }
+    return outcomes;
+  }
+
+  private release(count: number): void {
+    this.queued -= count;
+    if (this.queued === 0) {
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * Pure mapping between the gateway's words and the promotion API's
+ * `POST /v2/promotion/bulk/enrolAndEarn` (no I/O here, see DESIGN.md §2
+ * "Classifying the API's answer"): the request body, the envelope, and how an HTTP
+ * status plus body becomes one outcome per customer or a reason to retry.
+ */
+import type { CustomerOutcome, UpstreamWarning } from '../domain/outcome';
+import type { BulkAction, CustomerRef, IdentifierName, PromotionRef } from '../domain/promotion';
+import { REQUEST_LEVEL_CODES, UpstreamCode } from '../domain/upstream-codes';
+
+/** The REST body, exactly as the vendor's page documents it. */
+export interface EnrolAndEarnBody {
+  type: 'CUSTOMER';
+  bulkAction: BulkAction;
+  promotionDetails: { programId: number; promotionId?: number; promoIdentifier?: string };
+  identifierName: IdentifierName;
+  customers: CustomerRef[];
+}
+
+/**
+ * Builds the body of one call. `promotionId` wins when both are set (validation
+ * guarantees exactly one); only the fields the API documents are sent.
+ */
+export function toRequestBody(
+  action: BulkAction,
+  promotion: PromotionRef,
+  identifierName: IdentifierName,
+  customers: readonly CustomerRef[],
+): EnrolAndEarnBody {
+  const promotionDetails: EnrolAndEarnBody['promotionDetails'] =
+    promotion.promotionId !== null && promotion.promotionId !== undefined
+      ? { programId: promotion.programId, promotionId: promotion.promotionId }
+      : { programId: promotion.programId, promoIdentifier: promotion.promoIdentifier ?? '' };
+  return {
+    type: 'CUSTOMER',
+    bulkAction: action,
+    promotionDetails,
+    identifierName,
+    // A fresh object per customer so that nothing but the two documented fields is sent.
+    customers: customers.map((c) => ({ identifierValue: c.identifierValue, source: c.source })),
+  };
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The documented envelope: an object whose `response` is an array. Items are checked one by one. */
+export function isEnvelope(body: unknown): body is JsonObject & { response: unknown[] } {
+  return isObject(body) && Array.isArray(body['response']);
+}
+
+interface ApiMessage {
+  code: number;
+  message: string;
+}
+
+/** `{status: false, code, message}` as the API sends errors and warnings; null when not that shape. */
+function toApiMessage(value: unknown): ApiMessage | null {
+  if (!isObject(value)) return null;
+  const code = value['code'];
+  if (typeof code !== 'number' || !Number.isInteger(code)) return null;
+  const message = value['message'];
+  return { code, message: typeof message === 'string' ? message : '' };
+}
+
+/**
+ * An id as a decimal string. The reference page types `entityId` as Integer and shows
+ * numbers; the other ids are strings. Either form is accepted, nothing else.
+ */
+function toId(value: unknown): string | null {
+  if (typeof value === 'string') return /^\d+$/.test(value) ? value : null;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return null;
+}
+
+function unknownOutcome(message: string): CustomerOutcome {
+  return { kind: 'OUTCOME_UNKNOWN', message };
+}
+
+function fill(count: number, outcome: CustomerOutcome): CustomerOutcome[] {
+  // A copy per customer: callers own their outcomes and must not see each other's edits.
+  const out = new Array<CustomerOutcome>(count);
+  for (let i = 0; i < count; i++) out[i] = { ...outcome };
+  return out;
+}
+
+/** Same outcome for every customer of a call (a batch-level answer, or a path failure). */
+export function sameOutcomeForAll(count: number, outcome: CustomerOutcome): CustomerOutcome[] {
+  return fill(count, outcome);
+}
+
+/** Fills every slot of a call with OUTCOME_UNKNOWN: the call was sent and no trustworthy answer came back. */
+export function unknownForAll(count: number, message: string): CustomerOutcome[] {
+  return fill(count, unknownOutcome(message));
+}
+
+function scopeOf(code: number): 'batch' | 'customer' {
+  return REQUEST_LEVEL_CODES.has(code) ? 'batch' : 'customer';
+}
+
+function messagesOf(value: unknown): ApiMessage[] | null {
+  if (!Array.isArray(value)) return null;
+  const out: ApiMessage[] = [];
+  for (const entry of value) {
+    const m = toApiMessage(entry);
+    if (m === null) return null;
+    out.push(m);
+  }
+  return out;
+}
+
+/** One item of `response`, for the customer at the same position. */
+function itemOutcome(item: unknown): CustomerOutcome {
+  if (!isObject(item))
+    return unknownOutcome('the promotion API sent an item that is not an object');
+  // `warnings` is documented as always present; tolerate its absence, never a wrong shape.
+  const errors = item['errors'] === undefined ? [] : messagesOf(item['errors']);
+  const warnings = item['warnings'] === undefined ? [] : messagesOf(item['warnings']);
+  if (errors === null || warnings === null) {
+    return unknownOutcome('the promotion API sent an item with malformed errors or warnings');
+  }
+  const result = item['result'];
+
+  const firstError = errors[0];
+  if (firstError !== undefined) {
+    // An error next to a result with ids would contradict itself: we cannot tell which holds.
+    if (isObject(result) && result['issualId'] !== undefined && result['issualId'] !== null) {
+      return unknownOutcome('the promotion API sent an item with both a result and errors');
+    }
+    return {
+      kind: 'UPSTREAM_ERROR',
+      code: firstError.code,
+      message: firstError.message,
+      scope: scopeOf(firstError.code),
+    };
+  }
+
+  if (!isObject(result)) {
+    return unknownOutcome('the promotion API sent an item with neither a result nor errors');
+  }
+
+  const issualId = toId(result['issualId']);
+  if (issualId === null) {
+    // The vendor's direct-earn page: a result without ids and warning 8890 means nothing was issued.
+    const exhausted = warnings.find((w) => w.code === UpstreamCode.LIMIT_EXHAUSTED);
+    if (
+      exhausted !== undefined &&
+      (result['issualId'] === undefined || result['issualId'] === null)
+    ) {
+      return {
+        kind: 'UPSTREAM_ERROR',
+        code: UpstreamCode.LIMIT_EXHAUSTED,
+        message: exhausted.message,
+        scope: 'customer',
+      };
+    }
+    return unknownOutcome('the promotion API sent a result without a usable issualId');
+  }
+
+  const entityId = toId(result['entityId']);
+  const programId = result['programId'];
+  const rawEarnedId = result['earnedId'];
+  const earnedId = rawEarnedId === undefined || rawEarnedId === null ? null : toId(rawEarnedId);
+  if (
+    entityId === null ||
+    typeof programId !== 'number' ||
+    !Number.isSafeInteger(programId) ||
+    (rawEarnedId !== undefined && rawEarnedId !== null && earnedId === null)
+  ) {
+    return unknownOutcome('the promotion API sent a result with malformed ids');
+  }
+  const promotionId = result['promotionId'];
+  const promoIdentifier = result['promoIdentifier'];
+  const carried: UpstreamWarning[] = warnings.map((w) => ({ code: w.code, message: w.message }));
+  return {
+    kind: 'ISSUED',
+    entityId,
+    programId,
+    promotionId:
+      typeof promotionId === 'number' && Number.isSafeInteger(promotionId) ? promotionId : null,
+    promoIdentifier: typeof promoIdentifier === 'string' ? promoIdentifier : null,
+    issualId,
+    earnedId,
+    warnings: carried,
+  };
+}
+
+/**
+ * The API's answer for one call of `customerCount` customers, one outcome per
+ * customer in request order (length always `customerCount`).
+ *
+ * - The envelope is the answer whatever `status` is (the platform sends 200, 201 and
+ *   500 with it).
+ * - One element whose first error has a request-level code → that error, scope
+ *   `batch`, for every customer (however many were sent, one included).
+ * - N elements for N customers → by position.
+ * - Anything else (other counts, not JSON, not the envelope) → OUTCOME_UNKNOWN for
+ *   every customer: the call was sent and we cannot tell what was done.
+ */
+export function toOutcomes(
+  status: number,
+  body: unknown,
+  customerCount: number,
+): CustomerOutcome[] {
+  if (customerCount <= 0) return [];
+  if (!isEnvelope(body)) {
+    return unknownForAll(
+      customerCount,
+      `the promotion API answered HTTP ${status} without a readable result`,
+    );
+  }
+  const items = body.response;
+
+  if (items.length === 1) {
+    const only = items[0];
+    const requestLevel = isObject(only) ? messagesOf(only['errors'])?.[0] : undefined;
+    if (requestLevel !== undefined && REQUEST_LEVEL_CODES.has(requestLevel.code)) {
+      return sameOutcomeForAll(customerCount, {
+        kind: 'UPSTREAM_ERROR',
+        code: requestLevel.code,
+        message: requestLevel.message,
+        scope: 'batch',
+      });
+    }
+  }
+
+  if (items.length !== customerCount) {
+    return unknownForAll(
+      customerCount,
+      `the promotion API answered ${items.length} results for ${customerCount} customers`,
+    );
+  }
+  return items.map(itemOutcome);
+}
+
+// ---------------------------------------------------------------------------------
+// HTTP status classification (used by the client; pure, so unit-tested here)
+// ---------------------------------------------------------------------------------
+
+/**
+ * What one HTTP answer means for the call:
+ * - `answered`: final outcomes (the envelope, an auth refusal, a request error);
+ * - `retry`: the API said it did nothing and asks us to come back (429, 503 without
+ *   an envelope); `retryAfterMs` is the API's wish, null when it gave none;
+ * - `unknown`: sent, and the answer cannot be trusted (5xx without an envelope, a
+ *   body that is not the envelope): never resent.
+ */
+export type HttpAnswer =
+  | { kind: 'answered'; outcomes: CustomerOutcome[] }
+  | {
+      kind: 'retry';
+      reason: 'RATE_LIMITED' | 'UNAVAILABLE';
+      status: number;
+      retryAfterMs: number | null;
+    }
+  | { kind: 'unknown'; outcomes: CustomerOutcome[] };
+
+/** Code of the UPSTREAM_ERROR for a 4xx without the envelope: not a platform code, the status is in the message. */
+export const UNEXPECTED_STATUS_CODE = 0;
+
+/**
+ * Retry-After in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+ * Null when absent or unreadable; never negative.
+ */
+export function parseRetryAfter(header: string | string[] | undefined, now: number): number | null {
+  const raw = Array.isArray(header) ? header[0] : header;
+  if (raw === undefined) return null;
+  const value = raw.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, date - now);
+}
+
+/**
+ * Classifies one complete HTTP answer. Order matters: 401/403 first (the caller's
+ * credentials, nothing done), then the envelope (it is the answer whatever the status,
+ * even on 429/503), then the retryable statuses, then the rest.
+ */
+export function classifyHttpAnswer(
+  status: number,
+  body: unknown,
+  customerCount: number,
+  retryAfterMs: number | null,
+): HttpAnswer {
+  if (status === 401 || status === 403) {
+    return {
+      kind: 'answered',
+      outcomes: sameOutcomeForAll(customerCount, {
+        kind: 'AUTH_REJECTED',
+        status,
+        message:
+          status === 401
+            ? 'the promotion API refused the credentials'
+            : 'the promotion API refused access for these credentials',
+      }),
+    };
+  }
+  if (isEnvelope(body)) {
+    const outcomes = toOutcomes(status, body, customerCount);
+    // An envelope that does not fit the call (other counts, odd items) is still "sent, unclear".
+    const trustworthy = outcomes.some((o) => o.kind !== 'OUTCOME_UNKNOWN');
+    return trustworthy || customerCount === 0
+      ? { kind: 'answered', outcomes }
+      : { kind: 'unknown', outcomes };
+  }
+  if (status === 429) return { kind: 'retry', reason: 'RATE_LIMITED', status, retryAfterMs };
+  if (status === 503) return { kind: 'retry', reason: 'UNAVAILABLE', status, retryAfterMs };
+  if (status >= 400 && status < 500) {
+    // The API refused the request as a whole before doing anything (400, 404, 413, 415 ...).
+    return {
+      kind: 'answered',
+      outcomes: sameOutcomeForAll(customerCount, {
+        kind: 'UPSTREAM_ERROR',
+        code: UNEXPECTED_STATUS_CODE,
+        message: `unexpected HTTP status ${status} from the promotion API`,
+        scope: 'batch',
+      }),
+    };
+  }
+  // 2xx/3xx/5xx without the envelope: sent, and no trustworthy answer.
+  return { kind: 'unknown', outcomes: toOutcomes(status, body, customerCount) };
+}

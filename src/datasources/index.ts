@@ -1,0 +1,60 @@
+/**
+ * The datasource of the gateway: one REST client (one undici Pool and one circuit
+ * breaker for the API origin) and one process-wide batcher in front of it.
+ */
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config';
+import { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
+import { PromotionApiClient } from './promotion-api.client';
+
+export { EnrolAndEarnBatcher, batchKeyOf } from './enrol-and-earn.batcher';
+export type { EnrolAndEarnBatcherOptions } from './enrol-and-earn.batcher';
+export { PromotionApiClient, ENROL_AND_EARN_PATH } from './promotion-api.client';
+export type { PromotionApiClientOptions, PromotionApiSender } from './promotion-api.client';
+export {
+  toRequestBody,
+  toOutcomes,
+  classifyHttpAnswer,
+  parseRetryAfter,
+  UNEXPECTED_STATUS_CODE,
+} from './enrol-and-earn.mapper';
+export type { EnrolAndEarnBody, HttpAnswer } from './enrol-and-earn.mapper';
+
+export interface PromotionApi {
+  batcher: EnrolAndEarnBatcher;
+  client: PromotionApiClient;
+  /**
+   * Shutdown (DESIGN.md §7): dispatch every waiting batch now, wait until every call in
+   * flight has answered (each is bounded by its mutation's deadline), then close the pool.
+   */
+  close(): Promise<void>;
+}
+
+export function createPromotionApi(
+  config: GatewayConfig,
+  apiUrl: string,
+  logger?: Logger,
+): PromotionApi {
+  const client = new PromotionApiClient({
+    apiUrl,
+    maxConnections: config.upstreamMaxConnections,
+    requestTimeoutMs: config.promotionApiTimeoutMs,
+    circuitBreakerThreshold: config.circuitBreakerThreshold,
+    circuitBreakerHalfOpenAfterMs: config.circuitBreakerHalfOpenAfterMs,
+    ...(logger === undefined ? {} : { logger }),
+  });
+  const batcher = new EnrolAndEarnBatcher(client, {
+    batchSize: config.upstreamBatchSize,
+    windowMs: config.batchWindowMs,
+    maxQueuedCustomers: config.maxQueuedCustomers,
+  });
+  return {
+    batcher,
+    client,
+    async close() {
+      batcher.flush();
+      await batcher.idle();
+      await client.close();
+    },
+  };
+}

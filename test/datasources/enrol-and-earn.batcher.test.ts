@@ -1,0 +1,355 @@
+import {
+  EnrolAndEarnBatcher,
+  batchKeyOf,
+  splitDuplicates,
+} from '../../src/datasources/enrol-and-earn.batcher';
+import type { EnrolAndEarnBody } from '../../src/datasources/enrol-and-earn.mapper';
+import type { PromotionApiSender } from '../../src/datasources/promotion-api.client';
+import type { CustomerOutcome } from '../../src/domain/outcome';
+import type { Credentials, PromotionRequest } from '../../src/domain/promotion';
+
+interface RecordedCall {
+  credentials: Credentials;
+  body: EnrolAndEarnBody;
+  deadline: number;
+}
+
+const issuedFor = (identifierValue: string): CustomerOutcome => ({
+  kind: 'ISSUED',
+  entityId: identifierValue,
+  programId: 469,
+  promotionId: 57099,
+  promoIdentifier: null,
+  issualId: `issual-${identifierValue}`,
+  earnedId: null,
+  warnings: [],
+});
+
+/** A fake of the REST client: records each call, answers ISSUED per customer unless told otherwise. */
+function fakeClient(
+  respond: (call: RecordedCall) => CustomerOutcome[] | Promise<CustomerOutcome[]> = (call) =>
+    call.body.customers.map((c) => issuedFor(c.identifierValue)),
+) {
+  const recorded: RecordedCall[] = [];
+  const client: PromotionApiSender = {
+    send(credentials, body, deadline) {
+      const call = { credentials, body, deadline };
+      recorded.push(call);
+      return Promise.resolve(respond(call));
+    },
+  };
+  /** The identifierValues of every call, in the order the calls were made. */
+  const calls = () => recorded.map((c) => c.body.customers.map((x) => x.identifierValue));
+  return { client, recorded, calls };
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const alice: Credentials = { authorization: 'Basic YWxpY2U6eA==' };
+const bob: Credentials = { authorization: 'Basic Ym9iOnk=' };
+
+function request(ids: string[], overrides: Partial<PromotionRequest> = {}): PromotionRequest {
+  return {
+    action: 'ENROL',
+    promotion: { programId: 469, promotionId: 57099 },
+    identifierName: 'id',
+    customers: ids.map((identifierValue) => ({ identifierValue, source: 'INSTORE' })),
+    ...overrides,
+  };
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const inAMinute = () => Date.now() + 60_000;
+const options = { batchSize: 100, windowMs: 0, maxQueuedCustomers: 10_000 };
+
+describe('EnrolAndEarnBatcher', () => {
+  it('sends the customers of concurrent mutations with the same key in one call', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 200 });
+    const first = batcher.submit(request(['a', 'b']), alice, inAMinute());
+    await nextTurn();
+    const second = batcher.submit(request(['c']), alice, inAMinute());
+    expect(fake.calls()).toEqual([]);
+    const [one, two] = await Promise.all([first, second]);
+    expect(fake.calls()).toEqual([['a', 'b', 'c']]);
+    expect(one).toEqual([issuedFor('a'), issuedFor('b')]);
+    expect(two).toEqual([issuedFor('c')]);
+  });
+
+  it('with a window of 0 coalesces what arrives in the same turn, not later', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const first = batcher.submit(request(['a']), alice, inAMinute());
+    // A resolver that takes a few promise hops still makes the same batch.
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    const second = batcher.submit(request(['b']), alice, inAMinute());
+    await Promise.all([first, second]);
+    const third = batcher.submit(request(['c']), alice, inAMinute());
+    await third;
+    expect(fake.calls()).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('splits at batchSize', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, batchSize: 2 });
+    await Promise.all([
+      batcher.submit(request(['a', 'b']), alice, inAMinute()),
+      batcher.submit(request(['c']), alice, inAMinute()),
+    ]);
+    expect(fake.calls()).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('never mixes different credentials, promotions, actions or identifierNames in one call', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const results = await Promise.all([
+      batcher.submit(request(['1']), alice, inAMinute()),
+      batcher.submit(request(['2']), bob, inAMinute()),
+      batcher.submit(request(['3']), { oauthToken: 'Basic YWxpY2U6eA==' }, inAMinute()),
+      batcher.submit(
+        request(['4'], { promotion: { programId: 469, promotionId: 69218 } }),
+        alice,
+        inAMinute(),
+      ),
+      batcher.submit(
+        request(['5'], { promotion: { programId: 469, promoIdentifier: 'REVIEW_REWARD' } }),
+        alice,
+        inAMinute(),
+      ),
+      batcher.submit(request(['6'], { action: 'EARN' }), alice, inAMinute()),
+      batcher.submit(request(['7'], { identifierName: 'mobile' }), alice, inAMinute()),
+      batcher.submit(request(['8']), alice, inAMinute()),
+    ]);
+    expect(fake.calls()).toEqual([['1', '8'], ['2'], ['3'], ['4'], ['5'], ['6'], ['7']]);
+    expect(results.map((r) => r.map((o) => (o.kind === 'ISSUED' ? o.entityId : o.kind)))).toEqual([
+      ['1'],
+      ['2'],
+      ['3'],
+      ['4'],
+      ['5'],
+      ['6'],
+      ['7'],
+      ['8'],
+    ]);
+    const byFirstCustomer = new Map(
+      fake.recorded.map((c) => [c.body.customers[0]?.identifierValue, c]),
+    );
+    expect(byFirstCustomer.get('2')?.credentials).toBe(bob);
+    expect(byFirstCustomer.get('3')?.credentials).toEqual({ oauthToken: 'Basic YWxpY2U6eA==' });
+    expect(byFirstCustomer.get('5')?.body.promotionDetails).toEqual({
+      programId: 469,
+      promoIdentifier: 'REVIEW_REWARD',
+    });
+    expect(byFirstCustomer.get('6')?.body.bulkAction).toBe('EARN');
+    expect(byFirstCustomer.get('7')?.body.identifierName).toBe('mobile');
+  });
+
+  it('turns a mutation of 250 customers into calls of 100, 100 and 50, sent together, answered in input order', async () => {
+    const gates: Array<ReturnType<typeof deferred<void>>> = [];
+    const fake = fakeClient(async (call) => {
+      const gate = deferred<void>();
+      gates.push(gate);
+      await gate.promise;
+      return call.body.customers.map((c) => issuedFor(c.identifierValue));
+    });
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const ids = Array.from({ length: 250 }, (_, i) => String(1000 + i));
+    const pending = batcher.submit(request(ids), alice, inAMinute());
+    await nextTurn();
+    // All three calls are in flight before any answers.
+    expect(fake.calls().map((c) => c.length)).toEqual([100, 100, 50]);
+    expect(batcher.queuedCustomers).toBe(250);
+    // Answer them out of order; results still follow the input.
+    for (const gate of [...gates].reverse()) gate.resolve();
+    const outcomes = await pending;
+    expect(outcomes.map((o) => (o.kind === 'ISSUED' ? o.entityId : o.kind))).toEqual(ids);
+    expect(fake.calls().flat()).toEqual(ids);
+  });
+
+  it('gives a failing call to its own customers only', async () => {
+    const fake = fakeClient((call) =>
+      call.credentials === bob
+        ? call.body.customers.map(() => ({ kind: 'UNAVAILABLE', message: 'refused' }))
+        : call.body.customers.map((c) => issuedFor(c.identifierValue)),
+    );
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const [ok, failed] = await Promise.all([
+      batcher.submit(request(['a']), alice, inAMinute()),
+      batcher.submit(request(['b', 'c']), bob, inAMinute()),
+    ]);
+    expect(ok).toEqual([issuedFor('a')]);
+    expect(failed).toEqual([
+      { kind: 'UNAVAILABLE', message: 'refused' },
+      { kind: 'UNAVAILABLE', message: 'refused' },
+    ]);
+  });
+
+  it('answers OUTCOME_UNKNOWN for the customers of a call whose client rejects, and only for them', async () => {
+    const fake = fakeClient((call) => {
+      if (call.credentials === bob) throw new Error('boom');
+      return call.body.customers.map((c) => issuedFor(c.identifierValue));
+    });
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const [ok, lost] = await Promise.all([
+      batcher.submit(request(['a']), alice, inAMinute()),
+      batcher.submit(request(['b']), bob, inAMinute()),
+    ]);
+    expect(ok).toEqual([issuedFor('a')]);
+    expect(lost.map((o) => o.kind)).toEqual(['OUTCOME_UNKNOWN']);
+  });
+
+  it('answers OUTCOME_UNKNOWN when a client answers with the wrong number of outcomes', async () => {
+    const fake = fakeClient(() => [issuedFor('x')]);
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const outcomes = await batcher.submit(request(['a', 'b']), alice, inAMinute());
+    expect(outcomes.map((o) => o.kind)).toEqual(['OUTCOME_UNKNOWN', 'OUTCOME_UNKNOWN']);
+  });
+
+  it('never puts the same customer twice in one call, and sends the duplicate after the first call answered', async () => {
+    const gates: Array<ReturnType<typeof deferred<void>>> = [];
+    const fake = fakeClient(async (call) => {
+      const gate = deferred<void>();
+      gates.push(gate);
+      await gate.promise;
+      return call.body.customers.map((c) => issuedFor(c.identifierValue));
+    });
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const first = batcher.submit(request(['x', 'y']), alice, inAMinute());
+    const second = batcher.submit(request(['z', 'x']), alice, inAMinute());
+    await nextTurn();
+    expect(fake.calls()).toEqual([['x', 'y', 'z']]);
+    gates[0]?.resolve();
+    await new Promise<void>((resolve) => {
+      const check = () => (gates.length === 2 ? resolve() : setImmediate(check));
+      check();
+    });
+    expect(fake.calls()).toEqual([['x', 'y', 'z'], ['x']]);
+    gates[1]?.resolve();
+    expect(await first).toEqual([issuedFor('x'), issuedFor('y')]);
+    expect(await second).toEqual([issuedFor('z'), issuedFor('x')]);
+  });
+
+  it('gives a batch the earliest deadline of its members', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const soon = Date.now() + 5_000;
+    await Promise.all([
+      batcher.submit(request(['a']), alice, soon + 10_000),
+      batcher.submit(request(['b']), alice, soon),
+      batcher.submit(request(['c']), alice, soon + 20_000),
+    ]);
+    expect(fake.recorded.map((c) => c.deadline)).toEqual([soon]);
+  });
+
+  it('answers RATE_LIMITED at once, without queuing, when the queue would overflow', async () => {
+    const gate = deferred<void>();
+    const fake = fakeClient(async (call) => {
+      await gate.promise;
+      return call.body.customers.map((c) => issuedFor(c.identifierValue));
+    });
+    const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, maxQueuedCustomers: 3 });
+    const admitted = batcher.submit(request(['a', 'b']), alice, inAMinute());
+    const refused = await batcher.submit(request(['c', 'd']), alice, inAMinute());
+    expect(refused).toEqual([
+      { kind: 'RATE_LIMITED', message: expect.any(String), retryAfterSeconds: 1 },
+      { kind: 'RATE_LIMITED', message: expect.any(String), retryAfterSeconds: 1 },
+    ]);
+    expect(batcher.queuedCustomers).toBe(2);
+    const fits = batcher.submit(request(['e']), alice, inAMinute());
+    gate.resolve();
+    await Promise.all([admitted, fits]);
+    expect(fake.calls()).toEqual([['a', 'b', 'e']]);
+    expect(batcher.queuedCustomers).toBe(0);
+  });
+
+  it('flush dispatches every waiting batch without waiting for its window', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 60_000 });
+    const first = batcher.submit(request(['a']), alice, inAMinute());
+    const second = batcher.submit(request(['b']), bob, inAMinute());
+    expect(fake.calls()).toEqual([]);
+    batcher.flush();
+    expect(fake.calls()).toEqual([['a'], ['b']]);
+    expect(await first).toEqual([issuedFor('a')]);
+    expect(await second).toEqual([issuedFor('b')]);
+    await batcher.idle();
+    expect(batcher.queuedCustomers).toBe(0);
+  });
+
+  it('evicts a loader once its batch is dispatched', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 50 });
+    const pending = [
+      batcher.submit(request(['a']), alice, inAMinute()),
+      batcher.submit(request(['b']), bob, inAMinute()),
+    ];
+    expect(batcher.activeLoaders).toBe(2);
+    await Promise.all(pending);
+    expect(batcher.activeLoaders).toBe(0);
+    // A new mutation with the same key opens a fresh loader and still works.
+    expect(await batcher.submit(request(['c']), alice, inAMinute())).toEqual([issuedFor('c')]);
+    expect(batcher.activeLoaders).toBe(0);
+  });
+
+  it('idle resolves only when no call is waiting or in flight', async () => {
+    const gate = deferred<void>();
+    const fake = fakeClient(async (call) => {
+      await gate.promise;
+      return call.body.customers.map((c) => issuedFor(c.identifierValue));
+    });
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    await batcher.idle();
+    const pending = batcher.submit(request(['a']), alice, inAMinute());
+    let idle = false;
+    const idlePromise = batcher.idle().then(() => (idle = true));
+    await nextTurn();
+    await nextTurn();
+    expect(idle).toBe(false);
+    gate.resolve();
+    await idlePromise;
+    expect(idle).toBe(true);
+    await pending;
+  });
+
+  it('answers an empty mutation without any call', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    expect(await batcher.submit(request([]), alice, inAMinute())).toEqual([]);
+    expect(fake.calls()).toEqual([]);
+  });
+});
+
+describe('batchKeyOf', () => {
+  it('holds no credential in clear', () => {
+    const key = batchKeyOf(request(['a']), {
+      authorization: 'Basic c2VjcmV0',
+      oauthToken: 'jwt.secret',
+    });
+    expect(key).not.toContain('c2VjcmV0');
+    expect(key).not.toContain('jwt.secret');
+  });
+
+  it('tells an Authorization header from the same value as an OAuth token', () => {
+    expect(batchKeyOf(request(['a']), { authorization: 't' })).not.toBe(
+      batchKeyOf(request(['a']), { oauthToken: 't' }),
+    );
+  });
+
+  it('is the same for two mutations of one caller, whatever their customers', () => {
+    expect(batchKeyOf(request(['a']), alice)).toBe(batchKeyOf(request(['b', 'c']), alice));
+  });
+});
+
+describe('splitDuplicates', () => {
+  it('returns null when every value is distinct', () => {
+    expect(splitDuplicates(['a', 'b', 'c'])).toBeNull();
+  });
+
+  it('puts the n-th occurrence of a value into group n', () => {
+    expect(splitDuplicates(['a', 'b', 'a', 'c', 'a', 'b'])).toEqual([[0, 1, 3], [2, 5], [4]]);
+  });
+});

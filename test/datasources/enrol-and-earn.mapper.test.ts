@@ -1,0 +1,323 @@
+import {
+  UNEXPECTED_STATUS_CODE,
+  classifyHttpAnswer,
+  parseRetryAfter,
+  toOutcomes,
+  toRequestBody,
+} from '../../src/datasources/enrol-and-earn.mapper';
+import type { CustomerOutcome } from '../../src/domain/outcome';
+
+const issued = (entityId: number | string, issualId: string, earnedId?: string) => ({
+  result: {
+    entityType: 'CUSTOMER',
+    entityId,
+    promotionId: 57099,
+    programId: 469,
+    issualId,
+    ...(earnedId === undefined ? {} : { earnedId }),
+  },
+  errors: [],
+  warnings: [],
+});
+const failed = (code: number, message: string) => ({
+  errors: [{ status: false, code, message }],
+  warnings: [],
+});
+const envelope = (items: unknown[]) => ({
+  response: items,
+  totalCount: items.length,
+  failureCount: 0,
+});
+
+describe('toRequestBody', () => {
+  it('builds the documented body with promotionId', () => {
+    expect(
+      toRequestBody('ENROL', { programId: 469, promotionId: 57099 }, 'id', [
+        { identifierValue: '555567088', source: 'INSTORE' },
+      ]),
+    ).toEqual({
+      type: 'CUSTOMER',
+      bulkAction: 'ENROL',
+      promotionDetails: { programId: 469, promotionId: 57099 },
+      identifierName: 'id',
+      customers: [{ identifierValue: '555567088', source: 'INSTORE' }],
+    });
+  });
+
+  it('sends promoIdentifier when there is no promotionId, and only documented customer fields', () => {
+    const customer = { identifierValue: '11223569865', source: 'INSTORE', extra: 'x' } as never;
+    const body = toRequestBody(
+      'EARN',
+      { programId: 469, promotionId: null, promoIdentifier: 'REVIEW_REWARD' },
+      'mobile',
+      [customer],
+    );
+    expect(body.promotionDetails).toEqual({ programId: 469, promoIdentifier: 'REVIEW_REWARD' });
+    expect(body.customers).toEqual([{ identifierValue: '11223569865', source: 'INSTORE' }]);
+    expect(JSON.parse(JSON.stringify(body)).promotionDetails).not.toHaveProperty('promotionId');
+  });
+});
+
+describe('toOutcomes', () => {
+  it('maps N items to N customers by position', () => {
+    const outcomes = toOutcomes(
+      201,
+      envelope([
+        issued(170940055, '72', '102'),
+        failed(8015, 'Customer not found for the given identifiers'),
+        issued('423926198', '848'),
+      ]),
+      3,
+    );
+    expect(outcomes).toEqual<CustomerOutcome[]>([
+      {
+        kind: 'ISSUED',
+        entityId: '170940055',
+        programId: 469,
+        promotionId: 57099,
+        promoIdentifier: null,
+        issualId: '72',
+        earnedId: '102',
+        warnings: [],
+      },
+      {
+        kind: 'UPSTREAM_ERROR',
+        code: 8015,
+        message: 'Customer not found for the given identifiers',
+        scope: 'customer',
+      },
+      {
+        kind: 'ISSUED',
+        entityId: '423926198',
+        programId: 469,
+        promotionId: 57099,
+        promoIdentifier: null,
+        issualId: '848',
+        earnedId: null,
+        warnings: [],
+      },
+    ]);
+  });
+
+  it('gives ids as decimal strings even when the API sends numbers', () => {
+    const [outcome] = toOutcomes(
+      200,
+      envelope([
+        {
+          result: { entityId: 1, programId: 2, promotionId: 3, issualId: 4, earnedId: 5 },
+          errors: [],
+          warnings: [],
+        },
+      ]),
+      1,
+    );
+    expect(outcome).toMatchObject({ entityId: '1', issualId: '4', earnedId: '5' });
+  });
+
+  it('fans one request-level element out to every customer as a batch error', () => {
+    const outcomes = toOutcomes(500, envelope([failed(1101, 'invalid programId passed')]), 3);
+    expect(outcomes).toEqual(
+      Array(3).fill({
+        kind: 'UPSTREAM_ERROR',
+        code: 1101,
+        message: 'invalid programId passed',
+        scope: 'batch',
+      }),
+    );
+  });
+
+  it('treats a request-level element for a single customer as batch-level too', () => {
+    expect(toOutcomes(500, envelope([failed(8892, 'promotion is inactive')]), 1)).toEqual([
+      { kind: 'UPSTREAM_ERROR', code: 8892, message: 'promotion is inactive', scope: 'batch' },
+    ]);
+  });
+
+  it('keeps a customer-level error of a one-customer call customer-scoped', () => {
+    expect(toOutcomes(500, envelope([failed(8896, 'Error occurred')]), 1)).toEqual([
+      { kind: 'UPSTREAM_ERROR', code: 8896, message: 'Error occurred', scope: 'customer' },
+    ]);
+  });
+
+  it('answers OUTCOME_UNKNOWN for every customer when one customer-level element comes back for several', () => {
+    const outcomes = toOutcomes(500, envelope([failed(8896, 'Error occurred')]), 3);
+    expect(outcomes.map((o) => o.kind)).toEqual(Array(3).fill('OUTCOME_UNKNOWN'));
+  });
+
+  it('answers OUTCOME_UNKNOWN for every customer when the counts differ', () => {
+    const outcomes = toOutcomes(200, envelope([issued(1, '1'), issued(2, '2')]), 3);
+    expect(outcomes).toHaveLength(3);
+    expect(outcomes.every((o) => o.kind === 'OUTCOME_UNKNOWN')).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['a string', 'OK'],
+    ['an empty object', {}],
+    ['HTML text', '<html><body>502 Bad Gateway</body></html>'],
+    ['an envelope whose response is not an array', { response: { result: {} } }],
+    ['an array', [issued(1, '1'), issued(2, '2')]],
+    ['a number', 42],
+  ])('answers OUTCOME_UNKNOWN for every customer when the body is %s', (_name, body) => {
+    const outcomes = toOutcomes(200, body, 2);
+    expect(outcomes).toEqual(
+      Array(2).fill({ kind: 'OUTCOME_UNKNOWN', message: expect.any(String) }),
+    );
+  });
+
+  it('maps a result without ids and warning 8890 to LimitExhausted, customer-scoped', () => {
+    const exhausted = {
+      result: { entityType: 'CUSTOMER', entityId: 7, promotionId: 202090, programId: 469 },
+      errors: [],
+      warnings: [
+        {
+          status: false,
+          code: 8890,
+          message: 'promotion not issued due to config issues or customer exhausted limits',
+        },
+      ],
+    };
+    expect(toOutcomes(200, envelope([issued(1, '1', '2'), exhausted]), 2)[1]).toEqual({
+      kind: 'UPSTREAM_ERROR',
+      code: 8890,
+      message: 'promotion not issued due to config issues or customer exhausted limits',
+      scope: 'customer',
+    });
+  });
+
+  it('carries warnings on successes as {code, message}', () => {
+    const item = {
+      ...issued(1, '10', '20'),
+      warnings: [{ status: false, code: 1234, message: 'something to know' }],
+    };
+    expect(toOutcomes(200, envelope([item]), 1)[0]).toMatchObject({
+      kind: 'ISSUED',
+      warnings: [{ code: 1234, message: 'something to know' }],
+    });
+  });
+
+  it('treats a 500 that carries the envelope as the answer', () => {
+    const outcomes = toOutcomes(
+      500,
+      envelope([failed(8015, 'Customer not found'), failed(8896, 'Error occurred')]),
+      2,
+    );
+    expect(outcomes).toEqual([
+      { kind: 'UPSTREAM_ERROR', code: 8015, message: 'Customer not found', scope: 'customer' },
+      { kind: 'UPSTREAM_ERROR', code: 8896, message: 'Error occurred', scope: 'customer' },
+    ]);
+  });
+
+  it('answers OUTCOME_UNKNOWN only for an item with neither result nor errors', () => {
+    const outcomes = toOutcomes(200, envelope([issued(1, '1'), { errors: [], warnings: [] }]), 2);
+    expect(outcomes.map((o) => o.kind)).toEqual(['ISSUED', 'OUTCOME_UNKNOWN']);
+  });
+
+  it('never guesses from a result without an issualId and without warning 8890', () => {
+    const item = { result: { entityId: 1, programId: 469 }, errors: [], warnings: [] };
+    expect(toOutcomes(200, envelope([item]), 1)[0]?.kind).toBe('OUTCOME_UNKNOWN');
+  });
+
+  it('never guesses from an item with both ids and errors', () => {
+    const item = { ...issued(1, '1'), errors: [{ status: false, code: 8896, message: 'x' }] };
+    expect(toOutcomes(200, envelope([item]), 1)[0]?.kind).toBe('OUTCOME_UNKNOWN');
+  });
+
+  it.each<[string, unknown]>([
+    ['non-numeric entityId', { entityId: 'abc', programId: 1, issualId: '1' }],
+    ['fractional issualId', { entityId: 1, programId: 1, issualId: 1.5 }],
+    ['missing programId', { entityId: 1, issualId: '1' }],
+  ])('never guesses from a result with %s', (_name, result) => {
+    expect(toOutcomes(200, envelope([{ result, errors: [], warnings: [] }]), 1)[0]?.kind).toBe(
+      'OUTCOME_UNKNOWN',
+    );
+  });
+
+  it('always returns one outcome per customer', () => {
+    for (const body of [
+      null,
+      envelope([]),
+      envelope([failed(1101, 'x')]),
+      envelope([issued(1, '1')]),
+    ]) {
+      for (const count of [1, 2, 5]) expect(toOutcomes(200, body, count)).toHaveLength(count);
+    }
+  });
+});
+
+describe('classifyHttpAnswer', () => {
+  it('rejects credentials on 401 and 403 whatever the body', () => {
+    expect(classifyHttpAnswer(401, envelope([issued(1, '1')]), 2, null)).toEqual({
+      kind: 'answered',
+      outcomes: Array(2).fill({ kind: 'AUTH_REJECTED', status: 401, message: expect.any(String) }),
+    });
+    expect(classifyHttpAnswer(403, 'nope', 1, null)).toMatchObject({
+      kind: 'answered',
+      outcomes: [{ kind: 'AUTH_REJECTED', status: 403 }],
+    });
+  });
+
+  it('asks for a retry on 429 and on 503 without the envelope', () => {
+    expect(classifyHttpAnswer(429, '', 1, 1000)).toEqual({
+      kind: 'retry',
+      reason: 'RATE_LIMITED',
+      status: 429,
+      retryAfterMs: 1000,
+    });
+    expect(classifyHttpAnswer(503, { errorCode: 4001 }, 1, null)).toEqual({
+      kind: 'retry',
+      reason: 'UNAVAILABLE',
+      status: 503,
+      retryAfterMs: null,
+    });
+  });
+
+  it('takes the envelope as the answer even on 400 (batch limit 1060)', () => {
+    expect(
+      classifyHttpAnswer(400, envelope([failed(1060, 'batch limit exceeded')]), 2, null),
+    ).toEqual({
+      kind: 'answered',
+      outcomes: Array(2).fill({
+        kind: 'UPSTREAM_ERROR',
+        code: 1060,
+        message: 'batch limit exceeded',
+        scope: 'batch',
+      }),
+    });
+  });
+
+  it('answers a 4xx without the envelope as a batch error with code 0 and the status in the message', () => {
+    expect(classifyHttpAnswer(415, 'Unsupported Media Type', 1, null)).toEqual({
+      kind: 'answered',
+      outcomes: [
+        {
+          kind: 'UPSTREAM_ERROR',
+          code: UNEXPECTED_STATUS_CODE,
+          message: 'unexpected HTTP status 415 from the promotion API',
+          scope: 'batch',
+        },
+      ],
+    });
+  });
+
+  it.each([500, 502, 504, 200, 302])('answers %i without the envelope as unknown', (status) => {
+    const answer = classifyHttpAnswer(status, '<html>oops</html>', 2, null);
+    expect(answer.kind).toBe('unknown');
+  });
+
+  it('treats an envelope that does not fit the call as unknown', () => {
+    expect(classifyHttpAnswer(200, envelope([issued(1, '1')]), 2, null).kind).toBe('unknown');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2025-01-01T00:00:00Z');
+  it('reads delta-seconds', () => expect(parseRetryAfter('2', now)).toBe(2000));
+  it('reads an HTTP date', () =>
+    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:03 GMT', now)).toBe(3000));
+  it('never goes below zero for a date in the past', () =>
+    expect(parseRetryAfter('Tue, 31 Dec 2024 23:59:00 GMT', now)).toBe(0));
+  it('ignores absent or unreadable values', () => {
+    expect(parseRetryAfter(undefined, now)).toBeNull();
+    expect(parseRetryAfter('soon', now)).toBeNull();
+  });
+});
