@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import { credentialsFrom, type GatewayContext } from './context';
 import { createPromotionApi } from './datasources';
+import { shutDownGracefully } from './shutdown';
 import { createIdempotencyStore } from './idempotency';
 import type { IdempotencyStore } from './idempotency/idempotency.store';
 import { createLogger } from './logger';
@@ -40,7 +41,7 @@ export async function startGateway(
 ): Promise<Gateway> {
   const logger = deps.logger ?? createLogger(config);
   const schema = deps.schema ?? (await buildGatewaySchema());
-  const api = createPromotionApi(config, deps.apiUrl);
+  const api = createPromotionApi(config, deps.apiUrl, logger);
   const store =
     deps.store ??
     createIdempotencyStore({ redisUrl: config.redisUrl, ttlSeconds: config.idempotencyTtlSeconds });
@@ -52,7 +53,6 @@ export async function startGateway(
   const app = Fastify({
     // fastify types its logger against its own pino; ours is the same API.
     loggerInstance: logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
     // A caller's own request id is kept when it is safe to log; otherwise we make one.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -102,15 +102,8 @@ export async function startGateway(
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
-    closing ??= (async () => {
-      shuttingDown = true;
-      // Waiting customers go out now instead of after their window; calls in flight finish.
-      api.batcher.flush();
-      await app.close();
-      await api.batcher.idle();
-      await api.close();
-      await store.close();
-    })();
+    shuttingDown = true;
+    closing ??= shutDownGracefully({ app, api, store, logger });
     return closing;
   };
 
