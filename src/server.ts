@@ -12,7 +12,7 @@ import { shutDownGracefully } from './shutdown';
 import { createIdempotencyStore } from './idempotency';
 import type { IdempotencyStore } from './idempotency/idempotency.store';
 import { createLogger } from './logger';
-import { PromotionService } from './promotion/promotion.service';
+import { PromotionService, type PromotionSubmitter } from './promotion/promotion.service';
 import { buildGatewaySchema } from './schema';
 
 export interface Gateway {
@@ -30,6 +30,11 @@ export interface GatewayDependencies {
   logger?: Logger;
   schema?: GraphQLSchema;
   store?: IdempotencyStore;
+  /**
+   * Replaces the batcher as what the service hands validated mutations to. Only for
+   * measuring the GraphQL layer alone (bench/ ceiling); the API is never called then.
+   */
+  submitter?: PromotionSubmitter;
 }
 
 const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
@@ -45,7 +50,7 @@ export async function startGateway(
   const store =
     deps.store ??
     createIdempotencyStore({ redisUrl: config.redisUrl, ttlSeconds: config.idempotencyTtlSeconds });
-  const promotions = new PromotionService(api.batcher, store, {
+  const promotions = new PromotionService(deps.submitter ?? api.batcher, store, {
     maxCustomersPerMutation: config.maxCustomersPerMutation,
     timeoutMs: config.promotionApiTimeoutMs,
   });
