@@ -1,0 +1,64 @@
+/**
+ * The sandbox's seeded world (orgs, credentials, programs, promotions, customers), read from
+ * `demo-data.json`, which `generate-demo-data.ts` writes
+ * (regenerate: `npx ts-node src/sandbox/generate-demo-data.ts`).
+ */
+// Imported with its .json extension: `./demo-data` alone would resolve to the JSON under ts-node.
+import demoDataJson from './demo-data.json';
+
+export {
+  ACME_CREDENTIALS,
+  DEMO_CREDENTIALS,
+  DEMO_READONLY_CREDENTIALS,
+  SANDBOX_CREDENTIALS,
+  basicAuthorization,
+} from './demo-credentials';
+export type { SandboxCredential } from './demo-credentials';
+
+export const PROMOTION_TYPES = ['ENROL_AND_ISSUE', 'DIRECT'] as const;
+export type PromotionType = (typeof PROMOTION_TYPES)[number];
+
+export interface PromotionConfig {
+  promotionId: number;
+  promoIdentifier: string | null;
+  type: PromotionType;
+  active: boolean;
+  /** Earns allowed per enrolment (ENROL_AND_ISSUE) or per customer (DIRECT). Vendor default 1. */
+  earnLimit: number;
+}
+
+export interface ProgramConfig {
+  programId: number;
+  promotions: PromotionConfig[];
+}
+
+/** `[entityId, mobile, email]`: tuples keep the JSON small. */
+export type CustomerTuple = [number, string, string];
+
+export interface OrgConfig {
+  org: string;
+  basic: { username: string; password: string; writeAccess: boolean }[];
+  oauth: { key: string; secret: string; writeAccess: boolean }[];
+  programs: ProgramConfig[];
+  customers: CustomerTuple[];
+}
+
+export interface DemoData {
+  orgs: OrgConfig[];
+}
+
+export const DEMO_DATA: DemoData = demoDataJson as unknown as DemoData;
+
+/** One customer as a caller identifies it: `id` is the customer (entity) id, as a string. */
+export interface DemoCustomer {
+  id: string;
+  mobile: string;
+  email: string;
+}
+
+/** Every customer of `org` in the seeded order (deterministic); [] for an unknown org. */
+export function demoCustomers(org: string, data: DemoData = DEMO_DATA): DemoCustomer[] {
+  const found = data.orgs.find((candidate) => candidate.org === org);
+  if (found === undefined) return [];
+  return found.customers.map(([id, mobile, email]) => ({ id: String(id), mobile, email }));
+}

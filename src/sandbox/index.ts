@@ -1,0 +1,168 @@
+/**
+ * The emulated promotion API (DESIGN §5): `startSandbox()` runs it on its own port.
+ * Used by `npm start` when PROMOTION_API_URL is unset, by tests and by benchmarks.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEMO_DATA, type DemoData } from './demo-catalog';
+import {
+  DEFAULT_FAULTS,
+  SandboxConfigError,
+  faultsFromEnv,
+  parseFaultsPatch,
+  type Faults,
+} from './faults';
+import type { CallRecord, LedgerEntry } from './records';
+import { SandboxState } from './server';
+
+export {
+  ACME_CREDENTIALS,
+  DEMO_CREDENTIALS,
+  DEMO_READONLY_CREDENTIALS,
+  SANDBOX_CREDENTIALS,
+  basicAuthorization,
+  demoCustomers,
+} from './demo-catalog';
+export type { DemoCustomer, SandboxCredential } from './demo-catalog';
+export { DEFAULT_FAULTS, SandboxConfigError } from './faults';
+export type { Faults } from './faults';
+export { credentialHashOf } from './credentials';
+export type { CallFault, CallRecord, LedgerEntry } from './records';
+export { ENROL_AND_EARN_PATH, OAUTH_TOKEN_PATH } from './server';
+
+export interface StartSandboxOptions {
+  /** Default `0` (any free port). */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default `DEFAULT_FAULTS` (none). Also the values `POST /__sandbox/reset` goes back to. */
+  faults?: Partial<Faults>;
+  /** Default `300` s. Lifetime of OAuth tokens. */
+  oauthTtlSeconds?: number;
+  /** Default `Date.now`. Clock for token expiry and record times. */
+  now?: () => number;
+  /** Default `Math.random`. Draws of the fault rates and of jitter, in [0, 1). */
+  random?: () => number;
+  /** Default `10000`. Calls kept by `GET /__sandbox/calls`; the oldest are dropped. */
+  maxCallLog?: number;
+  /**
+   * Default `200000` (about 100 MB). Entries kept by `GET /__sandbox/ledger`; the oldest are
+   * dropped and counted in its `dropped` field. A benchmark enrolling 100 customers per call
+   * fills this in seconds: raise it when a run must be checked entry by entry.
+   */
+  maxLedgerEntries?: number;
+  /** Default: the seeded `demo-data.json`. */
+  data?: DemoData;
+}
+
+export interface RunningSandbox {
+  /** `http://HOST:PORT`, no trailing slash. */
+  url: string;
+  port: number;
+  host: string;
+  /** Stops listening, destroys every open socket (hung calls included) and pending timers. */
+  close(): Promise<void>;
+  faults(): Faults;
+  /** Throws on an invalid patch, as `PUT /__sandbox/faults` answers 400. */
+  setFaults(patch: Partial<Faults>): Faults;
+  reset(): void;
+  ledger(): LedgerEntry[];
+  calls(): CallRecord[];
+  /** Listener runs when an enrolAndEarn call is admitted (in flight) or refused as overloaded. */
+  onCallReceived(listener: (call: CallRecord) => void): () => void;
+  /** Listener runs when a call's fate is sealed: answered, reset, or hanging after its work. */
+  onCallSettled(listener: (call: CallRecord) => void): () => void;
+}
+
+export const DEFAULT_SANDBOX_PORT = 4010;
+
+function checkedFaults(patch: Partial<Faults> | undefined): Partial<Faults> {
+  const parsed = parseFaultsPatch(patch ?? {});
+  if (!parsed.ok) throw new RangeError(`invalid sandbox faults: ${parsed.problems.join('; ')}`);
+  return parsed.patch;
+}
+
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const oauthTtlSeconds = options.oauthTtlSeconds ?? 300;
+  if (!Number.isInteger(oauthTtlSeconds) || oauthTtlSeconds < 1) {
+    throw new RangeError(`oauthTtlSeconds must be a positive integer, got ${oauthTtlSeconds}`);
+  }
+  const state = new SandboxState({
+    data: options.data ?? DEMO_DATA,
+    faults: { ...DEFAULT_FAULTS, ...checkedFaults(options.faults) },
+    oauthTtlSeconds,
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    maxCallLog: options.maxCallLog ?? 10_000,
+    maxLedgerEntries: options.maxLedgerEntries ?? 200_000,
+  });
+  const server = createServer({ keepAliveTimeout: 5000 }, state.handle);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | null = null;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        state.shutdown();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+    faults: () => state.faults,
+    setFaults: (patch) => state.setFaults(checkedFaults(patch)),
+    reset: () => state.reset(),
+    ledger: () => state.ledgerEntries().entries,
+    calls: () => state.callRecords().calls,
+    onCallReceived: (listener) => state.onCallReceived(listener),
+    onCallSettled: (listener) => state.onCallSettled(listener),
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+function envInteger(env: Env, name: string, min: number, max: number): number | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw new SandboxConfigError(name, `must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new SandboxConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Start options from `SANDBOX_*` variables: SANDBOX_PORT, SANDBOX_HOST,
+ * SANDBOX_OAUTH_TTL_SECONDS, SANDBOX_MAX_CALL_LOG, SANDBOX_MAX_LEDGER_ENTRIES and every fault knob
+ * (SANDBOX_LATENCY_MS, ..., SANDBOX_MAX_CONCURRENT). Unset variables are left out,
+ * so `startSandbox`'s defaults apply. Throws `SandboxConfigError` naming a bad variable.
+ */
+export function sandboxOptionsFromEnv(env: Env): StartSandboxOptions {
+  const options: StartSandboxOptions = {};
+  const port = envInteger(env, 'SANDBOX_PORT', 0, 65535);
+  if (port !== undefined) options.port = port;
+  const host = env.SANDBOX_HOST?.trim();
+  if (host) options.host = host;
+  const ttl = envInteger(env, 'SANDBOX_OAUTH_TTL_SECONDS', 1, 31_536_000);
+  if (ttl !== undefined) options.oauthTtlSeconds = ttl;
+  const maxCallLog = envInteger(env, 'SANDBOX_MAX_CALL_LOG', 1, 10_000_000);
+  if (maxCallLog !== undefined) options.maxCallLog = maxCallLog;
+  const maxLedgerEntries = envInteger(env, 'SANDBOX_MAX_LEDGER_ENTRIES', 1, 100_000_000);
+  if (maxLedgerEntries !== undefined) options.maxLedgerEntries = maxLedgerEntries;
+  const faults = faultsFromEnv(env);
+  if (Object.keys(faults).length > 0) options.faults = faults;
+  return options;
+}
