@@ -164,6 +164,35 @@ describe('the gateway against the sandbox', () => {
       expect(body.data?.enrolCustomers).toMatchObject({ __typename: typename, upstreamCode: code });
     });
 
+    it('answers IssueFailedError for an EARN without an active enrolment', async () => {
+      const { body } = await execute(
+        url,
+        EarnPromotionDocument,
+        { input: enrolInput(['100000001']) },
+        demoAuth,
+      );
+      const payload = body.data?.earnPromotion;
+      expect(payload).toMatchObject({
+        __typename: 'EarnPromotionResult',
+        failureCount: 1,
+        results: [
+          { outcome: { __typename: 'IssueFailedError', upstreamCode: 8896, retryable: false } },
+        ],
+      });
+    });
+
+    it('answers LimitExhaustedError (warning 8890) once the earn limit is used up', async () => {
+      const input = enrolInput(['100000002'], 202090);
+      await execute(url, EarnPromotionDocument, { input }, demoAuth);
+      const { body } = await execute(url, EarnPromotionDocument, { input }, demoAuth);
+      expect(body.data?.earnPromotion).toMatchObject({
+        __typename: 'EarnPromotionResult',
+        successCount: 0,
+        results: [{ outcome: { __typename: 'LimitExhaustedError', upstreamCode: 8890 } }],
+      });
+      expect(stack.sandbox.ledger()).toHaveLength(1);
+    });
+
     it('finds a promotion by promoIdentifier', async () => {
       const input = {
         ...enrolInput(['555567088']),
