@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      promotionApiUrl: null,
+      promotionApiTimeoutMs: 10_000,
+      upstreamMaxConnections: 32,
+      upstreamBatchSize: 100,
+      batchWindowMs: 5,
+      maxCustomersPerMutation: 1000,
+      redisUrl: null,
+      idempotencyTtlSeconds: 86_400,
+      logLevel: 'info',
+      production: false,
+    });
+  });
+
+  it('reads every variable of DESIGN §4', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      PROMOTION_API_URL: 'https://eu.api.capillarytech.com/',
+      PROMOTION_API_TIMEOUT_MS: '2500',
+      UPSTREAM_MAX_CONNECTIONS: '16',
+      UPSTREAM_BATCH_SIZE: '50',
+      BATCH_WINDOW_MS: '0',
+      MAX_CUSTOMERS_PER_MUTATION: '200',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      IDEMPOTENCY_TTL_SECONDS: '60',
+      LOG_LEVEL: 'debug',
+      NODE_ENV: 'production',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      promotionApiUrl: 'https://eu.api.capillarytech.com',
+      promotionApiTimeoutMs: 2500,
+      upstreamMaxConnections: 16,
+      upstreamBatchSize: 50,
+      batchWindowMs: 0,
+      maxCustomersPerMutation: 200,
+      redisUrl: 'redis://127.0.0.1:6379',
+      idempotencyTtlSeconds: 60,
+      logLevel: 'debug',
+      production: true,
+    });
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PROMOTION_API_URL', 'not a url'],
+    ['PROMOTION_API_URL', 'ftp://example.com'],
+    ['PROMOTION_API_TIMEOUT_MS', '-1'],
+    ['UPSTREAM_MAX_CONNECTIONS', '0'],
+    ['UPSTREAM_BATCH_SIZE', '101'],
+    ['BATCH_WINDOW_MS', '1.5'],
+    ['MAX_CUSTOMERS_PER_MUTATION', '0'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['IDEMPOTENCY_TTL_SECONDS', 'forever'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses %s=%p with an error naming the variable', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable} `));
+  });
+
+  it('stops start-up with a message naming the bad variable', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+      {
+        cwd: join(__dirname, '..', '..'),
+        env: { ...process.env, UPSTREAM_BATCH_SIZE: '500', PORT: '0' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('UPSTREAM_BATCH_SIZE must be between 1 and 100, got 500');
+  });
+});
