@@ -40,10 +40,16 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } else {
+    // With PORT=0 this line is how a supervisor (or test/faults) learns the bound port.
     console.log(`promotion-gateway is serving GraphQL at ${gateway.graphqlUrl} (API: ${apiUrl})`);
   }
 
+  let stopping = false;
   const shutdown = (signal: string): void => {
+    // A repeat is ignored, not fatal: `npm start` forwards the terminal's SIGINT to a
+    // process that already got it from its process group. The timer below bounds the wait.
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
       logger.error('shutdown took longer than the API deadline; exiting');
@@ -59,8 +65,10 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // The only signal handlers: Apollo's own are off (stopOnTerminationSignals: false),
+  // since they would stop the server and re-raise the signal before we could exit 0.
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -40,6 +40,8 @@ interface LoaderEntry {
   loader: DataLoader<PendingCustomer, CustomerOutcome>;
   /** Batches of this loader scheduled and not yet dispatched. */
   scheduled: number;
+  /** The batch new keys of this loader join (DataLoader's current batch), null once it ran. */
+  open: ScheduledBatch | null;
   credentials: Credentials;
   action: BulkAction;
   promotion: PromotionRef;
@@ -47,7 +49,10 @@ interface LoaderEntry {
 }
 
 interface ScheduledBatch {
+  /** Dispatches the batch now, if it has not been dispatched yet. */
   run(): void;
+  /** Keys that joined it so far. */
+  size: number;
 }
 
 /**
@@ -99,6 +104,8 @@ export class EnrolAndEarnBatcher {
   private readonly waiting = new Set<ScheduledBatch>();
   private readonly idleWaiters: Array<() => void> = [];
   private queued = 0;
+  /** Shutting down: no batch waits for its window any more. */
+  private draining = false;
 
   constructor(
     private readonly client: PromotionApiSender,
@@ -128,22 +135,35 @@ export class EnrolAndEarnBatcher {
     }
     this.queued += count;
     const entry = this.loaderFor(batchKeyOf(request, credentials), request, credentials);
-    const keys = request.customers.map((customer) => ({ customer, deadline }));
-    return entry.loader.loadMany(keys).then(
-      (results) =>
-        results.map((result): CustomerOutcome =>
-          result instanceof Error
-            ? { kind: 'OUTCOME_UNKNOWN', message: 'the gateway lost track of this customer' }
-            : result,
-        ),
-      // loadMany settles every key itself; this is only a guard against a bug of ours.
-      () => unknownForAll(count, 'the gateway lost track of this customer'),
-    );
+    // Key by key rather than loadMany, so that a batch goes out the moment it is full:
+    // waiting for the window could not add anyone to it (DataLoader only notices a full
+    // batch when the next key arrives, and a 100-customer mutation has no next key).
+    const outcomes = request.customers.map((customer) => {
+      const outcome = entry.loader.load({ customer, deadline });
+      const batch = entry.open;
+      if (batch !== null && ++batch.size >= this.options.batchSize) batch.run();
+      // The batch function settles every key itself; this only guards against a bug of ours.
+      return outcome.catch((): CustomerOutcome => ({
+        kind: 'OUTCOME_UNKNOWN',
+        message: 'the gateway lost track of this customer',
+      }));
+    });
+    return Promise.all(outcomes);
   }
 
-  /** Shutdown: dispatch every waiting batch now, without waiting for its window. */
+  /** Dispatch every waiting batch now, without waiting for its window. */
   flush(): void {
     for (const batch of [...this.waiting]) batch.run();
+  }
+
+  /**
+   * Shutdown (DESIGN.md §7): dispatch every waiting batch now, and from now on send
+   * each new batch in the same turn instead of after its window, so that mutations
+   * still on their way in (e.g. waiting for the idempotency store) are not held back.
+   */
+  drain(): void {
+    this.draining = true;
+    this.flush();
   }
 
   /** Resolves when no customer is waiting or in flight. */
@@ -168,6 +188,7 @@ export class EnrolAndEarnBatcher {
     const entry: LoaderEntry = {
       key,
       scheduled: 0,
+      open: null,
       credentials,
       action: request.action,
       promotion: request.promotion,
@@ -196,17 +217,24 @@ export class EnrolAndEarnBatcher {
    * microtasks drain. The cost is well under a millisecond and no timer.
    * When the last scheduled batch of a loader dispatches, the loader leaves the map:
    * nothing is pending on it any more, and the next mutation with its key opens a new one.
+   * A full batch does not wait at all (`submit` runs it), nor does any batch while draining.
    */
   private schedule(entry: LoaderEntry, dispatchBatch: () => void): void {
     entry.scheduled++;
+    // A full batch that `submit` ran may have evicted its loader while the same mutation
+    // still adds keys to it: the loader is back in the map, so later mutations join.
+    if (!this.loaders.has(entry.key)) this.loaders.set(entry.key, entry);
+    const windowMs = this.draining ? 0 : this.options.windowMs;
     let ran = false;
     const batch: ScheduledBatch = {
+      size: 0,
       run: () => {
         if (ran) return;
         ran = true;
-        if (this.options.windowMs > 0) clearTimeout(timer as NodeJS.Timeout);
+        if (windowMs > 0) clearTimeout(timer as NodeJS.Timeout);
         else clearImmediate(timer as NodeJS.Immediate);
         this.waiting.delete(batch);
+        if (entry.open === batch) entry.open = null;
         entry.scheduled--;
         if (entry.scheduled === 0 && this.loaders.get(entry.key) === entry) {
           this.loaders.delete(entry.key);
@@ -214,10 +242,8 @@ export class EnrolAndEarnBatcher {
         dispatchBatch();
       },
     };
-    const timer =
-      this.options.windowMs > 0
-        ? setTimeout(batch.run, this.options.windowMs)
-        : setImmediate(batch.run);
+    const timer = windowMs > 0 ? setTimeout(batch.run, windowMs) : setImmediate(batch.run);
+    entry.open = batch;
     this.waiting.add(batch);
   }
 

@@ -52,7 +52,7 @@ export function createPromotionApi(
     batcher,
     client,
     async close() {
-      batcher.flush();
+      batcher.drain();
       await batcher.idle();
       await client.close();
     },

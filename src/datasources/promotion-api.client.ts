@@ -304,6 +304,12 @@ export class PromotionApiClient implements PromotionApiSender {
       case 'not-sent': {
         const code = errorCode(result.error);
         this.logger?.debug({ origin: this.origin, code }, 'promotion API not reached');
+        // Our deadline passing before the request was written means it waited for a
+        // socket of our own pool (or for a connect still in progress): that says our
+        // pool is busy, not that the API fails. Counting it would let a local overload
+        // open the circuit while the API is healthy. A connect that really fails reports
+        // its own error (refused, DNS, connect timeout) and is counted.
+        const apiFailed = !(result.error instanceof DeadlineExceededError);
         return {
           kind: 'retry',
           exhausted: {
@@ -314,7 +320,7 @@ export class PromotionApiClient implements PromotionApiSender {
                 : `the promotion API could not be reached (${code})`,
           },
           retryAfterMs: null,
-          breakerFailure: true,
+          breakerFailure: apiFailed,
         };
       }
       case 'sent-failed': {

@@ -280,6 +280,44 @@ describe('EnrolAndEarnBatcher', () => {
     expect(batcher.queuedCustomers).toBe(0);
   });
 
+  it('sends a batch the moment it is full, and only the rest waits for the window', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, {
+      ...options,
+      batchSize: 2,
+      windowMs: 60_000,
+    });
+    const full = batcher.submit(request(['a', 'b']), alice, inAMinute());
+    expect(fake.calls()).toEqual([['a', 'b']]);
+    const rest = batcher.submit(request(['c', 'd', 'e']), alice, inAMinute());
+    expect(fake.calls()).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    // 'e' waits for company, and joins the same loader as a later mutation.
+    const later = batcher.submit(request(['f']), alice, inAMinute());
+    expect(fake.calls()).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e', 'f'],
+    ]);
+    expect(batcher.activeLoaders).toBe(0);
+    await Promise.all([full, rest, later]);
+    expect(await rest).toEqual([issuedFor('c'), issuedFor('d'), issuedFor('e')]);
+  });
+
+  it('drain sends waiting batches now, and later ones without waiting for their window', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 60_000 });
+    const waiting = batcher.submit(request(['a']), alice, inAMinute());
+    batcher.drain();
+    expect(fake.calls()).toEqual([['a']]);
+    const late = batcher.submit(request(['b']), alice, inAMinute());
+    await nextTurn();
+    expect(fake.calls()).toEqual([['a'], ['b']]);
+    expect(await Promise.all([waiting, late])).toEqual([[issuedFor('a')], [issuedFor('b')]]);
+  });
+
   it('evicts a loader once its batch is dispatched', async () => {
     const fake = fakeClient();
     const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 50 });

@@ -487,6 +487,22 @@ describe('PromotionApiClient', () => {
       expect(api.received).toHaveLength(3);
     });
 
+    it('does not count calls whose deadline passed while they waited for one of our own connections', async () => {
+      const held: http.ServerResponse[] = [];
+      const api = await upstream((_req, res) => held.push(res));
+      const c = client(api.url, { maxConnections: 1, circuitBreakerThreshold: 2 });
+      const first = c.send(credentials, body, Date.now() + 20_000);
+      await until(() => api.received.length === 1);
+      // Three calls queue behind the held one, in our pool, until their deadline.
+      const queued = await Promise.all(
+        [1, 2, 3].map(() => c.send(credentials, body, Date.now() + 200)),
+      );
+      expect(queued.flatMap(kinds)).toEqual(Array(6).fill('UNAVAILABLE'));
+      expect(c.circuitState).toBe(CircuitState.Closed);
+      answerEnvelope(api.received[0] as ReceivedRequest, held[0] as http.ServerResponse);
+      expect(kinds(await first)).toEqual(['ISSUED', 'ISSUED']);
+    });
+
     it('opens on refused connections and then stops trying before the deadline', async () => {
       const closed = await upstream(answerEnvelope);
       const url = closed.url;

@@ -1,0 +1,224 @@
+/**
+ * idempotencyKey end to end (DESIGN.md §2 "Idempotency"), with the in-memory store and
+ * with the real Redis, the sandbox's call log showing what reached the API. Keys are
+ * fresh UUIDs, so runs sharing one Redis never meet.
+ */
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { startGateway, type Gateway } from '../../src/server';
+import { startStack, type Stack } from '../support/stack';
+import {
+  asResult,
+  customersOf,
+  demo,
+  enrol,
+  ledgerEntityIds,
+  spawnGateway,
+  type GatewayProcess,
+  REDIS_ENV,
+} from './support';
+
+const ids = (from: number, count: number) => demo.slice(from, from + count).map((c) => c.id);
+
+describe.each([
+  ['the in-memory store', {}],
+  ['Redis', REDIS_ENV],
+])('idempotencyKey with %s', (_store, storeEnv: Record<string, string>) => {
+  let stack: Stack;
+  let url: string;
+
+  beforeAll(async () => {
+    stack = await startStack({ ...storeEnv, BATCH_WINDOW_MS: '0' });
+    url = stack.gateway.graphqlUrl;
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sandbox.reset());
+
+  it('replays the same key and input with replayed: true and no second API call', async () => {
+    const idempotencyKey = randomUUID();
+    const customers = ids(0, 3);
+
+    const first = asResult(await enrol(url, customers, { idempotencyKey }));
+    const again = asResult(await enrol(url, customers, { idempotencyKey }));
+
+    expect(first.replayed).toBe(false);
+    expect(again.replayed).toBe(true);
+    expect(again.results).toEqual(first.results);
+    expect(stack.sandbox.calls()).toHaveLength(1);
+    expect(ledgerEntityIds(stack.sandbox.ledger())).toEqual(customers);
+  });
+
+  it('refuses the same key with another input as INPUT_MISMATCH, without an API call', async () => {
+    const idempotencyKey = randomUUID();
+    await enrol(url, ids(0, 2), { idempotencyKey });
+
+    const other = await enrol(url, ids(0, 3), { idempotencyKey });
+
+    expect(other).toMatchObject({
+      __typename: 'IdempotencyConflictError',
+      reason: 'INPUT_MISMATCH',
+      retryable: false,
+    });
+    expect(stack.sandbox.calls()).toHaveLength(1);
+  });
+
+  it('lets only one of two concurrent calls with one key reach the API', async () => {
+    stack.sandbox.setFaults({ latencyMs: 300 });
+    const idempotencyKey = randomUUID();
+    const customers = ids(0, 2);
+
+    const answers = await Promise.all([
+      enrol(url, customers, { idempotencyKey }),
+      enrol(url, customers, { idempotencyKey }),
+    ]);
+
+    const done = answers.filter((a) => a.__typename === 'EnrolCustomersResult');
+    const other = answers.find((a) => a !== done[0]);
+    expect(done[0]).toMatchObject({ replayed: false, successCount: 2 });
+    if (other?.__typename === 'EnrolCustomersResult') {
+      expect(other).toMatchObject({ replayed: true, results: asResult(done[0]!).results });
+    } else {
+      expect(other).toMatchObject({
+        __typename: 'IdempotencyConflictError',
+        reason: 'IN_PROGRESS',
+        retryable: true,
+      });
+    }
+    expect(stack.sandbox.calls()).toHaveLength(1);
+    expect(ledgerEntityIds(stack.sandbox.ledger())).toEqual(customers);
+  });
+
+  it('after OutcomeUnknownError, asks the API again only for the unknown customers and merges', async () => {
+    // Two calls of two customers; the first call the sandbox receives is cut after its
+    // work, the other is answered.
+    const faulty = await startStack(
+      { ...storeEnv, UPSTREAM_BATCH_SIZE: '2', BATCH_WINDOW_MS: '0' },
+      { faults: { resetAfterCommitRate: 1 } },
+    );
+    try {
+      const stop = faulty.sandbox.onCallReceived(() => {
+        faulty.sandbox.setFaults({ resetAfterCommitRate: 0 });
+        stop();
+      });
+      const idempotencyKey = randomUUID();
+      const customers = ids(0, 4);
+      const url2 = faulty.gateway.graphqlUrl;
+
+      const first = asResult(await enrol(url2, customers, { idempotencyKey }));
+
+      const [cut, answered] = faulty.sandbox.calls();
+      expect(cut?.fault).toBe('resetAfterCommit');
+      expect(answered?.fault).toBeNull();
+      const unknown = customersOf(cut!);
+      const byCustomer = new Map(first.results.map((r) => [r.identifierValue, r.outcome]));
+      for (const id of unknown) {
+        expect(byCustomer.get(id)).toMatchObject({ __typename: 'OutcomeUnknownError' });
+      }
+      for (const id of customersOf(answered!)) {
+        expect(byCustomer.get(id)).toMatchObject({ __typename: 'Enrolment' });
+      }
+
+      const retried = asResult(await enrol(url2, customers, { idempotencyKey }));
+
+      const calls = faulty.sandbox.calls();
+      expect(calls).toHaveLength(3);
+      expect(customersOf(calls[2]!).sort()).toEqual([...unknown].sort());
+      expect(retried).toMatchObject({ replayed: false, successCount: 4, failureCount: 0 });
+      const ledger = faulty.sandbox.ledger();
+      retried.results.forEach((r) => {
+        const known = byCustomer.get(r.identifierValue);
+        if (known?.__typename === 'Enrolment') {
+          // Known answers are kept as they were.
+          expect(r.outcome).toEqual(known);
+        } else {
+          // Asked again: the enrolment of the retry, the newest ledger entry of that customer.
+          const newest = ledger.filter((e) => String(e.entityId) === r.identifierValue).at(-1);
+          expect(newest?.callId).toBe(calls[2]?.id);
+          expect(r.outcome).toMatchObject({ __typename: 'Enrolment', issualId: newest?.issualId });
+        }
+      });
+
+      // Now final: replayed, with no further call.
+      const replay = asResult(await enrol(url2, customers, { idempotencyKey }));
+      expect(replay).toMatchObject({ replayed: true, results: retried.results });
+      expect(faulty.sandbox.calls()).toHaveLength(3);
+    } finally {
+      await faulty.close();
+    }
+  });
+});
+
+describe('two gateway processes sharing Redis', () => {
+  // One gateway is a child process (`node src/main.ts`), the other runs in this one:
+  // two OS processes that share nothing but Redis and the API.
+  let sandbox: RunningSandbox;
+  let child: GatewayProcess;
+  let local: Gateway;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+    const env = { ...REDIS_ENV, PROMOTION_API_URL: sandbox.url, BATCH_WINDOW_MS: '0' };
+    child = await spawnGateway(env);
+    local = await startGateway(loadConfig({ ...env, PORT: '0', LOG_LEVEL: 'silent' }), {
+      apiUrl: sandbox.url,
+      logger: pino({ level: 'silent' }),
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([child?.stop(), local?.close()]);
+    await sandbox?.close();
+  });
+  beforeEach(() => sandbox.reset());
+
+  it('replays on either process a key completed on the other, without an API call', async () => {
+    const [fromChild, fromLocal] = [randomUUID(), randomUUID()];
+
+    const first = asResult(await enrol(child.url, ids(10, 2), { idempotencyKey: fromChild }));
+    const replayed = asResult(
+      await enrol(local.graphqlUrl, ids(10, 2), { idempotencyKey: fromChild }),
+    );
+    const second = asResult(
+      await enrol(local.graphqlUrl, ids(12, 2), { idempotencyKey: fromLocal }),
+    );
+    const replayedToo = asResult(await enrol(child.url, ids(12, 2), { idempotencyKey: fromLocal }));
+    const mismatch = await enrol(child.url, ids(10, 1), { idempotencyKey: fromChild });
+
+    expect([first.replayed, second.replayed]).toEqual([false, false]);
+    expect(replayed).toMatchObject({ replayed: true, results: first.results });
+    expect(replayedToo).toMatchObject({ replayed: true, results: second.results });
+    expect(mismatch).toMatchObject({
+      __typename: 'IdempotencyConflictError',
+      reason: 'INPUT_MISMATCH',
+    });
+    expect(sandbox.calls()).toHaveLength(2);
+    expect(ledgerEntityIds(sandbox.ledger())).toEqual(ids(10, 4));
+  });
+
+  it('finishes on one process what the other left unknown', async () => {
+    const idempotencyKey = randomUUID();
+    const customers = ids(20, 2);
+    sandbox.setFaults({ resetAfterCommitRate: 1 });
+
+    const unknown = await enrol(child.url, customers, { idempotencyKey });
+    sandbox.setFaults({ resetAfterCommitRate: 0 });
+    const finished = asResult(await enrol(local.graphqlUrl, customers, { idempotencyKey }));
+    const replayed = asResult(await enrol(child.url, customers, { idempotencyKey }));
+
+    expect(unknown.__typename).toBe('OutcomeUnknownError');
+    expect(finished).toMatchObject({ replayed: false, successCount: 2 });
+    expect(replayed).toMatchObject({ replayed: true, results: finished.results });
+    const calls = sandbox.calls();
+    expect(calls.map((c) => c.fault)).toEqual(['resetAfterCommit', null]);
+    // Each customer was done twice, and told once: the first call's work was never reported.
+    const ledger = sandbox.ledger();
+    expect(ledger.filter((e) => e.callId === calls[0]?.id)).toHaveLength(2);
+    for (const r of finished.results) {
+      const entry = ledger.find(
+        (e) => e.callId === calls[1]?.id && String(e.entityId) === r.identifierValue,
+      );
+      expect(r.outcome).toMatchObject({ __typename: 'Enrolment', issualId: entry?.issualId });
+    }
+  });
+});
