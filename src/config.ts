@@ -35,6 +35,22 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   /** `NODE_ENV=production`: introspection off, suggestions hidden, unexpected errors masked. */
   production: boolean;
+  /** Default: on outside production, off in production. `GRAPHQL_INTROSPECTION=true|false` decides. */
+  introspection: boolean;
+  /** Default `10`. Deepest nesting of fields one operation may select; fragments do not count as levels. */
+  maxQueryDepth: number;
+  /** Default `15`. Aliases one operation may use (`__typename` aliases are free). */
+  maxAliases: number;
+  /** Default `10`. Root fields one operation may select; each mutation field is one mutation. */
+  maxRootFields: number;
+  /** Default `10000`. Lexical tokens one GraphQL document may hold; enough for 1000 inline customers. */
+  maxTokens: number;
+  /** Default `50`. Operations one batched HTTP request (a JSON array) may carry. */
+  maxBatchOperations: number;
+  /** Default `1048576` (1 MiB). Largest request body; larger ones get 413. */
+  maxBodyBytes: number;
+  /** Default none: no CORS headers at all. Browser origins allowed to call the gateway. */
+  corsOrigins: string[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -92,7 +108,48 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+function flag(env: Env, name: string): boolean | undefined {
+  const raw = valueOf(env, name);
+  if (raw === undefined) return undefined;
+  if (raw !== 'true' && raw !== 'false') {
+    throw new ConfigError(name, `must be true or false, got "${raw}"`);
+  }
+  return raw === 'true';
+}
+
+/** A comma-separated list of exact origins: scheme, host and optional port, nothing else. */
+function origins(env: Env, name: string): string[] {
+  const raw = valueOf(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(entry);
+      } catch {
+        throw new ConfigError(
+          name,
+          `must list origins like https://app.example.com, got "${entry}"`,
+        );
+      }
+      if (
+        (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
+        parsed.origin !== entry.replace(/\/$/, '').toLowerCase()
+      ) {
+        throw new ConfigError(
+          name,
+          `must list origins (scheme://host[:port], no path or wildcard), got "${entry}"`,
+        );
+      }
+      return parsed.origin;
+    });
+}
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
+  const production = valueOf(env, 'NODE_ENV') === 'production';
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: valueOf(env, 'HOST') ?? '127.0.0.1',
@@ -108,6 +165,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 31_536_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    production: valueOf(env, 'NODE_ENV') === 'production',
+    production,
+    introspection: flag(env, 'GRAPHQL_INTROSPECTION') ?? !production,
+    maxQueryDepth: integer(env, 'MAX_QUERY_DEPTH', 10, 1, 100),
+    maxAliases: integer(env, 'MAX_ALIASES', 15, 0, 1000),
+    maxRootFields: integer(env, 'MAX_ROOT_FIELDS', 10, 1, 1000),
+    maxTokens: integer(env, 'MAX_TOKENS', 10_000, 10, 1_000_000),
+    maxBatchOperations: integer(env, 'MAX_BATCH_OPERATIONS', 50, 1, 1000),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1024, 104_857_600),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
 }

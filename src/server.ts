@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -14,6 +15,16 @@ import type { IdempotencyStore } from './idempotency/idempotency.store';
 import { createLogger } from './logger';
 import { PromotionService, type PromotionSubmitter } from './promotion/promotion.service';
 import { buildGatewaySchema } from './schema';
+import { errorReportingPlugin, formatErrorFor } from './security/error-policy';
+import {
+  GRAPHQL_PATH,
+  documentNestingLimitFor,
+  gatewayErrorHandler,
+  registerCors,
+  registerRequestGuards,
+} from './security/http-guards';
+import { mutationLogPlugin } from './security/mutation-log.plugin';
+import { operationLimitRules, parseOptionsFor } from './security/operation-limits';
 
 export interface Gateway {
   /** e.g. http://127.0.0.1:4000/graphql */
@@ -27,6 +38,7 @@ export interface Gateway {
 export interface GatewayDependencies {
   /** Base URL of the promotion API the gateway talks to. */
   apiUrl: string;
+  /** Default: `createLogger(config)`. Pass one from `createLogger` to keep its masking. */
   logger?: Logger;
   schema?: GraphQLSchema;
   store?: IdempotencyStore;
@@ -58,6 +70,7 @@ export async function startGateway(
   const app = Fastify({
     // fastify types its logger against its own pino; ours is the same API.
     loggerInstance: logger as unknown as FastifyBaseLogger,
+    bodyLimit: config.maxBodyBytes,
     // A caller's own request id is kept when it is safe to log; otherwise we make one.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -69,16 +82,37 @@ export async function startGateway(
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     allowBatchedHttpRequests: true,
+    // main.ts owns SIGTERM/SIGINT (src/shutdown.ts). Apollo's own handlers would stop the
+    // server and then re-send the signal, killing the process before it exits 0.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
-    introspection: !config.production,
+    introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
-    plugins: [fastifyApolloDrainPlugin(app)],
+    parseOptions: parseOptionsFor(config),
+    validationRules: operationLimitRules(config),
+    formatError: formatErrorFor({ production: config.production }),
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      errorReportingPlugin(),
+      mutationLogPlugin(),
+      // Production serves no page about the API to browsers.
+      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
     logger,
   });
   await apollo.start();
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // While shutting down, an answered connection is closed rather than kept alive, so
+    // that close() need not wait out its keep-alive and its client does not reuse it.
+    if (shuttingDown) reply.header('connection', 'close');
+  });
+  app.setErrorHandler(gatewayErrorHandler(config));
+  await registerCors(app, config.corsOrigins);
+  registerRequestGuards(app, {
+    maxBatchOperations: config.maxBatchOperations,
+    maxDocumentNesting: documentNestingLimitFor(config.maxQueryDepth),
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -91,7 +125,7 @@ export async function startGateway(
     return { status: 'ready' };
   });
   await app.register(fastifyApollo(apollo), {
-    path: '/graphql',
+    path: GRAPHQL_PATH,
     context: async (request) => ({
       requestId: request.id,
       credentials: credentialsFrom(request.headers),
