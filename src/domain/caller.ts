@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import type { Credentials } from './promotion';
+
+/** Enough for every live caller of a busy gateway; past it the memo starts over. */
+const MAX_REMEMBERED_CALLERS = 10_000;
+const callerIds = new Map<string, string>();
+
+/**
+ * Who called, as a sha256 of the credential headers exactly as they came: batches and
+ * idempotency records are scoped by it, and it holds no secret. Memoised, because every
+ * customer of every mutation needs it and hashing was a visible share of the hot path.
+ */
+export function callerIdOf(credentials: Credentials): string {
+  const raw = JSON.stringify([credentials.authorization ?? null, credentials.oauthToken ?? null]);
+  let id = callerIds.get(raw);
+  if (id === undefined) {
+    id = createHash('sha256').update(raw).digest('hex');
+    if (callerIds.size >= MAX_REMEMBERED_CALLERS) callerIds.clear();
+    callerIds.set(raw, id);
+  }
+  return id;
+}
