@@ -67,6 +67,7 @@ export async function startGateway(
   const promotions = new PromotionService(deps.submitter ?? api.batcher, store, {
     maxCustomersPerMutation: config.maxCustomersPerMutation,
     timeoutMs: config.promotionApiTimeoutMs,
+    logger,
   });
 
   const app = Fastify({

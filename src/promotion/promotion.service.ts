@@ -1,5 +1,6 @@
+import type { Logger } from 'pino';
 import { callerIdOf } from '../domain/caller';
-import type { CustomerOutcome } from '../domain/outcome';
+import type { AuthRejectedOutcome, CustomerOutcome } from '../domain/outcome';
 import type { BulkAction, Credentials, PromotionRequest } from '../domain/promotion';
 import { forbidden, unauthenticated } from '../errors';
 import type { IdempotencyStore } from '../idempotency/idempotency.store';
@@ -19,6 +20,8 @@ export interface PromotionSubmitter {
 export interface PromotionServiceOptions extends InputLimits {
   /** Deadline of one mutation's API work, retries included (PROMOTION_API_TIMEOUT_MS). */
   timeoutMs: number;
+  /** Where store failures are reported; no customer data or credentials are logged. */
+  logger?: Pick<Logger, 'error'>;
 }
 
 /** The stored form of a mutation's answer: one outcome per input customer. */
@@ -105,39 +108,72 @@ export class PromotionService {
     }
 
     const previous = (claim.previous as StoredOutcomes | null)?.outcomes ?? null;
-    let outcomes: CustomerOutcome[];
+    let asked: { outcomes: CustomerOutcome[]; fresh: CustomerOutcome[] };
     try {
-      outcomes = await this.submitMissing(request, previous, credentials, deadline);
+      asked = await this.submitMissing(request, previous, credentials, deadline);
     } catch (error) {
       await this.store.release(scope, key, claim.token).catch(() => undefined);
       throw error;
     }
-    if (outcomes.every((o) => o.kind === 'AUTH_REJECTED')) {
+    // Judged on what the API said now: a refusal of a retry must not be stored as the
+    // answer of customers the earlier attempt may have done. Any earlier partial stays.
+    const rejection = authRejectionOf(asked.fresh);
+    if (rejection !== null) {
       await this.store.release(scope, key, claim.token).catch(() => undefined);
-    } else {
-      const final = !outcomes.some(isRetryable);
-      const stored: StoredOutcomes = { outcomes };
-      // Losing the record loses only the replay, not the answer: the caller still gets it.
-      await this.store.complete(scope, key, claim.token, stored, final).catch(() => undefined);
+      throw authError(rejection);
     }
-    return this.answer(request, outcomes, false);
+    const final = !asked.outcomes.some(isRetryable);
+    await this.completeRecord(scope, key, claim.token, { outcomes: asked.outcomes }, final);
+    return toPayload(request.customers, asked.outcomes, false);
+  }
+
+  /**
+   * Stores the record, trying again briefly: a record left running would answer
+   * IN_PROGRESS until its lease ends, and a lost partial would make the next retry ask
+   * the API again for customers that are already done.
+   */
+  private async completeRecord(
+    scope: string,
+    key: string,
+    token: string,
+    stored: StoredOutcomes,
+    final: boolean,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.store.complete(scope, key, token, stored, final);
+        return;
+      } catch (error) {
+        if (attempt >= COMPLETE_ATTEMPTS) {
+          // The caller still gets its answer; only the replay of this key is lost.
+          this.options.logger?.error(
+            { err: error, attempts: attempt },
+            'could not store an idempotency record; a retry with its key may ask the API again',
+          );
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   /**
    * A retry of a key whose earlier answer was not final asks the API again only for
    * the customers whose outcome may change, and keeps every other answer as it was.
+   * `fresh` is what the API answered this time.
    */
   private async submitMissing(
     request: PromotionRequest,
     previous: CustomerOutcome[] | null,
     credentials: Credentials,
     deadline: number,
-  ): Promise<CustomerOutcome[]> {
+  ): Promise<{ outcomes: CustomerOutcome[]; fresh: CustomerOutcome[] }> {
     if (previous === null || previous.length !== request.customers.length) {
-      return this.submit(request, credentials, deadline);
+      const outcomes = await this.submit(request, credentials, deadline);
+      return { outcomes, fresh: outcomes };
     }
     const again = previous.flatMap((o, index) => (isRetryable(o) ? [index] : []));
-    if (again.length === 0) return previous;
+    if (again.length === 0) return { outcomes: previous, fresh: [] };
     const fresh = await this.submit(
       { ...request, customers: again.map((index) => request.customers[index]!) },
       credentials,
@@ -147,7 +183,7 @@ export class PromotionService {
     again.forEach((index, i) => {
       merged[index] = fresh[i]!;
     });
-    return merged;
+    return { outcomes: merged, fresh };
   }
 
   /**
@@ -177,12 +213,24 @@ export class PromotionService {
     outcomes: CustomerOutcome[],
     replayed: boolean,
   ): MutationPayload {
-    const rejection = outcomes.find((o) => o.kind === 'AUTH_REJECTED');
-    if (rejection?.kind === 'AUTH_REJECTED' && outcomes.every((o) => o.kind === 'AUTH_REJECTED')) {
-      throw rejection.status === 403
-        ? forbidden('The promotion API refused these credentials access to this action.')
-        : unauthenticated('The promotion API did not accept these credentials.');
-    }
+    const rejection = authRejectionOf(outcomes);
+    if (rejection !== null) throw authError(rejection);
     return toPayload(request.customers, outcomes, replayed);
   }
+}
+
+/** Stores are asked this many times to keep a record before the gateway gives up on it. */
+const COMPLETE_ATTEMPTS = 3;
+
+/** The API's refusal, when it refused every customer it was asked about; else null. */
+function authRejectionOf(outcomes: CustomerOutcome[]): AuthRejectedOutcome | null {
+  const first = outcomes[0];
+  if (first?.kind !== 'AUTH_REJECTED') return null;
+  return outcomes.every((o) => o.kind === 'AUTH_REJECTED') ? first : null;
+}
+
+function authError(rejection: AuthRejectedOutcome): Error {
+  return rejection.status === 403
+    ? forbidden('The promotion API refused these credentials access to this action.')
+    : unauthenticated('The promotion API did not accept these credentials.');
 }

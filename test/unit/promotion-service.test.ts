@@ -103,6 +103,25 @@ describe('PromotionService', () => {
     expect(second).toMatchObject({ kind: 'RESULT', outcomes: [earned('1'), earned('2')] });
   });
 
+  it('throws, and keeps the earlier partial answer, when the API refuses the credentials on a retry', async () => {
+    const submitter = new ScriptedSubmitter([
+      () => [issued('1'), unknown],
+      () => [{ kind: 'AUTH_REJECTED', status: 401, message: 'expired' }],
+      (request) => request.customers.map((c) => issued(c.identifierValue)),
+    ]);
+    const { service, store } = serviceWith(submitter);
+    await service.run('ENROL', input(['1', '2'], 'k-auth'), credentials);
+    await expect(
+      service.run('ENROL', input(['1', '2'], 'k-auth'), credentials),
+    ).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    const third = await service.run('ENROL', input(['1', '2'], 'k-auth'), credentials);
+    await store.close();
+    expect(submitter.sent).toEqual([['1', '2'], ['2'], ['2']]);
+    expect(third).toMatchObject({ kind: 'RESULT', outcomes: [issued('1'), issued('2')] });
+  });
+
   it('answers IN_PROGRESS to the same key while the first call is still running', async () => {
     let finish: (outcomes: CustomerOutcome[]) => void = () => undefined;
     const slow: PromotionSubmitter = {
