@@ -150,7 +150,7 @@ function origins(env: Env, name: string): string[] {
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const production = valueOf(env, 'NODE_ENV') === 'production';
-  return {
+  const config: GatewayConfig = {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: valueOf(env, 'HOST') ?? '127.0.0.1',
     promotionApiUrl: url(env, 'PROMOTION_API_URL', ['http:', 'https:']),
@@ -175,4 +175,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1024, 104_857_600),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
+  // A mutation larger than the queue could never be admitted: it would be refused forever.
+  if (config.maxCustomersPerMutation > config.maxQueuedCustomers) {
+    throw new ConfigError(
+      'MAX_CUSTOMERS_PER_MUTATION',
+      `must not exceed MAX_QUEUED_CUSTOMERS (${config.maxQueuedCustomers}), got ${config.maxCustomersPerMutation}`,
+    );
+  }
+  return config;
 }

@@ -239,7 +239,8 @@ export class PromotionApiClient implements PromotionApiSender {
         if (verdict.kind === 'done') return verdict.outcomes;
 
         lastRetry = verdict.exhausted;
-        const wait = verdict.retryAfterMs ?? this.backoff(attempt);
+        // Retry-After is a floor, never a licence to hammer: "0" or a past date still backs off.
+        const wait = Math.max(verdict.retryAfterMs ?? 0, this.backoff(attempt));
         if (Date.now() + wait >= deadline) return sameOutcomeForAll(count, verdict.exhausted);
         this.logger?.debug(
           { origin: this.origin, attempt, waitMs: wait },

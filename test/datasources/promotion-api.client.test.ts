@@ -298,6 +298,15 @@ describe('PromotionApiClient', () => {
       expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(1000);
     });
 
+    it('still backs off when Retry-After is 0, instead of hammering the API', async () => {
+      const api = await upstream(answerText(429, 'slow down', { 'retry-after': '0' }));
+      const outcomes = await client(api.url).send(credentials, body, Date.now() + 1_000);
+      expect(outcomes[0]).toMatchObject({ kind: 'RATE_LIMITED' });
+      // Backoff from ~50 ms doubling: a handful of calls in a second, not hundreds.
+      expect(api.received.length).toBeGreaterThanOrEqual(2);
+      expect(api.received.length).toBeLessThanOrEqual(10);
+    });
+
     it('honours Retry-After given as an HTTP date', async () => {
       const api = await upstream((req, res) =>
         api.received.length === 1

@@ -14,7 +14,12 @@ describe('past the queue bound', () => {
   beforeAll(async () => {
     // The API takes a minute per call, so the first mutation holds the whole queue.
     stack = await startStack(
-      { MAX_QUEUED_CUSTOMERS: '10', BATCH_WINDOW_MS: '0', PROMOTION_API_TIMEOUT_MS: '120000' },
+      {
+        MAX_QUEUED_CUSTOMERS: '10',
+        MAX_CUSTOMERS_PER_MUTATION: '10',
+        BATCH_WINDOW_MS: '0',
+        PROMOTION_API_TIMEOUT_MS: '120000',
+      },
       { faults: { latencyMs: 60_000 } },
     );
   });

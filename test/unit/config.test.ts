@@ -68,6 +68,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable} `));
   });
 
+  it('refuses a mutation size the queue could never admit', () => {
+    expect(() =>
+      loadConfig({ MAX_CUSTOMERS_PER_MUTATION: '500', MAX_QUEUED_CUSTOMERS: '400' }),
+    ).toThrow(/^MAX_CUSTOMERS_PER_MUTATION must not exceed MAX_QUEUED_CUSTOMERS \(400\), got 500$/);
+  });
+
   it('stops start-up with a message naming the bad variable', () => {
     const result = spawnSync(
       process.execPath,
