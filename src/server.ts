@@ -5,7 +5,7 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import fastifyApollo from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -95,7 +95,6 @@ export async function startGateway(
     validationRules: operationLimitRules(config),
     formatError: formatErrorFor({ production: config.production }),
     plugins: [
-      fastifyApolloDrainPlugin(app),
       errorReportingPlugin(),
       // Nothing this gateway answers is cacheable; the plugin would wrap every field.
       ApolloServerPluginCacheControlDisabled(),

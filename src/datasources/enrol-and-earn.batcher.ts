@@ -5,6 +5,7 @@
  */
 import DataLoader from 'dataloader';
 import { callerIdOf } from '../domain/caller';
+import { customerIdentityOf } from '../domain/customer-identity';
 import type { CustomerOutcome } from '../domain/outcome';
 import type {
   BulkAction,
@@ -253,11 +254,14 @@ export class EnrolAndEarnBatcher {
     try {
       let deadline = Infinity;
       for (const key of keys) if (key.deadline < deadline) deadline = key.deadline;
-      const groups = splitDuplicates(keys.map((key) => key.customer.identifierValue));
+      const groups = splitDuplicates(
+        keys.map((key) => customerIdentityOf(entry.identifierName, key.customer.identifierValue)),
+      );
       if (groups === null) return await this.call(entry, keys, deadline);
       // Rare (two concurrent mutations with the same customer): the groups go one after
-      // another, not side by side, so the platform never sees the same customer in two
-      // concurrent calls of ours either (521); they share the batch's deadline.
+      // another, not side by side, so this batch never puts one customer in two concurrent
+      // calls (521); they share the batch's deadline. Two different batches (e.g. the
+      // 100-customer slices of one large mutation) are not checked against each other.
       const outcomes = new Array<CustomerOutcome>(keys.length);
       for (const group of groups) {
         const answered = await this.call(

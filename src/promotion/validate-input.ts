@@ -1,3 +1,4 @@
+import { customerIdentityOf } from '../domain/customer-identity';
 import type {
   CustomerRef,
   IdentifierName,
@@ -34,13 +35,6 @@ const identifierRules: Record<IdentifierName, { pattern: RegExp; expected: strin
   },
   email: { pattern: /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/, expected: 'an email address' },
 };
-
-/** Two spellings of one customer count as the same customer. */
-function identityOf(identifierName: IdentifierName, value: string): string {
-  if (identifierName === 'email') return value.toLowerCase();
-  if (identifierName === 'mobile') return value.replace(/^\+/, '');
-  return value.replace(/^0+(?=\d)/, '');
-}
 
 function promotionViolations(promotion: PromotionRef): InputViolation[] {
   const violations: InputViolation[] = [];
@@ -101,7 +95,7 @@ function customerViolations(
       violations.push({ field, message: `must be ${rule.expected}` });
       return;
     }
-    const identity = identityOf(identifierName, value);
+    const identity = customerIdentityOf(identifierName, value);
     const first = firstIndexOf.get(identity);
     if (first === undefined) {
       firstIndexOf.set(identity, index);

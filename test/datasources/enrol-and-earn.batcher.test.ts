@@ -233,6 +233,17 @@ describe('EnrolAndEarnBatcher', () => {
     expect(await second).toEqual([issuedFor('z'), issuedFor('x')]);
   });
 
+  it('counts two spellings of one email as one customer when keeping duplicates apart', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const byEmail = { identifierName: 'email' as const };
+    await Promise.all([
+      batcher.submit(request(['Ann@Example.com'], byEmail), alice, inAMinute()),
+      batcher.submit(request(['ann@example.com', 'bo@example.com'], byEmail), alice, inAMinute()),
+    ]);
+    expect(fake.calls()).toEqual([['Ann@Example.com', 'bo@example.com'], ['ann@example.com']]);
+  });
+
   it('gives a batch the earliest deadline of its members', async () => {
     const fake = fakeClient();
     const batcher = new EnrolAndEarnBatcher(fake.client, options);
