@@ -124,6 +124,9 @@ function errorCode(error: unknown): string {
   return 'unknown error';
 }
 
+/** undici's header/body timers have a resolution of ~0.5 s; they get this much slack. */
+const UNDICI_TIMER_SLACK_MS = 1_000;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class PromotionApiClient implements PromotionApiSender {
@@ -479,8 +482,10 @@ export class PromotionApiClient implements PromotionApiSender {
             method: 'POST',
             headers,
             body: payload,
-            headersTimeout: remaining,
-            bodyTimeout: remaining,
+            // undici's own timers tick every ~0.5 s and may fire that much early; ours (a
+            // native timer at the deadline) ends the call, theirs only back it up.
+            headersTimeout: remaining + UNDICI_TIMER_SLACK_MS,
+            bodyTimeout: remaining + UNDICI_TIMER_SLACK_MS,
           },
           handler,
         );
