@@ -210,7 +210,10 @@ const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   fc.array(operation, { maxLength: 60 }).map((batch) => post('batch', JSON.stringify(batch))),
   fc
     .tuple(numberText, fc.constantFrom('programId', 'promotionId'), invalidInput)
-    .map(([number, field, input]) => {
+    .map(([number, field, defective]) => {
+      // The spliced field can mend a defect in the promotion (a missing promotionId is
+      // given one), so an empty customer list keeps every such input invalid.
+      const input = { ...defective, customers: [] };
       const json = JSON.stringify({ query: mutations[0], variables: { input } });
       // Splice the raw number text in where JSON.stringify could not have written it.
       const body = json.replace(`"promotion":{`, `"promotion":{"${field}":${number},`);
