@@ -80,21 +80,17 @@ function unknownOutcome(message: string): CustomerOutcome {
   return { kind: 'OUTCOME_UNKNOWN', message };
 }
 
-function fill(count: number, outcome: CustomerOutcome): CustomerOutcome[] {
+/** Same outcome for every customer of a call (a batch-level answer, or a path failure). */
+export function sameOutcomeForAll(count: number, outcome: CustomerOutcome): CustomerOutcome[] {
   // A copy per customer: callers own their outcomes and must not see each other's edits.
   const out = new Array<CustomerOutcome>(count);
   for (let i = 0; i < count; i++) out[i] = { ...outcome };
   return out;
 }
 
-/** Same outcome for every customer of a call (a batch-level answer, or a path failure). */
-export function sameOutcomeForAll(count: number, outcome: CustomerOutcome): CustomerOutcome[] {
-  return fill(count, outcome);
-}
-
 /** Fills every slot of a call with OUTCOME_UNKNOWN: the call was sent and no trustworthy answer came back. */
 export function unknownForAll(count: number, message: string): CustomerOutcome[] {
-  return fill(count, unknownOutcome(message));
+  return sameOutcomeForAll(count, unknownOutcome(message));
 }
 
 function scopeOf(code: number): 'batch' | 'customer' {
