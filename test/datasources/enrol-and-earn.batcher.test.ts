@@ -1,3 +1,4 @@
+import net from 'node:net';
 import {
   EnrolAndEarnBatcher,
   batchKeyOf,
@@ -91,6 +92,45 @@ describe('EnrolAndEarnBatcher', () => {
     const third = batcher.submit(request(['c']), alice, inAMinute());
     await third;
     expect(fake.calls()).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('closes a window at the end of its turn: requests read in that turn join the batch', async () => {
+    // A request reaches its socket while the event loop is busy past the window. The
+    // window's timer fires before the poll phase reads it; the batch must still take it.
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 5 });
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const arrived = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    const socket = await arrived;
+    try {
+      const late = new Promise<Promise<CustomerOutcome[]>>((resolve) =>
+        socket.once('data', () => resolve(batcher.submit(request(['b']), alice, inAMinute()))),
+      );
+      const first = batcher.submit(request(['a']), alice, inAMinute());
+      client.write('b');
+      const busyUntil = Date.now() + 50; // ten windows of a loop too busy to read anything
+      while (Date.now() < busyUntil);
+      const [one, two] = await Promise.all([first, late.then((outcomes) => outcomes)]);
+      expect(fake.calls()).toEqual([['a', 'b']]);
+      expect(one).toEqual([issuedFor('a')]);
+      expect(two).toEqual([issuedFor('b')]);
+    } finally {
+      client.destroy();
+      socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('still sends a lone customer once its window has passed, without waiting for more', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 5 });
+    const started = performance.now();
+    await batcher.submit(request(['a']), alice, inAMinute());
+    expect(fake.calls()).toEqual([['a']]);
+    // Generous: a busy CI machine can delay a 5 ms timer, but not by seconds.
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('splits at batchSize', async () => {
