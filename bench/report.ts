@@ -37,7 +37,10 @@ export interface RunMeta {
     batchWindowMs: number;
     logLevel: string;
     nodeEnv: string;
+    /** Node flags of the gateway processes: `npm start`'s, or BENCH_GATEWAY_NODE_ARGS. */
     gatewayNodeArgs: string[];
+    /** BENCH_GATEWAY_NODE_ARGS replaced the flags `npm start` runs the gateway with. */
+    gatewayNodeArgsOverridden?: boolean;
     /** BENCH_BATCH_WINDOW_MS replaced the gateway's default window. */
     batchWindowOverridden: boolean;
     quick: boolean;
@@ -269,8 +272,8 @@ export function isReferenceRun(run: Pick<RunRecord, 'meta' | 'measurements'>): b
     !s.quick &&
     !s.profile &&
     s.durationS >= 10 &&
-    // Runs stored before these settings existed had neither knob.
-    (s.gatewayNodeArgs ?? []).length === 0 &&
+    // Runs stored before these settings existed had neither knob (and no shipped flags).
+    (s.gatewayNodeArgsOverridden ?? (s.gatewayNodeArgs ?? []).length > 0) === false &&
     (s.nodeEnv ?? 'production') === 'production' &&
     !s.batchWindowOverridden
   );

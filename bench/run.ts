@@ -56,8 +56,12 @@ const UPSTREAM_MAX_CONNECTIONS = 16;
 const LOG_LEVEL = 'warn';
 /** As deployed: graphql-js and Apollo skip their development-only checks. */
 const NODE_ENV = process.env.BENCH_NODE_ENV ?? 'production';
-/** Extra node flags for the gateway processes, for experiments (e.g. --max-semi-space-size=64). */
-const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+/**
+ * Node flags of every gateway process: those `npm start` runs with (package.json
+ * `config.nodeFlags`), unless BENCH_GATEWAY_NODE_ARGS replaces them for an experiment.
+ */
+const GATEWAY_NODE_ARGS_OVERRIDDEN = process.env.BENCH_GATEWAY_NODE_ARGS !== undefined;
+const GATEWAY_NODE_ARGS = words(process.env.BENCH_GATEWAY_NODE_ARGS ?? shippedNodeFlags());
 const REST_PATH = '/v2/promotion/bulk/enrolAndEarn';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -108,7 +112,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
         'usage: npm run bench -- [--quick] [--only=S1-C200,S2,S1-C1000:gateway] [--profile] [--strict]\n' +
           '       npm run bench -- --render=bench/results/<run>.json   (targets and markdown again, no measuring)\n' +
           'env: BENCH_DURATION_S (default 15, --quick 3), BENCH_WARMUP_S (default 3, --quick 1), BENCH_PROFILE=1,\n' +
-          '     BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_GATEWAY_NODE_ARGS (extra node flags),\n' +
+          "     BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_GATEWAY_NODE_ARGS (node flags instead of npm start's),\n" +
           "     BENCH_BATCH_WINDOW_MS (the coalescing gateway's BATCH_WINDOW_MS, default the gateway default)",
       );
       process.exit(0);
@@ -447,6 +451,7 @@ async function main(): Promise<void> {
       logLevel: LOG_LEVEL,
       nodeEnv: NODE_ENV,
       gatewayNodeArgs: GATEWAY_NODE_ARGS,
+      gatewayNodeArgsOverridden: GATEWAY_NODE_ARGS_OVERRIDDEN,
       batchWindowOverridden: process.env.BENCH_BATCH_WINDOW_MS !== undefined,
       quick: options.quick,
       only: options.only,
@@ -523,3 +528,17 @@ main().catch((error: unknown) => {
   console.error('bench failed:', error);
   process.exit(1);
 });
+
+/** The node flags `npm start` runs the gateway with (package.json `config.nodeFlags`). */
+function shippedNodeFlags(): string {
+  const manifest = JSON.parse(
+    readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8'),
+  ) as { config?: { nodeFlags?: unknown } };
+  const flags = manifest.config?.nodeFlags;
+  if (typeof flags !== 'string') throw new Error('package.json has no config.nodeFlags');
+  return flags;
+}
+
+function words(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}
