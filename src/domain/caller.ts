@@ -11,6 +11,18 @@ const callerIds = new Map<string, string>();
  * customer of every mutation needs it and hashing was a visible share of the hot path.
  */
 export function callerIdOf(credentials: Credentials): string {
+  let id = idOfCredentials.get(credentials);
+  if (id === undefined) {
+    id = callerIdOfHeaders(credentials);
+    idOfCredentials.set(credentials, id);
+  }
+  return id;
+}
+
+/** One request's credentials object is asked for its caller id once per customer. */
+const idOfCredentials = new WeakMap<Credentials, string>();
+
+function callerIdOfHeaders(credentials: Credentials): string {
   const raw = JSON.stringify([credentials.authorization ?? null, credentials.oauthToken ?? null]);
   let id = callerIds.get(raw);
   if (id === undefined) {
