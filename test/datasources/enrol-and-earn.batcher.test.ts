@@ -123,6 +123,33 @@ describe('EnrolAndEarnBatcher', () => {
     }
   });
 
+  it('sends a batch whose window has passed as soon as it is half full, within the same turn', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 5 });
+    const ids = Array.from({ length: 60 }, (_, i) => `c${i}`);
+    // One turn of a busy loop: the first mutation opens the batch, the loop works past
+    // the window, then reads 59 more single-customer mutations.
+    const pending = [batcher.submit(request([ids[0] as string]), alice, inAMinute())];
+    const busyUntil = performance.now() + 10;
+    while (performance.now() < busyUntil);
+    for (const id of ids.slice(1)) pending.push(batcher.submit(request([id]), alice, inAMinute()));
+    // Still in the same turn: the first half went out when its 50th customer joined.
+    expect(fake.calls()).toEqual([ids.slice(0, 50)]);
+    await Promise.all(pending);
+    expect(fake.calls()).toEqual([ids.slice(0, 50), ids.slice(50)]);
+  });
+
+  it('keeps a half-full batch for its window when the window has not passed', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 5_000 });
+    const ids = Array.from({ length: 60 }, (_, i) => `c${i}`);
+    const pending = ids.map((id) => batcher.submit(request([id]), alice, inAMinute()));
+    expect(fake.calls()).toEqual([]);
+    batcher.flush();
+    await Promise.all(pending);
+    expect(fake.calls()).toEqual([ids]);
+  });
+
   it('still sends a lone customer once its window has passed, without waiting for more', async () => {
     const fake = fakeClient();
     const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 5 });
