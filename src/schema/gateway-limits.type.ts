@@ -1,6 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: "This gateway's limits, so clients can size their mutations." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "This gateway's limits, so clients can size their mutations.",
+})
 export class GatewayLimits {
   @Field(() => Int, {
     description: 'Most customers one mutation may carry (MAX_CUSTOMERS_PER_MUTATION).',

@@ -1,7 +1,10 @@
 import { Field, ObjectType } from 'type-graphql';
 import { MutationError } from './mutation-error.interface';
 
-@ObjectType({ description: 'One problem with the input.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One problem with the input.',
+})
 export class InputViolation {
   @Field(() => String, {
     description: 'Path of the offending field, like "customers[3].identifierValue".',
@@ -13,6 +16,7 @@ export class InputViolation {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   implements: MutationError,
   description: 'The input was refused before anything was sent; every violation is listed.',
 })

@@ -2,7 +2,9 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { UpstreamWarning } from './upstream-warning.type';
 
 /** Fields that an Enrolment and an Earning share. */
-@ObjectType()
+@ObjectType({
+  simpleResolvers: true,
+})
 abstract class Issued {
   @Field(() => ID, { description: 'The customer id in the loyalty platform.' })
   entityId!: string;
@@ -23,13 +25,19 @@ abstract class Issued {
   warnings!: UpstreamWarning[];
 }
 
-@ObjectType({ description: 'The customer is enrolled in the promotion.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The customer is enrolled in the promotion.',
+})
 export class Enrolment extends Issued {
   @Field(() => ID, { description: 'Id of this enrolment (the API calls enrolment "issue").' })
   issualId!: string;
 }
 
-@ObjectType({ description: 'The promotion was issued to the customer, who earned it.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The promotion was issued to the customer, who earned it.',
+})
 export class Earning extends Issued {
   @Field(() => ID, {
     description: 'Id of the enrolment earned on; a placeholder for Direct Issue promotions.',

@@ -3,6 +3,7 @@ import { IdempotencyConflictReason } from './idempotency-conflict-reason.enum';
 import { MutationError } from './mutation-error.interface';
 
 @ObjectType({
+  simpleResolvers: true,
   implements: MutationError,
   description:
     'The promotion API could not be reached (refused, DNS, connect timeout, open circuit, overloaded). Nothing was processed.',
@@ -10,6 +11,7 @@ import { MutationError } from './mutation-error.interface';
 export class UpstreamUnavailableError extends MutationError {}
 
 @ObjectType({
+  simpleResolvers: true,
   implements: MutationError,
   description:
     'The promotion API or this gateway asked callers to slow down. Nothing was processed.',
@@ -20,6 +22,7 @@ export class RateLimitedError extends MutationError {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   implements: MutationError,
   description:
     'The request was sent but no trustworthy answer came back: it may or may not have been processed. Retry with the same idempotencyKey to find out without doing it twice.',
@@ -27,6 +30,7 @@ export class RateLimitedError extends MutationError {
 export class OutcomeUnknownError extends MutationError {}
 
 @ObjectType({
+  simpleResolvers: true,
   implements: MutationError,
   description:
     'The idempotencyKey is in use by a running mutation, or was used with another input.',

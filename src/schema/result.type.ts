@@ -3,7 +3,9 @@ import type { CustomerSource as CustomerSourceValue } from '../domain/promotion'
 import { CustomerSource } from './customer-source.enum';
 import { EarningOutcome, EnrolmentOutcome } from './outcome.union';
 
-@ObjectType()
+@ObjectType({
+  simpleResolvers: true,
+})
 abstract class CustomerResult {
   @Field(() => String, { description: 'The identifier as the input gave it.' })
   identifierValue!: string;
@@ -12,19 +14,27 @@ abstract class CustomerResult {
   source!: CustomerSourceValue;
 }
 
-@ObjectType({ description: 'One input customer of enrolCustomers and what happened to it.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One input customer of enrolCustomers and what happened to it.',
+})
 export class CustomerEnrolment extends CustomerResult {
   @Field(() => EnrolmentOutcome, { description: 'An Enrolment, or why there is none.' })
   outcome!: typeof EnrolmentOutcome;
 }
 
-@ObjectType({ description: 'One input customer of earnPromotion and what happened to it.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One input customer of earnPromotion and what happened to it.',
+})
 export class CustomerEarning extends CustomerResult {
   @Field(() => EarningOutcome, { description: 'An Earning, or why there is none.' })
   outcome!: typeof EarningOutcome;
 }
 
-@ObjectType()
+@ObjectType({
+  simpleResolvers: true,
+})
 abstract class MutationResult {
   @Field(() => Int, { description: 'Customers in the input.' })
   totalCount!: number;
@@ -41,13 +51,19 @@ abstract class MutationResult {
   replayed!: boolean;
 }
 
-@ObjectType({ description: 'The per-customer answer of enrolCustomers.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The per-customer answer of enrolCustomers.',
+})
 export class EnrolCustomersResult extends MutationResult {
   @Field(() => [CustomerEnrolment], { description: 'One per input customer, in input order.' })
   results!: CustomerEnrolment[];
 }
 
-@ObjectType({ description: 'The per-customer answer of earnPromotion.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The per-customer answer of earnPromotion.',
+})
 export class EarnPromotionResult extends MutationResult {
   @Field(() => [CustomerEarning], { description: 'One per input customer, in input order.' })
   results!: CustomerEarning[];

@@ -3,7 +3,7 @@ import { MutationError } from './mutation-error.interface';
 
 /** The shape every error reported by the promotion API shares: its code, as upstreamCode. */
 function upstreamErrorType(name: string, description: string) {
-  @ObjectType(name, { implements: MutationError, description })
+  @ObjectType(name, { implements: MutationError, description, simpleResolvers: true })
   class UpstreamCodeError extends MutationError {
     @Field(() => Int, { description: "The promotion API's error code." })
     upstreamCode!: number;

@@ -1,6 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A warning the promotion API attached to a successful result.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A warning the promotion API attached to a successful result.',
+})
 export class UpstreamWarning {
   @Field(() => Int, { description: "The promotion API's warning code." })
   upstreamCode!: number;
