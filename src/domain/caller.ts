@@ -23,7 +23,8 @@ export function callerIdOf(credentials: Credentials): string {
 const idOfCredentials = new WeakMap<Credentials, string>();
 
 function callerIdOfHeaders(credentials: Credentials): string {
-  const raw = JSON.stringify([credentials.authorization ?? null, credentials.oauthToken ?? null]);
+  // Unambiguous: a header value holds no NUL, and an absent header is told from an empty one.
+  const raw = `${headerPart(credentials.authorization)}\u0000${headerPart(credentials.oauthToken)}`;
   let id = callerIds.get(raw);
   if (id === undefined) {
     id = createHash('sha256').update(raw).digest('hex');
@@ -31,4 +32,8 @@ function callerIdOfHeaders(credentials: Credentials): string {
     callerIds.set(raw, id);
   }
   return id;
+}
+
+function headerPart(value: string | undefined): string {
+  return value === undefined ? '-' : `=${value}`;
 }
