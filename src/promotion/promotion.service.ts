@@ -33,11 +33,6 @@ export function hasCredentials(credentials: Credentials): boolean {
   return Boolean(credentials.authorization || credentials.oauthToken);
 }
 
-/** Idempotency records and batches are scoped by who called, never by what they sent. */
-export function credentialScopeOf(credentials: Credentials): string {
-  return callerIdOf(credentials);
-}
-
 /**
  * One mutation from start to answer: credentials, validation, idempotency, the
  * batcher, and the shape of the payload. Resolvers stay thin around it.
@@ -78,7 +73,8 @@ export class PromotionService {
     credentials: Credentials,
     deadline: number,
   ): Promise<MutationPayload> {
-    const scope = credentialScopeOf(credentials);
+    // Idempotency records are scoped by who called (as batches are), never by what they sent.
+    const scope = callerIdOf(credentials);
     const inputHash = inputHashOf({
       action: request.action,
       promotion: request.promotion,

@@ -1,3 +1,4 @@
+import { callerIdOf } from '../../src/domain/caller';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 import type { Credentials, PromotionRequest } from '../../src/domain/promotion';
 import { MemoryIdempotencyStore } from '../../src/idempotency';
@@ -172,12 +173,7 @@ describe('PromotionService', () => {
       extensions: { code: 'FORBIDDEN' },
     });
     // The refused key is free again: nothing was stored for it.
-    const claim = await store.claim(
-      (await import('../../src/promotion/promotion.service')).credentialScopeOf(credentials),
-      'k4',
-      'any',
-      1000,
-    );
+    const claim = await store.claim(callerIdOf(credentials), 'k4', 'any', 1000);
     await store.close();
     expect(claim.status).toBe('CLAIMED');
   });
