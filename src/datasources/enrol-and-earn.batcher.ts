@@ -139,34 +139,36 @@ export class EnrolAndEarnBatcher {
     // Key by key rather than loadMany, so that a batch goes out the moment it is full:
     // waiting for the window could not add anyone to it (DataLoader only notices a full
     // batch when the next key arrives, and a 100-customer mutation has no next key).
-    const now = performance.now();
     const outcomes = request.customers.map((customer) => {
       const outcome = entry.loader.load({ customer, deadline });
       const batch = entry.open;
-      if (batch !== null && this.isDue(batch, now)) batch.run();
+      if (batch !== null && ++batch.size >= this.options.batchSize) batch.run();
       // The batch function settles every key itself; this only guards against a bug of ours.
       return outcome.catch((): CustomerOutcome => ({
         kind: 'OUTCOME_UNKNOWN',
         message: 'the gateway lost track of this customer',
       }));
     });
+    const open = entry.open;
+    if (open !== null && this.leavesEarly(open)) open.run();
     return Promise.all(outcomes);
   }
 
   /**
-   * Counts the key that just joined `batch` and says whether the batch should leave now
-   * rather than at the end of its window's turn (`schedule`): when it is full, or when
-   * its window has already passed and it is at least half full. The second happens when
-   * a busy event loop reads a crowd of requests in one turn: the first half of them then
-   * starts its call while the loop reads the second half, instead of everyone waiting
-   * for the last one read. Half full keeps such early calls worth one of the API's
-   * connections; a smaller remainder still leaves at the end of the turn.
+   * Whether a batch that is not full leaves now, once a mutation has joined it, rather
+   * than at the end of its window's turn (`schedule`): when its window has already passed
+   * and it is at least half full. That happens when a busy event loop reads a crowd of
+   * requests in one turn: the first half of them starts its call while the loop reads the
+   * rest, instead of everyone waiting for the last one read. Half full keeps such early
+   * calls worth one of the API's connections. Asked after a whole mutation joined, so
+   * that a mutation's own customers fill the batch rather than split it. The rest of the
+   * crowd opens a new batch, with a window of its own.
    */
-  private isDue(batch: ScheduledBatch, now: number): boolean {
+  private leavesEarly(batch: ScheduledBatch): boolean {
     const { batchSize, windowMs } = this.options;
-    batch.size++;
-    if (batch.size >= batchSize) return true;
-    return windowMs > 0 && batch.size * 2 >= batchSize && now - batch.openedAt >= windowMs;
+    return (
+      windowMs > 0 && batch.size * 2 >= batchSize && performance.now() - batch.openedAt >= windowMs
+    );
   }
 
   /** Dispatch every waiting batch now, without waiting for its window. */

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Credentials } from './promotion';
 
-/** Enough for every live caller of a busy gateway; past it the memo starts over. */
-const MAX_REMEMBERED_CALLERS = 10_000;
+/** Enough for the live callers of a busy gateway; past it the memo starts over. */
+const MAX_REMEMBERED_CALLERS = 1_000;
+/** Longer credential headers are hashed every time, so the memo stays a few MB at most. */
+const MAX_REMEMBERED_LENGTH = 4_096;
 const callerIds = new Map<string, string>();
 
 /**
@@ -23,15 +25,30 @@ export function callerIdOf(credentials: Credentials): string {
 const idOfCredentials = new WeakMap<Credentials, string>();
 
 function callerIdOfHeaders(credentials: Credentials): string {
-  // Unambiguous: a header value holds no NUL, and an absent header is told from an empty one.
-  const raw = `${headerPart(credentials.authorization)}\u0000${headerPart(credentials.oauthToken)}`;
-  let id = callerIds.get(raw);
+  // The memo's key: unambiguous (a header value holds no NUL, and an absent header is told
+  // from an empty one) and cheaper to build than the hashed text below.
+  const key = `${headerPart(credentials.authorization)}\u0000${headerPart(credentials.oauthToken)}`;
+  if (key.length > MAX_REMEMBERED_LENGTH) return hashOf(credentials);
+  let id = callerIds.get(key);
   if (id === undefined) {
-    id = createHash('sha256').update(raw).digest('hex');
+    id = hashOf(credentials);
     if (callerIds.size >= MAX_REMEMBERED_CALLERS) callerIds.clear();
-    callerIds.set(raw, id);
+    callerIds.set(key, id);
   }
   return id;
+}
+
+/**
+ * The caller id itself. Its input must never change: idempotency records (in Redis, for a
+ * day, shared by every replica) are found by it, so a new spelling would let a retry that
+ * reaches an upgraded replica miss its record and be sent again.
+ */
+function hashOf(credentials: Credentials): string {
+  const hashed = JSON.stringify([
+    credentials.authorization ?? null,
+    credentials.oauthToken ?? null,
+  ]);
+  return createHash('sha256').update(hashed).digest('hex');
 }
 
 function headerPart(value: string | undefined): string {

@@ -93,7 +93,8 @@ class KnownDocuments {
   private readonly documents = new Set<string>();
 
   has(source: string): boolean {
-    return this.documents.has(source);
+    // A longer text is never remembered; looking it up would only hash it for nothing.
+    return source.length <= KnownDocuments.MAX_DOCUMENT_LENGTH && this.documents.has(source);
   }
 
   remember(source: string): void {

@@ -135,8 +135,26 @@ describe('EnrolAndEarnBatcher', () => {
     for (const id of ids.slice(1)) pending.push(batcher.submit(request([id]), alice, inAMinute()));
     // Still in the same turn: the first half went out when its 50th customer joined.
     expect(fake.calls()).toEqual([ids.slice(0, 50)]);
+    // The rest opened a batch with a window of its own: not gone at the end of this turn.
+    await nextTurn();
+    expect(fake.calls()).toEqual([ids.slice(0, 50)]);
     await Promise.all(pending);
     expect(fake.calls()).toEqual([ids.slice(0, 50), ids.slice(50)]);
+  });
+
+  it('lets a large mutation fill a batch whose window has passed rather than split it', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 5 });
+    const ids = Array.from({ length: 200 }, (_, i) => `c${i}`);
+    const pending = [batcher.submit(request([ids[0] as string]), alice, inAMinute())];
+    const busyUntil = performance.now() + 10;
+    while (performance.now() < busyUntil);
+    pending.push(batcher.submit(request(ids.slice(1)), alice, inAMinute()));
+    // One customer waiting past its window, then a mutation of 199: two full calls, not
+    // a half-full one cut from the middle of the mutation and two more after it.
+    expect(fake.calls()).toEqual([ids.slice(0, 100), ids.slice(100)]);
+    await Promise.all(pending);
+    expect(fake.calls()).toHaveLength(2);
   });
 
   it('keeps a half-full batch for its window when the window has not passed', async () => {

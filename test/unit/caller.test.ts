@@ -1,0 +1,44 @@
+import { callerIdOf } from '../../src/domain/caller';
+
+/**
+ * The caller id scopes idempotency records, which live in Redis for a day and are shared
+ * by every replica: if its value changed between versions, a retry reaching an upgraded
+ * replica would miss its record and be sent to the API again. These values are pinned.
+ */
+describe('callerIdOf', () => {
+  const demo = { authorization: 'Basic ZGVtby50aWxsOjRiNGQ5NTI5MTQ4ZDhkOTQ0MGQ3ZTIwYzc4Mjg3ZjY5' };
+
+  it('keeps the value every earlier version gave (sha256 of the JSON pair of headers)', () => {
+    expect(callerIdOf(demo)).toBe(
+      '10e4ad31bfde29c1adcd15de216fd5b40abba084848f9753d81c2b205b05c073',
+    );
+    expect(callerIdOf({ oauthToken: 'Bearer abc' })).toBe(
+      'ba92148cb1955e2e4ac3269ae0eab58ee3f95eff897b938af154a3a09c17c62e',
+    );
+  });
+
+  it('gives the same id from the memo, from a new request object and past the memo size', () => {
+    const first = callerIdOf({ ...demo });
+    expect(callerIdOf({ ...demo })).toBe(first);
+    for (let i = 0; i < 2_500; i++) callerIdOf({ authorization: `Basic caller-${i}` });
+    expect(callerIdOf({ ...demo })).toBe(first);
+  });
+
+  it('hashes credentials too long to remember the same way', () => {
+    const long = { oauthToken: 'x'.repeat(10_000) };
+    expect(callerIdOf({ ...long })).toBe(callerIdOf({ ...long }));
+    expect(callerIdOf(long)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('tells apart the headers a value came in, an absent header and an empty one', () => {
+    const ids = new Set([
+      callerIdOf({ authorization: 'abc' }),
+      callerIdOf({ oauthToken: 'abc' }),
+      callerIdOf({ authorization: '' }),
+      callerIdOf({ oauthToken: '' }),
+      callerIdOf({}),
+      callerIdOf({ authorization: 'abc', oauthToken: 'abc' }),
+    ]);
+    expect(ids.size).toBe(6);
+  });
+});
