@@ -1,38 +1,25 @@
 import { createHash } from 'node:crypto';
+import { BoundedMemo } from '../bounded-memo';
 import type { Credentials } from './promotion';
 
-/** Enough for the live callers of a busy gateway; past it the memo starts over. */
-const MAX_REMEMBERED_CALLERS = 1_000;
-/** Longer credential headers are hashed every time, so the memo stays a few MB at most. */
-const MAX_REMEMBERED_LENGTH = 4_096;
-const callerIds = new Map<string, string>();
+/**
+ * Enough for the live callers of a busy gateway; longer credential headers are hashed
+ * every time, so the memo stays a few MB at most.
+ */
+const callerIds = new BoundedMemo<string>(1_000, 4_096);
 
 /**
  * Who called, as a sha256 of the credential headers exactly as they came: batches and
  * idempotency records are scoped by it, and it holds no secret. Memoised, because every
- * customer of every mutation needs it and hashing was a visible share of the hot path.
+ * mutation needs it and hashing was a visible share of the hot path.
  */
 export function callerIdOf(credentials: Credentials): string {
-  let id = idOfCredentials.get(credentials);
-  if (id === undefined) {
-    id = callerIdOfHeaders(credentials);
-    idOfCredentials.set(credentials, id);
-  }
-  return id;
-}
-
-/** One request's credentials object is asked for its caller id once per customer. */
-const idOfCredentials = new WeakMap<Credentials, string>();
-
-function callerIdOfHeaders(credentials: Credentials): string {
   // The memo's key: unambiguous (a header value holds no NUL, and an absent header is told
   // from an empty one) and cheaper to build than the hashed text below.
   const key = `${headerPart(credentials.authorization)}\u0000${headerPart(credentials.oauthToken)}`;
-  if (key.length > MAX_REMEMBERED_LENGTH) return hashOf(credentials);
   let id = callerIds.get(key);
   if (id === undefined) {
     id = hashOf(credentials);
-    if (callerIds.size >= MAX_REMEMBERED_CALLERS) callerIds.clear();
     callerIds.set(key, id);
   }
   return id;

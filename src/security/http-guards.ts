@@ -6,6 +6,7 @@
  */
 import fastifyCors from '@fastify/cors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BoundedMemo } from '../bounded-memo';
 import type { GatewayConfig } from '../config';
 import { ErrorCode } from '../errors';
 import { UNEXPECTED_ERROR_MESSAGE } from './error-policy';
@@ -86,24 +87,6 @@ function queriesOf(request: FastifyRequest): unknown[] {
   return operations.map((operation) => (operation as { query?: unknown } | null)?.query);
 }
 
-/** Documents already found within the nesting limit; bounded, it starts over when full. */
-class KnownDocuments {
-  private static readonly MAX_DOCUMENTS = 256;
-  private static readonly MAX_DOCUMENT_LENGTH = 16_384;
-  private readonly documents = new Set<string>();
-
-  has(source: string): boolean {
-    // A longer text is never remembered; looking it up would only hash it for nothing.
-    return source.length <= KnownDocuments.MAX_DOCUMENT_LENGTH && this.documents.has(source);
-  }
-
-  remember(source: string): void {
-    if (source.length > KnownDocuments.MAX_DOCUMENT_LENGTH) return;
-    if (this.documents.size >= KnownDocuments.MAX_DOCUMENTS) this.documents.clear();
-    this.documents.add(source);
-  }
-}
-
 export interface RequestGuardLimits {
   maxBatchOperations: number;
   maxDocumentNesting: number;
@@ -116,7 +99,8 @@ export interface RequestGuardLimits {
 export function registerRequestGuards(app: FastifyInstance, limits: RequestGuardLimits): void {
   // Clients send the same few documents again and again; scanning each one's text on
   // every request was a visible share of the hot path (BENCHMARKS.md).
-  const withinNesting = new KnownDocuments();
+  // Bounded: 256 documents of at most 16 K characters.
+  const withinNesting = new BoundedMemo<true>(256, 16_384);
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.routeOptions.url !== GRAPHQL_PATH) return;
     if (Array.isArray(request.body) && request.body.length > limits.maxBatchOperations) {
@@ -128,9 +112,9 @@ export function registerRequestGuards(app: FastifyInstance, limits: RequestGuard
       );
     }
     for (const query of queriesOf(request)) {
-      if (typeof query !== 'string' || withinNesting.has(query)) continue;
+      if (typeof query !== 'string' || withinNesting.get(query) === true) continue;
       if (nestingOf(query, limits.maxDocumentNesting) <= limits.maxDocumentNesting) {
-        withinNesting.remember(query);
+        withinNesting.set(query, true);
       } else {
         return sendGraphQLError(
           reply,
