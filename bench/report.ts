@@ -272,8 +272,8 @@ export function isReferenceRun(run: Pick<RunRecord, 'meta' | 'measurements'>): b
     !s.quick &&
     !s.profile &&
     s.durationS >= 10 &&
-    // Runs stored before these settings existed had neither knob (and no shipped flags).
-    (s.gatewayNodeArgsOverridden ?? (s.gatewayNodeArgs ?? []).length > 0) === false &&
+    // Runs stored before gatewayNodeArgsOverridden existed had flags only as an experiment.
+    !(s.gatewayNodeArgsOverridden ?? (s.gatewayNodeArgs ?? []).length > 0) &&
     (s.nodeEnv ?? 'production') === 'production' &&
     !s.batchWindowOverridden
   );

@@ -271,13 +271,11 @@ export class EnrolAndEarnBatcher {
         dispatchBatch();
       },
     };
-    if (windowMs > 0) {
-      windowTimer = setTimeout(() => {
-        closing = setImmediate(batch.run);
-      }, windowMs);
-    } else {
+    const closeAtEndOfTurn = () => {
       closing = setImmediate(batch.run);
-    }
+    };
+    if (windowMs > 0) windowTimer = setTimeout(closeAtEndOfTurn, windowMs);
+    else closeAtEndOfTurn();
     entry.open = batch;
     this.waiting.add(batch);
   }
