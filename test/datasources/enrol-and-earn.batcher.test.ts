@@ -64,6 +64,12 @@ function request(ids: string[], overrides: Partial<PromotionRequest> = {}): Prom
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Keeps the event loop busy, as a gateway reading a crowd of requests does. */
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+const customerIds = (count: number) => Array.from({ length: count }, (_, i) => `c${i}`);
 const inAMinute = () => Date.now() + 60_000;
 const options = { batchSize: 100, windowMs: 0, maxQueuedCustomers: 10_000 };
 
@@ -110,9 +116,8 @@ describe('EnrolAndEarnBatcher', () => {
       );
       const first = batcher.submit(request(['a']), alice, inAMinute());
       client.write('b');
-      const busyUntil = Date.now() + 50; // ten windows of a loop too busy to read anything
-      while (Date.now() < busyUntil);
-      const [one, two] = await Promise.all([first, late.then((outcomes) => outcomes)]);
+      busyFor(50); // ten windows of a loop too busy to read anything
+      const [one, two] = await Promise.all([first, late]);
       expect(fake.calls()).toEqual([['a', 'b']]);
       expect(one).toEqual([issuedFor('a')]);
       expect(two).toEqual([issuedFor('b')]);
@@ -126,12 +131,11 @@ describe('EnrolAndEarnBatcher', () => {
   it('sends a batch whose window has passed as soon as it is half full, within the same turn', async () => {
     const fake = fakeClient();
     const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 5 });
-    const ids = Array.from({ length: 60 }, (_, i) => `c${i}`);
+    const ids = customerIds(60);
     // One turn of a busy loop: the first mutation opens the batch, the loop works past
     // the window, then reads 59 more single-customer mutations.
     const pending = [batcher.submit(request([ids[0] as string]), alice, inAMinute())];
-    const busyUntil = performance.now() + 10;
-    while (performance.now() < busyUntil);
+    busyFor(10);
     for (const id of ids.slice(1)) pending.push(batcher.submit(request([id]), alice, inAMinute()));
     // Still in the same turn: the first half went out when its 50th customer joined.
     expect(fake.calls()).toEqual([ids.slice(0, 50)]);
@@ -145,10 +149,9 @@ describe('EnrolAndEarnBatcher', () => {
   it('lets a large mutation fill a batch whose window has passed rather than split it', async () => {
     const fake = fakeClient();
     const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 5 });
-    const ids = Array.from({ length: 200 }, (_, i) => `c${i}`);
+    const ids = customerIds(200);
     const pending = [batcher.submit(request([ids[0] as string]), alice, inAMinute())];
-    const busyUntil = performance.now() + 10;
-    while (performance.now() < busyUntil);
+    busyFor(10);
     pending.push(batcher.submit(request(ids.slice(1)), alice, inAMinute()));
     // One customer waiting past its window, then a mutation of 199: two full calls, not
     // a half-full one cut from the middle of the mutation and two more after it.
@@ -160,7 +163,7 @@ describe('EnrolAndEarnBatcher', () => {
   it('keeps a half-full batch for its window when the window has not passed', async () => {
     const fake = fakeClient();
     const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 5_000 });
-    const ids = Array.from({ length: 60 }, (_, i) => `c${i}`);
+    const ids = customerIds(60);
     const pending = ids.map((id) => batcher.submit(request([id]), alice, inAMinute()));
     expect(fake.calls()).toEqual([]);
     batcher.flush();
