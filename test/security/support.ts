@@ -23,6 +23,8 @@ export interface SecureStack {
 export interface SecureStackOptions {
   sandbox?: StartSandboxOptions;
   submitter?: PromotionSubmitter;
+  /** false: graphql-js interprets every operation (startGateway's `compile`). */
+  compile?: boolean;
 }
 
 export async function startSecureStack(
@@ -42,6 +44,7 @@ export async function startSecureStack(
     apiUrl: sandbox.url,
     logger: createLogger(config, destination),
     ...(options.submitter ? { submitter: options.submitter } : {}),
+    ...(options.compile === undefined ? {} : { compile: options.compile }),
   });
   return {
     sandbox,
