@@ -1,6 +1,7 @@
 import net from 'node:net';
 import {
   EnrolAndEarnBatcher,
+  EARLY_DEPARTURE_SHARE,
   batchKeyOf,
   splitDuplicates,
 } from '../../src/datasources/enrol-and-earn.batcher';
@@ -128,22 +129,23 @@ describe('EnrolAndEarnBatcher', () => {
     }
   });
 
-  it('sends a batch whose window has passed as soon as it is half full, within the same turn', async () => {
+  it('sends a batch whose window has passed as soon as it is 70 % full, within the same turn', async () => {
+    expect(EARLY_DEPARTURE_SHARE).toBe(0.7);
     const fake = fakeClient();
     const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 5 });
-    const ids = customerIds(60);
+    const ids = customerIds(90);
     // One turn of a busy loop: the first mutation opens the batch, the loop works past
-    // the window, then reads 59 more single-customer mutations.
+    // the window, then reads 89 more single-customer mutations.
     const pending = [batcher.submit(request([ids[0] as string]), alice, inAMinute())];
     busyFor(10);
     for (const id of ids.slice(1)) pending.push(batcher.submit(request([id]), alice, inAMinute()));
-    // Still in the same turn: the first half went out when its 50th customer joined.
-    expect(fake.calls()).toEqual([ids.slice(0, 50)]);
+    // Still in the same turn: the first 70 went out when the 70th customer joined.
+    expect(fake.calls()).toEqual([ids.slice(0, 70)]);
     // The rest opened a batch with a window of its own: not gone at the end of this turn.
     await nextTurn();
-    expect(fake.calls()).toEqual([ids.slice(0, 50)]);
+    expect(fake.calls()).toEqual([ids.slice(0, 70)]);
     await Promise.all(pending);
-    expect(fake.calls()).toEqual([ids.slice(0, 50), ids.slice(50)]);
+    expect(fake.calls()).toEqual([ids.slice(0, 70), ids.slice(70)]);
   });
 
   it('lets a large mutation fill a batch whose window has passed rather than split it', async () => {
@@ -154,16 +156,16 @@ describe('EnrolAndEarnBatcher', () => {
     busyFor(10);
     pending.push(batcher.submit(request(ids.slice(1)), alice, inAMinute()));
     // One customer waiting past its window, then a mutation of 199: two full calls, not
-    // a half-full one cut from the middle of the mutation and two more after it.
+    // an early one cut from the middle of the mutation and two more after it.
     expect(fake.calls()).toEqual([ids.slice(0, 100), ids.slice(100)]);
     await Promise.all(pending);
     expect(fake.calls()).toHaveLength(2);
   });
 
-  it('keeps a half-full batch for its window when the window has not passed', async () => {
+  it('keeps a 70 % full batch for its window when the window has not passed', async () => {
     const fake = fakeClient();
     const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 5_000 });
-    const ids = customerIds(60);
+    const ids = customerIds(90);
     const pending = ids.map((id) => batcher.submit(request([id]), alice, inAMinute()));
     expect(fake.calls()).toEqual([]);
     batcher.flush();
