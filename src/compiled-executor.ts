@@ -1,48 +1,74 @@
 /**
  * Apollo Server's executor replaced by graphql-jit (BENCHMARKS.md "Third round"). Apollo
  * still parses, validates and caches every document, runs the plugins and formats the
- * errors; only execution changes: a document Apollo hands over again is compiled once
- * into plain JavaScript (its variable coercion included) instead of being interpreted by
- * graphql-js field by field on every request. This took about 15 % of the CPU a
+ * errors; only execution changes: an operation Apollo has run `fromUse` times is compiled
+ * once into plain JavaScript (its variable coercion included) instead of being interpreted
+ * by graphql-js field by field on every request. This took about 15 % of the CPU a
  * single-customer mutation costs.
  *
  * Apollo's gateway interface is how Apollo Server takes another executor; nothing here is
- * federated. What the caller sees is graphql-js' answer, word for word (test/graphql/
- * compiled-executor.test.ts runs the same requests through both):
- * - a document is compiled from its second use: one-off documents (inline literals) are
- *   not worth a compilation and run on graphql-js;
+ * federated. What the caller sees, and what reaches the API, is what graphql-js would do
+ * (test/e2e/compiled-executor.test.ts runs the same requests through both):
+ * - one-off documents (inline literals) are not worth a compilation, and repeated ones are
+ *   compiled only from their `fromUse`-th run, so that a flood of distinct documents costs
+ *   no more than Apollo's own parsing and validation of them; at most `maxOperations` stay
+ *   compiled (a compiled query holds tens of KB of generated code);
+ * - operations graphql-jit would run differently stay on graphql-js (`isCompilable`);
  * - a request whose variables are refused runs on graphql-js, so that its errors are
- *   graphql-js' own, which Apollo recognises as BAD_USER_INPUT;
+ *   graphql-js' own, which Apollo recognises as BAD_USER_INPUT (graphql-jit refuses
+ *   variables before any resolver runs: the request is not executed twice);
  * - graphql-jit's errors are rebuilt as graphql-js GraphQLErrors (Apollo expects
  *   `extensions` to be an object).
+ * graphql-jit copies each field's resolver when it compiles: a plugin with a
+ * `willResolveField` hook (Apollo's usage reporting, tracing) would not see compiled
+ * operations. None is installed (src/server.ts); add `compile: false` with one.
  */
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import {
+  BREAK,
   GraphQLError,
+  Kind,
   execute,
+  isInputObjectType,
+  printSchema,
+  visit,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValueNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { BoundedMemo } from './bounded-memo';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
 type ExecutorRequest = Parameters<GatewayExecutor>[0];
 
-/** Per document and operation: how often it ran, and its compiled form once it has one. */
+/** Per operation: how often it ran, and its compiled form once it has one. */
 interface Compilation {
   runs: number;
-  /** null: graphql-jit could not compile it; graphql-js runs it. */
+  /** null: graphql-js runs it (not compilable, or graphql-jit refused it). */
   query?: CompiledQuery | null;
 }
 
-/** Uses before a document is compiled: the first use runs on graphql-js. */
-export const COMPILE_FROM_USE = 2;
+/** Runs of an operation on graphql-js before it is compiled. */
+export const COMPILE_FROM_USE = 10;
+/** Operations remembered (compiled or counting runs); the memo starts over when full. */
+export const MAX_COMPILED_OPERATIONS = 200;
+
+export interface CompiledExecutorOptions {
+  /** Default `COMPILE_FROM_USE`. */
+  fromUse?: number;
+  /** Default `MAX_COMPILED_OPERATIONS`. */
+  maxOperations?: number;
+}
 
 export interface CompiledExecutorStats {
-  /** Documents (per operation name) compiled so far. */
+  /** Operations compiled so far. */
   compiled: number;
+  /** Operations left on graphql-js because graphql-jit would run them differently. */
+  declined: number;
   /** Requests answered by a compiled query. */
   compiledRuns: number;
   /** Requests answered by graphql-js. */
@@ -52,6 +78,63 @@ export interface CompiledExecutorStats {
 export interface CompiledExecutor {
   gateway: GatewayInterface;
   readonly stats: CompiledExecutorStats;
+}
+
+function containsVariable(value: ValueNode): boolean {
+  switch (value.kind) {
+    case Kind.VARIABLE:
+      return true;
+    case Kind.LIST:
+      return value.values.some(containsVariable);
+    case Kind.OBJECT:
+      return value.fields.some((field) => containsVariable(field.value));
+    default:
+      return false;
+  }
+}
+
+function hasInputFieldDefaults(schema: GraphQLSchema): boolean {
+  return Object.values(schema.getTypeMap()).some(
+    (type) =>
+      isInputObjectType(type) &&
+      Object.values(type.getFields()).some((field) => field.defaultValue !== undefined),
+  );
+}
+
+/**
+ * Whether graphql-jit runs this operation as graphql-js would. Not when:
+ * - a mutation has more than one root field: graphql-js stops at the first that fails
+ *   (every root field here is non-null), graphql-jit runs the rest anyway — to the API;
+ * - a variable sits inside a list or object literal: graphql-jit does not check it against
+ *   the input field's type (a null reaches a non-null field) and passes an absent one as null;
+ * - the schema has input field defaults and an argument is a literal object: graphql-jit
+ *   does not fill them in (graphql-jit issue #142; this schema has none today).
+ * The whole document is looked at, its fragments and other operations included.
+ */
+export function isCompilable(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  inputFieldDefaults: boolean,
+): boolean {
+  const roots = operation.selectionSet.selections;
+  if (operation.operation === 'mutation' && (roots.length !== 1 || roots[0]?.kind !== Kind.FIELD)) {
+    return false;
+  }
+  let compilable = true;
+  visit(document, {
+    Argument(argument) {
+      const { value } = argument;
+      if (
+        (value.kind !== Kind.VARIABLE && containsVariable(value)) ||
+        (inputFieldDefaults && value.kind === Kind.OBJECT)
+      ) {
+        compilable = false;
+        return BREAK;
+      }
+      return false;
+    },
+  });
+  return compilable;
 }
 
 /** graphql-jit's own error class leaves `extensions` undefined; Apollo reads `.code` from it. */
@@ -66,11 +149,24 @@ function asGraphQLJsError(error: GraphQLError): GraphQLError {
   return rebuilt;
 }
 
-export function compiledExecutor(schema: GraphQLSchema): CompiledExecutor {
-  // Apollo's document store hands the same parsed document to every request with the
-  // same text, so the document is the key; an evicted document takes its entry with it.
-  const compilations = new WeakMap<DocumentNode, Map<string, Compilation>>();
-  const stats: CompiledExecutorStats = { compiled: 0, compiledRuns: 0, interpretedRuns: 0 };
+export function compiledExecutor(
+  schema: GraphQLSchema,
+  options: CompiledExecutorOptions = {},
+): CompiledExecutor {
+  const fromUse = options.fromUse ?? COMPILE_FROM_USE;
+  const inputFieldDefaults = hasInputFieldDefaults(schema);
+  // Keyed by Apollo's hash of the query text and the operation that runs: the same text
+  // sent with and without its operation name is one entry.
+  const compilations = new BoundedMemo<Compilation>(
+    options.maxOperations ?? MAX_COMPILED_OPERATIONS,
+    1024,
+  );
+  const stats: CompiledExecutorStats = {
+    compiled: 0,
+    declined: 0,
+    compiledRuns: 0,
+    interpretedRuns: 0,
+  };
 
   const interpret = (request: ExecutorRequest): Promise<ExecutionResult> => {
     stats.interpretedRuns++;
@@ -85,33 +181,39 @@ export function compiledExecutor(schema: GraphQLSchema): CompiledExecutor {
     );
   };
 
-  const compiledFor = (request: ExecutorRequest): CompiledQuery | null => {
-    const { document } = request;
-    const operationName = request.request.operationName;
-    let byOperation = compilations.get(document);
-    if (byOperation === undefined) {
-      byOperation = new Map();
-      compilations.set(document, byOperation);
-    }
-    const key = operationName ?? '';
-    let compilation = byOperation.get(key);
+  const compiledFor = (
+    request: ExecutorRequest,
+    operation: OperationDefinitionNode,
+  ): CompiledQuery | null => {
+    const operationName = operation.name?.value;
+    const key = `${request.queryHash}\0${operationName ?? ''}`;
+    let compilation = compilations.get(key);
     if (compilation === undefined) {
       compilation = { runs: 0 };
-      byOperation.set(key, compilation);
+      compilations.set(key, compilation);
     }
     compilation.runs++;
-    if (compilation.query === undefined && compilation.runs >= COMPILE_FROM_USE) {
-      const compiled = compileQuery(schema, document, operationName);
-      compilation.query = isCompiledQuery(compiled) ? compiled : null;
-      if (compilation.query !== null) stats.compiled++;
+    if (compilation.query === undefined && compilation.runs >= fromUse) {
+      compilation.query = null;
+      if (!isCompilable(request.document, operation, inputFieldDefaults)) {
+        stats.declined++;
+      } else {
+        const compiled = compileQuery(schema, request.document, operationName);
+        if (isCompiledQuery(compiled)) {
+          compilation.query = compiled;
+          stats.compiled++;
+        }
+      }
     }
     return compilation.query ?? null;
   };
 
   const executor: GatewayExecutor = async (request) => {
-    // Apollo resolved no operation (unknown or missing operation name): graphql-js' error.
-    if (request.operation === undefined || request.operation === null) return interpret(request);
-    const query = compiledFor(request);
+    // Typed as always there; absent when Apollo resolved no operation (unknown or missing
+    // operation name): graphql-js words that error.
+    const operation = request.operation as OperationDefinitionNode | undefined;
+    if (operation === undefined) return interpret(request);
+    const query = compiledFor(request, operation);
     if (query === null) return interpret(request);
     const result = await query.query(undefined, request.context, request.request.variables ?? {});
     // Errors and no data: the variables were refused and nothing ran.
@@ -126,7 +228,8 @@ export function compiledExecutor(schema: GraphQLSchema): CompiledExecutor {
     gateway: {
       load: async () => ({ executor }),
       onSchemaLoadOrUpdate: (callback) => {
-        callback({ apiSchema: schema, coreSupergraphSdl: '' });
+        // Apollo's schema reporting reports this text when it is set.
+        callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
         return () => {};
       },
       stop: async () => {},

@@ -57,6 +57,8 @@ export interface GatewayDependencies {
    * false: graphql-js interprets every one, as Apollo Server does by itself.
    */
   compile?: boolean;
+  /** Runs of an operation before it is compiled (default `COMPILE_FROM_USE`); for tests. */
+  compileFromUse?: number;
 }
 
 const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
@@ -90,7 +92,13 @@ export async function startGateway(
   });
 
   let shuttingDown = false;
-  const executor = deps.compile === false ? null : compiledExecutor(schema);
+  const executor =
+    deps.compile === false
+      ? null
+      : compiledExecutor(
+          schema,
+          deps.compileFromUse === undefined ? {} : { fromUse: deps.compileFromUse },
+        );
   const apollo = new ApolloServer<GatewayContext>({
     ...(executor === null ? { schema } : { gateway: executor.gateway }),
     allowBatchedHttpRequests: true,

@@ -2,7 +2,8 @@
  * The gateway runs operations as graphql-jit compiled queries (src/compiled-executor.ts).
  * Callers must not be able to tell: the same requests, sent over HTTP to a gateway that
  * compiles and to one where graphql-js interprets everything, get the same answers byte
- * for byte (but the request id), whether an operation ran compiled or not.
+ * for byte (but the request id), and send the same customers to the API, whether an
+ * operation ran compiled or not.
  */
 import { print } from 'graphql';
 import type { CustomerOutcome } from '../../src/domain/outcome';
@@ -64,14 +65,20 @@ function outcomeFor(request: PromotionRequest, identifierValue: string): Custome
   }
 }
 
-const scriptedSubmitter: PromotionSubmitter = {
-  submit: async (request) => {
-    if (request.customers.some((customer) => customer.identifierValue.startsWith('9'))) {
-      throw new Error('the ledger refused');
-    }
-    return request.customers.map((customer) => outcomeFor(request, customer.identifierValue));
-  },
-};
+/** Answers by `outcomeFor`, and remembers what it was asked to send. */
+function scriptedSubmitter(): PromotionSubmitter & { sent: string[] } {
+  const sent: string[] = [];
+  return {
+    sent,
+    submit: async (request) => {
+      sent.push(`${request.action}:${request.customers.map((c) => c.identifierValue).join(',')}`);
+      if (request.customers.some((customer) => customer.identifierValue.startsWith('9'))) {
+        throw new Error('the ledger refused');
+      }
+      return request.customers.map((customer) => outcomeFor(request, customer.identifierValue));
+    },
+  };
+}
 
 const promotion = { programId: 469, promotionId: 57099 };
 
@@ -143,6 +150,62 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'two root mutations, the first refused: the second is never sent',
+    body: {
+      query: `mutation Two($a: EnrolCustomersInput!, $b: EarnPromotionInput!) {
+        a: enrolCustomers(input: $a) { __typename }
+        b: earnPromotion(input: $b) { __typename }
+      }`,
+      variables: { a: input(['89']), b: input(['24']) },
+    },
+  },
+  {
+    name: 'two root mutations, the first failing unexpectedly: the second is never sent',
+    body: {
+      query: `mutation Two($a: EnrolCustomersInput!, $b: EnrolCustomersInput!) {
+        a: enrolCustomers(input: $a) { __typename }
+        ...More
+      }
+      fragment More on Mutation { b: enrolCustomers(input: $b) { __typename } }`,
+      variables: { a: input(['98']), b: input(['25']) },
+    },
+  },
+  {
+    name: 'a null variable inside an input literal, where the field is non-null',
+    body: {
+      query: `mutation Nested($source: CustomerSource = INSTORE) {
+        enrolCustomers(input: {
+          promotion: { programId: 469, promotionId: 57099 }, identifierName: ID,
+          customers: [{ identifierValue: "26", source: $source }]
+        }) { __typename ... on EnrolCustomersResult { results { source } } }
+      }`,
+      variables: { source: null },
+    },
+  },
+  {
+    name: 'a variable with a default, left out',
+    body: {
+      query: `mutation Defaulted(
+        $input: EnrolCustomersInput = {
+          promotion: { programId: 469, promotionId: 57099 }, identifierName: ID,
+          customers: [{ identifierValue: "27", source: LINE }]
+        }
+      ) { enrolCustomers(input: $input) { __typename ... on EnrolCustomersResult { totalCount } } }`,
+      variables: {},
+    },
+  },
+  {
+    name: 'inline literals only',
+    body: {
+      query: `mutation {
+        enrolCustomers(input: {
+          promotion: { programId: 469, promotionId: 57099 }, identifierName: ID,
+          customers: [{ identifierValue: "28", source: LINE }]
+        }) { __typename ... on EnrolCustomersResult { totalCount results { source } } }
+      }`,
+    },
+  },
+  {
     name: 'no operation of that name',
     body: { query: enrol, operationName: 'Nope', variables: { input: input(['17']) } },
   },
@@ -186,16 +249,18 @@ function observed(response: RawResponse): unknown {
 }
 
 describe.each([
-  ['development', {}, 4],
-  ['production', { NODE_ENV: 'production' }, 3],
+  ['development', {}, 6],
+  ['production', { NODE_ENV: 'production' }, 5],
 ])('the compiled executor answers as graphql-js does (%s)', (_mode, env, executable) => {
+  const compiledApi = scriptedSubmitter();
+  const interpretedApi = scriptedSubmitter();
   let compiled: SecureStack;
   let interpreted: SecureStack;
 
   beforeAll(async () => {
     [compiled, interpreted] = await Promise.all([
-      startSecureStack(env, { submitter: scriptedSubmitter }),
-      startSecureStack(env, { submitter: scriptedSubmitter, compile: false }),
+      startSecureStack(env, { submitter: compiledApi, compileFromUse: 2 }),
+      startSecureStack(env, { submitter: interpretedApi, compile: false }),
     ]);
   });
   afterAll(() => Promise.all([compiled.close(), interpreted.close()]));
@@ -208,16 +273,18 @@ describe.each([
       const fromCompiled = await postJson(compiled.url, c.body, headers);
       expect(observed(fromCompiled)).toEqual(observed(fromInterpreted));
       expect(fromCompiled.status).toBeLessThan(500);
+      expect(compiledApi.sent).toEqual(interpretedApi.sent);
     }
   });
 
   it('did run the repeated operations compiled, and graphql-js only where it should', () => {
     const stats = compiled.gateway.executorStats;
     expect(interpreted.gateway.executorStats).toBeNull();
-    // Executable documents: enrol, earn, the query with directives, and introspection but
-    // in production (refused there); the two without a resolvable operation never reach
-    // compilation.
-    expect(stats?.compiled).toBe(executable);
+    // Compiled: enrol, earn, the defaulted variable, inline literals, the query with
+    // directives, and introspection but in production (refused there). Declined: the two
+    // mutations of two root fields, and the variable inside a literal. The two without a
+    // resolvable operation never reach compilation.
+    expect(stats).toMatchObject({ compiled: executable, declined: 3 });
     expect(stats?.compiledRuns).toBeGreaterThanOrEqual(20);
   });
 });

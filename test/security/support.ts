@@ -25,6 +25,8 @@ export interface SecureStackOptions {
   submitter?: PromotionSubmitter;
   /** false: graphql-js interprets every operation (startGateway's `compile`). */
   compile?: boolean;
+  /** startGateway's `compileFromUse`. */
+  compileFromUse?: number;
 }
 
 export async function startSecureStack(
@@ -45,6 +47,7 @@ export async function startSecureStack(
     logger: createLogger(config, destination),
     ...(options.submitter ? { submitter: options.submitter } : {}),
     ...(options.compile === undefined ? {} : { compile: options.compile }),
+    ...(options.compileFromUse === undefined ? {} : { compileFromUse: options.compileFromUse }),
   });
   return {
     sandbox,
