@@ -80,17 +80,12 @@ export interface CompiledExecutor {
   readonly stats: CompiledExecutorStats;
 }
 
-function containsVariable(value: ValueNode): boolean {
-  switch (value.kind) {
-    case Kind.VARIABLE:
-      return true;
-    case Kind.LIST:
-      return value.values.some(containsVariable);
-    case Kind.OBJECT:
-      return value.fields.some((field) => containsVariable(field.value));
-    default:
-      return false;
-  }
+/** Whether a value holds a node of `kind`, itself or nested in list and object literals. */
+function contains(value: ValueNode, kind: Kind.VARIABLE | Kind.OBJECT): boolean {
+  if (value.kind === kind) return true;
+  if (value.kind === Kind.LIST) return value.values.some((item) => contains(item, kind));
+  if (value.kind === Kind.OBJECT) return value.fields.some((field) => contains(field.value, kind));
+  return false;
 }
 
 function hasInputFieldDefaults(schema: GraphQLSchema): boolean {
@@ -107,7 +102,7 @@ function hasInputFieldDefaults(schema: GraphQLSchema): boolean {
  *   (every root field here is non-null), graphql-jit runs the rest anyway — to the API;
  * - a variable sits inside a list or object literal: graphql-jit does not check it against
  *   the input field's type (a null reaches a non-null field) and passes an absent one as null;
- * - the schema has input field defaults and an argument is a literal object: graphql-jit
+ * - the schema has input field defaults and an argument holds a literal object: graphql-jit
  *   does not fill them in (graphql-jit issue #142; this schema has none today).
  * The whole document is looked at, its fragments and other operations included.
  */
@@ -125,8 +120,8 @@ export function isCompilable(
     Argument(argument) {
       const { value } = argument;
       if (
-        (value.kind !== Kind.VARIABLE && containsVariable(value)) ||
-        (inputFieldDefaults && value.kind === Kind.OBJECT)
+        (value.kind !== Kind.VARIABLE && contains(value, Kind.VARIABLE)) ||
+        (inputFieldDefaults && contains(value, Kind.OBJECT))
       ) {
         compilable = false;
         return BREAK;

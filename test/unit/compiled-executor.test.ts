@@ -41,6 +41,7 @@ describe('isCompilable', () => {
 
   it('leaves a variable inside a literal to graphql-js, in fragments too', () => {
     expect(compilable('query($n: String) { echo(item: { name: $n }) }')).toBe(false);
+    expect(compilable('query($n: String) { list(items: [{ name: $n }]) }')).toBe(false);
     expect(
       compilable('query($n: String) { ...F } fragment F on Query { echo(item: { name: $n }) }'),
     ).toBe(false);
@@ -48,6 +49,7 @@ describe('isCompilable', () => {
 
   it('leaves literal objects to graphql-js when the schema has input field defaults', () => {
     expect(compilable('{ echo(item: { name: "x" }) }', true)).toBe(false);
+    expect(compilable('{ list(items: [{ name: "x" }]) }', true)).toBe(false);
     expect(compilable('query($i: Item!) { echo(item: $i) }', true)).toBe(true);
   });
 });
