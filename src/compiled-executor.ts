@@ -21,7 +21,7 @@
  *   `extensions` to be an object).
  * graphql-jit copies each field's resolver when it compiles: a plugin with a
  * `willResolveField` hook (Apollo's usage reporting, tracing) would not see compiled
- * operations. None is installed (src/server.ts); add `compile: false` with one.
+ * operations. None is installed (src/server.ts); give startGateway `compile: false` with one.
  */
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import {
@@ -58,10 +58,8 @@ export const COMPILE_FROM_USE = 10;
 export const MAX_COMPILED_OPERATIONS = 200;
 
 export interface CompiledExecutorOptions {
-  /** Default `COMPILE_FROM_USE`. */
+  /** Runs of an operation before it is compiled. Default `COMPILE_FROM_USE`. */
   fromUse?: number;
-  /** Default `MAX_COMPILED_OPERATIONS`. */
-  maxOperations?: number;
 }
 
 export interface CompiledExecutorStats {
@@ -152,10 +150,7 @@ export function compiledExecutor(
   const inputFieldDefaults = hasInputFieldDefaults(schema);
   // Keyed by Apollo's hash of the query text and the operation that runs: the same text
   // sent with and without its operation name is one entry.
-  const compilations = new BoundedMemo<Compilation>(
-    options.maxOperations ?? MAX_COMPILED_OPERATIONS,
-    1024,
-  );
+  const compilations = new BoundedMemo<Compilation>(MAX_COMPILED_OPERATIONS, 1024);
   const stats: CompiledExecutorStats = {
     compiled: 0,
     declined: 0,
@@ -163,17 +158,15 @@ export function compiledExecutor(
     interpretedRuns: 0,
   };
 
-  const interpret = (request: ExecutorRequest): Promise<ExecutionResult> => {
+  const interpret = (request: ExecutorRequest): ExecutionResult | Promise<ExecutionResult> => {
     stats.interpretedRuns++;
-    return Promise.resolve(
-      execute({
-        schema,
-        document: request.document,
-        contextValue: request.context,
-        variableValues: request.request.variables,
-        operationName: request.request.operationName,
-      }),
-    );
+    return execute({
+      schema,
+      document: request.document,
+      contextValue: request.context,
+      variableValues: request.request.variables,
+      operationName: request.request.operationName,
+    });
   };
 
   const compiledFor = (

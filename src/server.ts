@@ -11,7 +11,11 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import { credentialsFrom, type GatewayContext } from './context';
-import { compiledExecutor, type CompiledExecutorStats } from './compiled-executor';
+import {
+  compiledExecutor,
+  type CompiledExecutorOptions,
+  type CompiledExecutorStats,
+} from './compiled-executor';
 import { createPromotionApi } from './datasources';
 import { shutDownGracefully } from './shutdown';
 import { createIdempotencyStore } from './idempotency';
@@ -53,12 +57,10 @@ export interface GatewayDependencies {
    */
   submitter?: PromotionSubmitter;
   /**
-   * Default true: operations run as graphql-jit compiled queries (src/compiled-executor.ts).
-   * false: graphql-js interprets every one, as Apollo Server does by itself.
+   * Default `{}`: operations run as graphql-jit compiled queries (src/compiled-executor.ts),
+   * with these options. false: graphql-js interprets every one, as Apollo Server does by itself.
    */
-  compile?: boolean;
-  /** Runs of an operation before it is compiled (default `COMPILE_FROM_USE`); for tests. */
-  compileFromUse?: number;
+  compile?: false | CompiledExecutorOptions;
 }
 
 const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
@@ -92,13 +94,7 @@ export async function startGateway(
   });
 
   let shuttingDown = false;
-  const executor =
-    deps.compile === false
-      ? null
-      : compiledExecutor(
-          schema,
-          deps.compileFromUse === undefined ? {} : { fromUse: deps.compileFromUse },
-        );
+  const executor = deps.compile === false ? null : compiledExecutor(schema, deps.compile);
   const apollo = new ApolloServer<GatewayContext>({
     ...(executor === null ? { schema } : { gateway: executor.gateway }),
     allowBatchedHttpRequests: true,

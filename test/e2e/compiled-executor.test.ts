@@ -259,7 +259,7 @@ describe.each([
 
   beforeAll(async () => {
     [compiled, interpreted] = await Promise.all([
-      startSecureStack(env, { submitter: compiledApi, compileFromUse: 2 }),
+      startSecureStack(env, { submitter: compiledApi, compile: { fromUse: 2 } }),
       startSecureStack(env, { submitter: interpretedApi, compile: false }),
     ]);
   });

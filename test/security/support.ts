@@ -8,7 +8,7 @@ import { loadConfig, type GatewayConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import type { PromotionSubmitter } from '../../src/promotion/promotion.service';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox';
-import { startGateway, type Gateway } from '../../src/server';
+import { startGateway, type Gateway, type GatewayDependencies } from '../../src/server';
 
 export interface SecureStack {
   sandbox: RunningSandbox;
@@ -23,10 +23,8 @@ export interface SecureStack {
 export interface SecureStackOptions {
   sandbox?: StartSandboxOptions;
   submitter?: PromotionSubmitter;
-  /** false: graphql-js interprets every operation (startGateway's `compile`). */
-  compile?: boolean;
-  /** startGateway's `compileFromUse`. */
-  compileFromUse?: number;
+  /** startGateway's `compile`: false, or the compiled executor's options. */
+  compile?: GatewayDependencies['compile'];
 }
 
 export async function startSecureStack(
@@ -47,7 +45,6 @@ export async function startSecureStack(
     logger: createLogger(config, destination),
     ...(options.submitter ? { submitter: options.submitter } : {}),
     ...(options.compile === undefined ? {} : { compile: options.compile }),
-    ...(options.compileFromUse === undefined ? {} : { compileFromUse: options.compileFromUse }),
   });
   return {
     sandbox,
