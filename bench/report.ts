@@ -10,6 +10,7 @@ import {
   SYSTEMS,
   allScenarios,
   customersPerGatewayCpuSecond,
+  gatewayPeakRssMb,
   type Measurement,
   type ScenarioGroup,
   type TargetResult,
@@ -91,7 +92,7 @@ function resultTable(rows: Measurement[], withClients: boolean): string[] {
       f1(m.latencyMs.p99),
       m.upstream === null ? '— (no API)' : f1(m.upstream.callsPer100Customers),
       m.gateway === null ? '— (no gateway)' : f0(m.gateway.cpuPercent),
-      m.gateway === null ? '—' : f0(Math.max(m.gateway.maxRssMb, m.gateway.peakRssMb)),
+      m.gateway === null ? '—' : f0(gatewayPeakRssMb(m)),
       errorsCell(m),
     ];
     lines.push(`| ${cells.join(' | ')} |`);

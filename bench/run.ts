@@ -44,6 +44,7 @@ import {
   SYSTEMS,
   allScenarios,
   evaluateTargets,
+  gatewayPeakRssMb,
   type Measurement,
   type ScenarioSpec,
   type SystemId,
@@ -328,7 +329,7 @@ function progressLine(m: Measurement): string {
   const gw =
     m.gateway === null
       ? ''
-      : `, gateway ${m.gateway.cpuPercent.toFixed(0)} % CPU, ${Math.max(m.gateway.maxRssMb, m.gateway.peakRssMb).toFixed(0)} MB`;
+      : `, gateway ${m.gateway.cpuPercent.toFixed(0)} % CPU, ${gatewayPeakRssMb(m).toFixed(0)} MB`;
   return (
     `  ${SYSTEMS[m.system].label.padEnd(18)} ${m.customersPerS.toFixed(0).padStart(6)} customers/s, ` +
     `p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, ${api}${gw}, ` +

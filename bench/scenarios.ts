@@ -175,6 +175,14 @@ export function customersPerGatewayCpuSecond(m: Measurement): number {
   return m.customersOk / (m.gateway.cpuMs / 1000);
 }
 
+/**
+ * The gateway's peak RSS in MB, what the C=1000 target and every table report: the higher
+ * of the kernel's high-water mark and the sampled peak (NaN without a gateway).
+ */
+export function gatewayPeakRssMb(m: Measurement): number {
+  return m.gateway === null ? NaN : Math.max(m.gateway.maxRssMb, m.gateway.peakRssMb);
+}
+
 /** The resources a run used, in one line: what any limit has to be looked for in. */
 export function resourceLine(m: Measurement, cores: number): string {
   const parts: string[] = [];
@@ -340,8 +348,7 @@ export function evaluateTargets(measurements: Measurement[], ctx: TargetContext)
       g1000,
       g1000.errors.examples[0],
     );
-    const rss =
-      g1000.gateway === null ? NaN : Math.max(g1000.gateway.maxRssMb, g1000.gateway.peakRssMb);
+    const rss = gatewayPeakRssMb(g1000);
     add(
       'S1-C1000/rss',
       'S1 C=1000: gateway peak RSS ≤ 250 MB',
