@@ -7,6 +7,7 @@
  * is never sent again by the gateway (no duplicated enrolments or earns). See
  * `dispatchOnce` for how "written to the socket" is told apart from "not sent".
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
@@ -126,8 +127,6 @@ function errorCode(error: unknown): string {
 
 /** undici's header/body timers have a resolution of ~0.5 s; they get this much slack. */
 const UNDICI_TIMER_SLACK_MS = 1_000;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class PromotionApiClient implements PromotionApiSender {
   private readonly pool: Pool;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { callerIdOf } from '../domain/caller';
 import type { AuthRejectedOutcome, CustomerOutcome } from '../domain/outcome';
@@ -148,7 +149,7 @@ export class PromotionService {
           );
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+        await sleep(100 * 2 ** (attempt - 1));
       }
     }
   }
