@@ -23,6 +23,8 @@ export interface GatewayConfig {
   maxCustomersPerMutation: number;
   /** Default `10000`. Customers waiting for the API past which new mutations get RateLimitedError at once. */
   maxQueuedCustomers: number;
+  /** Default `2000`. Customers one caller (credential hash) may have waiting past which its new mutations get RateLimitedError. */
+  maxQueuedCustomersPerCaller: number;
   /** Default `5`. Consecutive failed calls to one API origin that open its circuit. */
   circuitBreakerThreshold: number;
   /** Default `5000` ms. How long an open circuit waits before it lets one probe through. */
@@ -51,6 +53,16 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** Default none: no CORS headers at all. Browser origins allowed to call the gateway. */
   corsOrigins: string[];
+  /** Default `30000` ms. Longest a whole HTTP request may take to arrive and be answered. */
+  requestTimeoutMs: number;
+  /** Default `10000` ms. Longest a request's body may take to arrive. */
+  bodyTimeoutMs: number;
+  /** Default `5000` ms. How long an idle keep-alive connection is kept open. */
+  keepAliveTimeoutMs: number;
+  /** Default `4096`. Open client connections past which new sockets are refused. */
+  maxConnections: number;
+  /** Default `67108864` (64 MiB). Bytes of records the in-memory idempotency store may hold. */
+  idempotencyMemoryMaxBytes: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -160,6 +172,13 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     batchWindowMs: integer(env, 'BATCH_WINDOW_MS', 5, 0, 1000),
     maxCustomersPerMutation: integer(env, 'MAX_CUSTOMERS_PER_MUTATION', 1000, 1, 100_000),
     maxQueuedCustomers: integer(env, 'MAX_QUEUED_CUSTOMERS', 10_000, 1, 10_000_000),
+    maxQueuedCustomersPerCaller: integer(
+      env,
+      'MAX_QUEUED_CUSTOMERS_PER_CALLER',
+      2000,
+      1,
+      10_000_000,
+    ),
     circuitBreakerThreshold: integer(env, 'CIRCUIT_BREAKER_THRESHOLD', 5, 1, 1000),
     circuitBreakerHalfOpenAfterMs: integer(env, 'CIRCUIT_BREAKER_HALF_OPEN_MS', 5000, 10, 600_000),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
@@ -174,12 +193,44 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxBatchOperations: integer(env, 'MAX_BATCH_OPERATIONS', 50, 1, 1000),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1024, 104_857_600),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    bodyTimeoutMs: integer(env, 'BODY_TIMEOUT_MS', 10_000, 100, 600_000),
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', 4096, 1, 1_000_000),
+    idempotencyMemoryMaxBytes: integer(
+      env,
+      'IDEMPOTENCY_MEMORY_MAX_BYTES',
+      64 * 1024 * 1024,
+      64 * 1024,
+      64 * 1024 * 1024 * 1024,
+    ),
   };
   // A mutation larger than the queue could never be admitted: it would be refused forever.
   if (config.maxCustomersPerMutation > config.maxQueuedCustomers) {
     throw new ConfigError(
       'MAX_CUSTOMERS_PER_MUTATION',
       `must not exceed MAX_QUEUED_CUSTOMERS (${config.maxQueuedCustomers}), got ${config.maxCustomersPerMutation}`,
+    );
+  }
+  // Likewise per caller: one mutation alone must fit within its caller's share.
+  if (config.maxCustomersPerMutation > config.maxQueuedCustomersPerCaller) {
+    throw new ConfigError(
+      'MAX_CUSTOMERS_PER_MUTATION',
+      `must not exceed MAX_QUEUED_CUSTOMERS_PER_CALLER (${config.maxQueuedCustomersPerCaller}), got ${config.maxCustomersPerMutation}`,
+    );
+  }
+  // A body that may take longer than its whole request could never arrive.
+  if (config.bodyTimeoutMs > config.requestTimeoutMs) {
+    throw new ConfigError(
+      'BODY_TIMEOUT_MS',
+      `must not exceed REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}), got ${config.bodyTimeoutMs}`,
+    );
+  }
+  // Production never falls back to the sandbox (DESIGN §9).
+  if (production && config.promotionApiUrl === null) {
+    throw new ConfigError(
+      'PROMOTION_API_URL',
+      'must be set when NODE_ENV=production: the embedded sandbox never runs in production',
     );
   }
   return config;

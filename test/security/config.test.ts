@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from '../../src/config';
 
+const API_URL = 'https://api.example.com';
+
 describe('security settings from the environment', () => {
   it('has documented defaults', () => {
     expect(loadConfig({})).toMatchObject({
@@ -15,9 +17,15 @@ describe('security settings from the environment', () => {
   });
 
   it('turns introspection off in production unless GRAPHQL_INTROSPECTION=true', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', PROMOTION_API_URL: API_URL }).introspection).toBe(
+      false,
+    );
     expect(
-      loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).introspection,
+      loadConfig({
+        NODE_ENV: 'production',
+        PROMOTION_API_URL: API_URL,
+        GRAPHQL_INTROSPECTION: 'true',
+      }).introspection,
     ).toBe(true);
     expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false' }).introspection).toBe(false);
   });

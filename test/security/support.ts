@@ -32,7 +32,12 @@ export async function startSecureStack(
   options: SecureStackOptions = {},
 ): Promise<SecureStack> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PROMOTION_API_URL: sandbox.url,
+    ...env,
+  });
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer | string, _encoding, done) {

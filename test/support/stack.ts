@@ -22,7 +22,12 @@ export async function startStack(
   sandboxOptions: StartSandboxOptions = {},
 ): Promise<Stack> {
   const sandbox = await startSandbox({ port: 0, ...sandboxOptions });
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PROMOTION_API_URL: sandbox.url,
+    ...env,
+  });
   const gateway = await startGateway(config, {
     apiUrl: sandbox.url,
     logger: pino({ level: 'silent' }),
