@@ -75,7 +75,12 @@ export async function startGateway(
   const api = createPromotionApi(config, deps.apiUrl, logger);
   const store =
     deps.store ??
-    createIdempotencyStore({ redisUrl: config.redisUrl, ttlSeconds: config.idempotencyTtlSeconds });
+    createIdempotencyStore({
+      redisUrl: config.redisUrl,
+      ttlSeconds: config.idempotencyTtlSeconds,
+      maxBytes: config.idempotencyMemoryMaxBytes,
+      logger,
+    });
   const promotions = new PromotionService(deps.submitter ?? api.batcher, store, {
     maxCustomersPerMutation: config.maxCustomersPerMutation,
     timeoutMs: config.promotionApiTimeoutMs,

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { type IdempotencyStore } from './idempotency.store';
 import { MemoryIdempotencyStore } from './memory.store';
 import { RedisIdempotencyStore } from './redis.store';
@@ -21,12 +22,19 @@ export interface IdempotencyStoreOptions {
   ttlSeconds: number;
   /** Default `promotion-gateway:idem:`. Redis only. */
   keyPrefix?: string;
+  /** `IDEMPOTENCY_MEMORY_MAX_BYTES`. Memory only. */
+  maxBytes?: number;
+  /** Where the store reports its failures and refusals; never given keys or payloads. */
+  logger?: Logger;
 }
 
 /** Redis when a URL is configured (shared by every replica), memory otherwise. */
 export function createIdempotencyStore(options: IdempotencyStoreOptions): IdempotencyStore {
   if (options.redisUrl === null) {
-    return new MemoryIdempotencyStore({ ttlSeconds: options.ttlSeconds });
+    return new MemoryIdempotencyStore({
+      ttlSeconds: options.ttlSeconds,
+      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+    });
   }
   return new RedisIdempotencyStore({
     url: options.redisUrl,
