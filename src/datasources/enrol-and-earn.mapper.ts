@@ -66,12 +66,17 @@ function toApiMessage(value: unknown): ApiMessage | null {
   return { code, message: typeof message === 'string' ? message : '' };
 }
 
+/** DESIGN §9: ids are opaque to us; longer ones are refused rather than stored and echoed. */
+export const MAX_ID_LENGTH = 64;
+
 /**
- * An id as a decimal string. The reference page types `entityId` as Integer and shows
- * numbers; the other ids are strings. Either form is accepted, nothing else.
+ * An id as a string. The vendor documents `issualId`, `earnedId` and `entityId` as
+ * String, so any non-empty string up to MAX_ID_LENGTH is taken as it comes; the
+ * examples also show numbers, which become their decimal string. Nothing else.
  */
 function toId(value: unknown): string | null {
-  if (typeof value === 'string') return /^\d+$/.test(value) ? value : null;
+  if (typeof value === 'string')
+    return value !== '' && value.length <= MAX_ID_LENGTH ? value : null;
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
   return null;
 }
@@ -108,8 +113,11 @@ function messagesOf(value: unknown): ApiMessage[] | null {
   return out;
 }
 
-/** One item of `response`, for the customer at the same position. */
-function itemOutcome(item: unknown): CustomerOutcome {
+/**
+ * One item of `response`, for the customer at the same position. `action` is what the
+ * call asked for, when the caller says: an EARN needs an earnedId to count as done.
+ */
+function itemOutcome(item: unknown, action: BulkAction | undefined): CustomerOutcome {
   if (!isObject(item))
     return unknownOutcome('the promotion API sent an item that is not an object');
   // `warnings` is documented as always present; tolerate its absence, never a wrong shape.
@@ -168,6 +176,11 @@ function itemOutcome(item: unknown): CustomerOutcome {
   ) {
     return unknownOutcome('the promotion API sent a result with malformed ids');
   }
+  if (action === 'EARN' && earnedId === null) {
+    // The one place this rule lives: decided here, before anything is counted or stored,
+    // so a result never says "success" for an earn it cannot name.
+    return unknownOutcome('the promotion API answered an earn without an earnedId');
+  }
   const promotionId = result['promotionId'];
   const promoIdentifier = result['promoIdentifier'];
   const carried: UpstreamWarning[] = warnings.map((w) => ({ code: w.code, message: w.message }));
@@ -195,11 +208,13 @@ function itemOutcome(item: unknown): CustomerOutcome {
  * - N elements for N customers → by position.
  * - Anything else (other counts, not JSON, not the envelope) → OUTCOME_UNKNOWN for
  *   every customer: the call was sent and we cannot tell what was done.
+ * - With `action` EARN, a result without an earnedId → OUTCOME_UNKNOWN for that customer.
  */
 export function toOutcomes(
   status: number,
   body: unknown,
   customerCount: number,
+  action?: BulkAction,
 ): CustomerOutcome[] {
   if (customerCount <= 0) return [];
   if (!isEnvelope(body)) {
@@ -229,7 +244,7 @@ export function toOutcomes(
       `the promotion API answered ${items.length} results for ${customerCount} customers`,
     );
   }
-  return items.map(itemOutcome);
+  return items.map((item) => itemOutcome(item, action));
 }
 
 // ---------------------------------------------------------------------------------
@@ -274,13 +289,15 @@ export function parseRetryAfter(header: string | string[] | undefined, now: numb
 /**
  * Classifies one complete HTTP answer. Order matters: 401/403 first (the caller's
  * credentials, nothing done), then the envelope (it is the answer whatever the status,
- * even on 429/503), then the retryable statuses, then the rest.
+ * even on 429/503), then the retryable statuses, then the rest. `action` is the call's
+ * `bulkAction`, for toOutcomes.
  */
 export function classifyHttpAnswer(
   status: number,
   body: unknown,
   customerCount: number,
   retryAfterMs: number | null,
+  action?: BulkAction,
 ): HttpAnswer {
   if (status === 401 || status === 403) {
     return {
@@ -296,7 +313,7 @@ export function classifyHttpAnswer(
     };
   }
   if (isEnvelope(body)) {
-    const outcomes = toOutcomes(status, body, customerCount);
+    const outcomes = toOutcomes(status, body, customerCount, action);
     // An envelope that does not fit the call (other counts, odd items) is still "sent, unclear".
     const trustworthy = outcomes.some((o) => o.kind !== 'OUTCOME_UNKNOWN');
     return trustworthy || customerCount === 0

@@ -114,6 +114,58 @@ describe('toOutcomes', () => {
     expect(outcome).toMatchObject({ entityId: '1', issualId: '4', earnedId: '5' });
   });
 
+  it('takes ids the vendor documents as String as they come: opaque, up to 64 characters', () => {
+    const longest = 'e'.repeat(64);
+    const [enrolled, earned] = toOutcomes(
+      200,
+      envelope([
+        issued('C-9f2', 'I-77-a1'),
+        {
+          result: { entityId: longest, programId: 469, issualId: 'I-77-a2', earnedId: 'E:0042/b' },
+          errors: [],
+          warnings: [],
+        },
+      ]),
+      2,
+    );
+    expect(enrolled).toMatchObject({ kind: 'ISSUED', entityId: 'C-9f2', issualId: 'I-77-a1' });
+    expect(earned).toMatchObject({
+      kind: 'ISSUED',
+      entityId: longest,
+      issualId: 'I-77-a2',
+      earnedId: 'E:0042/b',
+    });
+  });
+
+  it('answers OUTCOME_UNKNOWN for an EARN reported issued without an earnedId, before anything counts', () => {
+    const body = envelope([issued(1, '10', '20'), issued(2, '11')]);
+    expect(toOutcomes(200, body, 2, 'EARN').map((o) => o.kind)).toEqual([
+      'ISSUED',
+      'OUTCOME_UNKNOWN',
+    ]);
+    expect(toOutcomes(200, body, 2, 'EARN')[1]).toEqual({
+      kind: 'OUTCOME_UNKNOWN',
+      message: 'the promotion API answered an earn without an earnedId',
+    });
+    // An enrolment has no earnedId to give.
+    expect(toOutcomes(200, body, 2, 'ENROL').map((o) => o.kind)).toEqual(['ISSUED', 'ISSUED']);
+  });
+
+  it('keeps 521 (concurrent actions on the same customer) on that customer alone', () => {
+    const outcomes = toOutcomes(
+      201,
+      envelope([issued(1, '10'), failed(521, 'concurrent actions on the same customer')]),
+      2,
+      'ENROL',
+    );
+    expect(outcomes[1]).toEqual({
+      kind: 'UPSTREAM_ERROR',
+      code: 521,
+      message: 'concurrent actions on the same customer',
+      scope: 'customer',
+    });
+  });
+
   it('fans one request-level element out to every customer as a batch error', () => {
     const outcomes = toOutcomes(500, envelope([failed(1101, 'invalid programId passed')]), 3);
     expect(outcomes).toEqual(
@@ -223,8 +275,12 @@ describe('toOutcomes', () => {
   });
 
   it.each<[string, unknown]>([
-    ['non-numeric entityId', { entityId: 'abc', programId: 1, issualId: '1' }],
+    ['an empty entityId', { entityId: '', programId: 1, issualId: '1' }],
+    ['an entityId that is an object', { entityId: { id: 1 }, programId: 1, issualId: '1' }],
     ['fractional issualId', { entityId: 1, programId: 1, issualId: 1.5 }],
+    ['negative issualId', { entityId: 1, programId: 1, issualId: -4 }],
+    ['an issualId of 65 characters', { entityId: 1, programId: 1, issualId: 'x'.repeat(65) }],
+    ['an empty earnedId', { entityId: 1, programId: 1, issualId: '1', earnedId: '' }],
     ['missing programId', { entityId: 1, issualId: '1' }],
   ])('never guesses from a result with %s', (_name, result) => {
     expect(toOutcomes(200, envelope([{ result, errors: [], warnings: [] }]), 1)[0]?.kind).toBe(
@@ -302,6 +358,16 @@ describe('classifyHttpAnswer', () => {
   it.each([500, 502, 504, 200, 302])('answers %i without the envelope as unknown', (status) => {
     const answer = classifyHttpAnswer(status, '<html>oops</html>', 2, null);
     expect(answer.kind).toBe('unknown');
+  });
+
+  it('applies the EARN rule when given the action, and keeps an answer with opaque ids trusted', () => {
+    const body = envelope([issued('C-1', 'I-77-a1', 'E-1'), issued('C-2', 'I-77-a2')]);
+    const answer = classifyHttpAnswer(201, body, 2, null, 'EARN');
+    expect(answer.kind).toBe('answered');
+    expect(answer.kind === 'answered' && answer.outcomes.map((o) => o.kind)).toEqual([
+      'ISSUED',
+      'OUTCOME_UNKNOWN',
+    ]);
   });
 
   it('treats an envelope that does not fit the call as unknown', () => {
