@@ -25,6 +25,7 @@ export const UPSTREAM_MESSAGES: Readonly<Record<number, string>> = {
   [UpstreamCode.EMPTY_FIELDS]: 'identifierName, identifierValue, source can not be empty',
   [UpstreamCode.LIMIT_EXHAUSTED]:
     'promotion not issued due to config issues or customer exhausted limits',
+  [UpstreamCode.CONCURRENT_ACTION]: 'concurrent actions on the same customer',
 };
 
 /** The vendor's documented batch size. */
@@ -70,6 +71,22 @@ export interface CallContext {
   callId: string;
   /** ISO 8601. */
   time: string;
+  /**
+   * Customers (as `customerKeysOf` names them) that another call in flight holds: each
+   * gets 521 and nothing is done for it. Default: none.
+   */
+  busy?: ReadonlySet<string>;
+}
+
+/** What a call that passed the request-level checks acts on. */
+interface ResolvedCall {
+  programId: number;
+  promotion: PromotionConfig;
+  action: 'ENROL' | 'EARN';
+  /** The org's customers by the call's identifierName; null when that name is not valid. */
+  lookup: Map<string, number> | null;
+  identifierName: unknown;
+  customers: unknown[];
 }
 
 function upstreamMessage(code: number): UpstreamMessage {
@@ -170,6 +187,40 @@ export class PromotionEngine {
   }
 
   enrolAndEarn(org: string, body: unknown, call: CallContext): EngineAnswer {
+    const resolved = this.resolve(org, body);
+    if ('status' in resolved) return resolved;
+    const response: EnvelopeItem[] = [];
+    const entries: LedgerEntry[] = [];
+    let failureCount = 0;
+    for (const customer of resolved.customers) {
+      const item = this.processCustomer(org, resolved, customer, call, entries);
+      if (item.errors.length > 0) failureCount++;
+      response.push(item);
+    }
+    const totalCount = response.length;
+    const status = failureCount === 0 ? 200 : failureCount < totalCount ? 201 : 500;
+    return { status, envelope: { response, totalCount, failureCount }, entries };
+  }
+
+  /**
+   * The customers a call would act on, one key per known customer (org, promotion and
+   * entity: the same person however the call identified them, whatever the action);
+   * none when the call fails a request-level check. The server holds these while the
+   * call is in flight, so that another call for one of them gets 521.
+   */
+  customerKeysOf(org: string, body: unknown): string[] {
+    const resolved = this.resolve(org, body);
+    if ('status' in resolved) return [];
+    const keys: string[] = [];
+    for (const customer of resolved.customers) {
+      const entityId = entityIdOf(resolved, customer);
+      if (entityId !== undefined) keys.push(customerKey(org, resolved.promotion, entityId));
+    }
+    return keys;
+  }
+
+  /** The request-level checks, in the vendor's order; the failing one's answer, or the call. */
+  private resolve(org: string, body: unknown): ResolvedCall | EngineAnswer {
     const orgIndex = this.orgs.get(org);
     if (!isRecord(body)) return requestLevel(UpstreamCode.INSUFFICIENT_PARAMETERS);
 
@@ -218,53 +269,22 @@ export class PromotionEngine {
       typeof identifierName === 'string' && IDENTIFIERS.has(identifierName)
         ? orgIndex.customers[identifierName as IdentifierName]
         : null;
-
-    const response: EnvelopeItem[] = [];
-    const entries: LedgerEntry[] = [];
-    let failureCount = 0;
-    for (const customer of customers) {
-      const item = this.processCustomer(
-        org,
-        programId,
-        promotion,
-        action,
-        lookup,
-        identifierName,
-        customer,
-        call,
-        entries,
-      );
-      if (item.errors.length > 0) failureCount++;
-      response.push(item);
-    }
-    const totalCount = response.length;
-    const status = failureCount === 0 ? 200 : failureCount < totalCount ? 201 : 500;
-    return { status, envelope: { response, totalCount, failureCount }, entries };
+    return { programId, promotion, action, lookup, identifierName, customers };
   }
 
   private processCustomer(
     org: string,
-    programId: number,
-    promotion: PromotionConfig,
-    action: 'ENROL' | 'EARN',
-    lookup: Map<string, number> | null,
-    identifierName: unknown,
+    resolved: ResolvedCall,
     customer: unknown,
     call: CallContext,
     entries: LedgerEntry[],
   ): EnvelopeItem {
-    if (
-      lookup === null ||
-      !isRecord(customer) ||
-      !nonEmptyString(customer.identifierValue) ||
-      !nonEmptyString(customer.source) ||
-      !SOURCES.has(customer.source)
-    ) {
-      return customerError(UpstreamCode.EMPTY_FIELDS);
-    }
-    const value = customer.identifierValue.trim();
-    const entityId = lookup.get(identifierName === 'email' ? value.toLowerCase() : value);
+    const { programId, promotion, action } = resolved;
+    if (!hasRequiredFields(resolved, customer)) return customerError(UpstreamCode.EMPTY_FIELDS);
+    const entityId = entityIdOf(resolved, customer);
     if (entityId === undefined) return customerError(UpstreamCode.CUSTOMER_NOT_FOUND);
+    const key = customerKey(org, promotion, entityId);
+    if (call.busy?.has(key) === true) return customerError(UpstreamCode.CONCURRENT_ACTION);
 
     const result: ItemResult = {
       entityType: 'CUSTOMER',
@@ -273,7 +293,6 @@ export class PromotionEngine {
       ...(promotion.promoIdentifier !== null ? { promoIdentifier: promotion.promoIdentifier } : {}),
       programId,
     };
-    const key = `${org}|${promotion.promotionId}|${entityId}`;
     const counters = this.countersOf(org);
     const record = (issualId: string, earnedId: string | null): void => {
       entries.push({
@@ -329,6 +348,32 @@ export class PromotionEngine {
     }
     return counters;
   }
+}
+
+/** Active enrolments, earn counts and busy customers are all kept per org, promotion and entity. */
+function customerKey(org: string, promotion: PromotionConfig, entityId: number): string {
+  return `${org}|${promotion.promotionId}|${entityId}`;
+}
+
+/** The item's identifierValue and source are there and valid (else 11013). */
+function hasRequiredFields(
+  { lookup }: ResolvedCall,
+  customer: unknown,
+): customer is { identifierValue: string } {
+  return (
+    lookup !== null &&
+    isRecord(customer) &&
+    nonEmptyString(customer.identifierValue) &&
+    nonEmptyString(customer.source) &&
+    SOURCES.has(customer.source)
+  );
+}
+
+/** The org's customer an item names, or undefined (8015, or 11013 when it is malformed). */
+function entityIdOf(resolved: ResolvedCall, customer: unknown): number | undefined {
+  if (!hasRequiredFields(resolved, customer)) return undefined;
+  const value = customer.identifierValue.trim();
+  return resolved.lookup?.get(resolved.identifierName === 'email' ? value.toLowerCase() : value);
 }
 
 /** Nothing issued: a `result` without ids and warning 8890; not a failure. */

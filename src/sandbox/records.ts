@@ -39,8 +39,13 @@ export interface CallRecord {
   fault: CallFault | null;
   /** Length of `customers` in the body (0 when absent). */
   customers: number;
-  /** ISO 8601, when the call was received. */
+  /** ISO 8601, when the call was received (its body read). */
   time: string;
+  /**
+   * ISO 8601, when the call stopped holding its customers: its answer (or reset) was
+   * sent, or its socket closed (a hung call). Null while it is in flight.
+   */
+  endTime: string | null;
 }
 
 /** A log that keeps the newest `capacity` items; pushes are O(1). */

@@ -116,6 +116,8 @@ export class SandboxState {
   private readonly startFaults: Faults;
   private currentFaults: Faults;
   private inFlight = 0;
+  /** Customers held by a call in flight (`PromotionEngine.customerKeysOf`) → that call's id. */
+  private readonly heldCustomers = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly receivedListeners = new Set<CallListener>();
   private readonly settledListeners = new Set<CallListener>();
@@ -264,12 +266,23 @@ export class SandboxState {
       fault: null,
       customers,
       time: new Date(this.options.now()).toISOString(),
+      endTime: null,
     };
     this.calls.push(call);
 
     const faults = this.currentFaults;
+    let held: string[] = [];
+    /** The call stops holding its customers: answered, reset, or its socket closed. */
+    const end = (): void => {
+      if (call.endTime !== null) return;
+      call.endTime = new Date(this.options.now()).toISOString();
+      for (const key of held) {
+        if (this.heldCustomers.get(key) === requestId) this.heldCustomers.delete(key);
+      }
+    };
     const answer = (status: number, body: unknown, headers?: Record<string, string>): void => {
       call.status = status;
+      end();
       sendJson(res, status, body, headers);
       this.emit(this.settledListeners, call);
     };
@@ -296,7 +309,17 @@ export class SandboxState {
     }
     this.inFlight++;
     // 'close' fires once the answer is sent or the socket goes away: hung calls stay in flight.
-    res.once('close', () => this.inFlight--);
+    res.once('close', () => {
+      this.inFlight--;
+      end();
+    });
+    const busy =
+      principal?.writeAccess === true &&
+      parseable &&
+      isJsonContentType(headerValue(req, 'content-type'))
+        ? this.hold(requestId, principal.org, parsed)
+        : null;
+    held = busy?.held ?? [];
     this.emit(this.receivedListeners, call);
 
     const delay =
@@ -340,11 +363,13 @@ export class SandboxState {
     const result = this.engine.enrolAndEarn(principal.org, parsed, {
       callId: requestId,
       time: call.time,
+      ...(busy === null || busy.conflicts.size === 0 ? {} : { busy: busy.conflicts }),
     });
     for (const entry of result.entries) this.ledger.push(entry);
 
     if (this.hit(faults.resetAfterCommitRate)) {
       call.fault = 'resetAfterCommit';
+      end();
       const socket = req.socket;
       // An RST where the platform supports it: the client sees ECONNRESET, as from a crashed peer.
       if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
@@ -361,6 +386,7 @@ export class SandboxState {
     if (this.hit(faults.malformedRate)) {
       call.fault = 'malformed';
       call.status = 200;
+      end();
       const text = JSON.stringify(result.envelope);
       const truncated = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
       res.writeHead(200, {
@@ -372,6 +398,28 @@ export class SandboxState {
       return;
     }
     answer(result.status, result.envelope);
+  }
+
+  /**
+   * Takes the call's customers that no other call in flight holds; the others are its
+   * conflicts, answered 521 (DESIGN §8). Held from the moment the call is admitted, as
+   * the platform's processing (the injected latency) starts then.
+   */
+  private hold(
+    callId: string,
+    org: string,
+    body: unknown,
+  ): { held: string[]; conflicts: Set<string> } {
+    const held: string[] = [];
+    const conflicts = new Set<string>();
+    for (const key of this.engine.customerKeysOf(org, body)) {
+      const holder = this.heldCustomers.get(key);
+      if (holder === undefined) {
+        this.heldCustomers.set(key, callId);
+        held.push(key);
+      } else if (holder !== callId) conflicts.add(key);
+    }
+    return { held, conflicts };
   }
 
   private async generateToken(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -87,6 +87,7 @@ describe('GET /__sandbox/calls', () => {
         fault: null,
         customers: 2,
         time: expect.any(String),
+        endTime: expect.any(String),
       },
       expect.objectContaining({ org: null, status: 401, credentialHash: credentialHashOf({}) }),
     ]);
