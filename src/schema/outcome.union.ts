@@ -6,6 +6,7 @@ import {
   UpstreamUnavailableError,
 } from './path-errors.type';
 import {
+  CustomerBusyError,
   CustomerNotFoundError,
   InvalidProgramError,
   InvalidPromotionError,
@@ -21,6 +22,7 @@ const customerErrorTypes = [
   CustomerNotFoundError,
   IssueFailedError,
   LimitExhaustedError,
+  CustomerBusyError,
   InvalidProgramError,
   InvalidPromotionError,
   PromotionInactiveError,

@@ -8,7 +8,8 @@ function upstreamErrorType(name: string, description: string) {
     @Field(() => Int, { description: "The promotion API's error code." })
     upstreamCode!: number;
   }
-  return UpstreamCodeError;
+  // Named as its GraphQL type: logs name a payload by its class (src/security/mutation-log.ts).
+  return Object.defineProperty(UpstreamCodeError, 'name', { value: name });
 }
 
 export const InvalidProgramError = upstreamErrorType(
@@ -52,6 +53,12 @@ export const LimitExhaustedError = upstreamErrorType(
   "Nothing was issued: the promotion's configuration or the customer's limits do not allow it (API warning 8890, no ids).",
 );
 export type LimitExhaustedError = InstanceType<typeof LimitExhaustedError>;
+
+export const CustomerBusyError = upstreamErrorType(
+  'CustomerBusyError',
+  'Another action on this customer was in flight at the promotion API; nothing was done. Sending the same mutation again, with the same idempotencyKey, may succeed (API code 521).',
+);
+export type CustomerBusyError = InstanceType<typeof CustomerBusyError>;
 
 export const UpstreamError = upstreamErrorType(
   'UpstreamError',
