@@ -68,7 +68,3 @@ export function toPayload(
   }
   return { kind: 'RESULT', customers, outcomes, replayed };
 }
-
-export function countSuccesses(outcomes: CustomerOutcome[]): number {
-  return outcomes.filter((o) => o.kind === 'ISSUED').length;
-}

@@ -12,33 +12,47 @@ export class PromotionResolver {
   @Mutation(() => EnrolCustomersPayload, {
     description: 'Enrol customers into an Enrol-and-Issue promotion (bulkAction ENROL).',
   })
-  async enrolCustomers(
+  enrolCustomers(
     @Arg('input', () => EnrolCustomersInput, { description: 'Who to enrol into which promotion.' })
     input: EnrolCustomersInput,
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<typeof EnrolCustomersPayload> {
-    return (await this.run('ENROL', input, ctx, info)) as typeof EnrolCustomersPayload;
+    return this.logged('ENROL', input, ctx, info, async () =>
+      presentPayload(
+        'ENROL',
+        await ctx.promotions.run('ENROL', input, ctx.credentials),
+        input.customers,
+      ),
+    );
   }
 
   @Mutation(() => EarnPromotionPayload, {
     description: 'Issue a promotion to customers so that they earn it (bulkAction EARN).',
   })
-  async earnPromotion(
+  earnPromotion(
     @Arg('input', () => EarnPromotionInput, { description: 'Who earns which promotion.' })
     input: EarnPromotionInput,
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<typeof EarnPromotionPayload> {
-    return (await this.run('EARN', input, ctx, info)) as typeof EarnPromotionPayload;
+    return this.logged('EARN', input, ctx, info, async () =>
+      presentPayload(
+        'EARN',
+        await ctx.promotions.run('EARN', input, ctx.credentials),
+        input.customers,
+      ),
+    );
   }
 
-  private async run(
+  /** Runs `answer`, then writes the mutation's log line, whether it answered or threw. */
+  private async logged<T extends object>(
     action: BulkAction,
     input: EnrolCustomersInput | EarnPromotionInput,
     ctx: GatewayContext,
     info: GraphQLResolveInfo,
-  ): Promise<object> {
+    answer: () => Promise<T>,
+  ): Promise<T> {
     const facts = {
       operationName: info.operation.name?.value ?? null,
       action,
@@ -46,10 +60,7 @@ export class PromotionResolver {
       started: performance.now(),
     };
     try {
-      const payload = presentPayload(
-        action,
-        await ctx.promotions.run(action, input, ctx.credentials),
-      );
+      const payload = await answer();
       logMutation(ctx.logger, facts, null, payload);
       return payload;
     } catch (error) {

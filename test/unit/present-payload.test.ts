@@ -1,10 +1,15 @@
+import { getMetadataStorage } from 'type-graphql';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 import { toPayload } from '../../src/promotion/payload';
 import { Earning, Enrolment } from '../../src/schema/issued.type';
-import { OutcomeUnknownError, RateLimitedError } from '../../src/schema/path-errors.type';
+// Loaded for their unions' metadata.
+import '../../src/schema/outcome.union';
+import '../../src/schema/payload.union';
+import { RateLimitedError } from '../../src/schema/path-errors.type';
 import { presentPayload } from '../../src/schema/present-payload';
 import { EarnPromotionResult, EnrolCustomersResult } from '../../src/schema/result.type';
 import {
+  CustomerBusyError,
   CustomerNotFoundError,
   InvalidProgramError,
   LimitExhaustedError,
@@ -34,7 +39,7 @@ describe('presentPayload', () => {
       { kind: 'UPSTREAM_ERROR', code: 8890, message: 'limits', scope: 'customer' },
       { kind: 'UPSTREAM_ERROR', code: 8015, message: 'not found', scope: 'customer' },
     ];
-    const result = presentPayload('EARN', toPayload(customers, outcomes, false));
+    const result = presentPayload('EARN', toPayload(customers, outcomes, false), customers);
     expect(result).toBeInstanceOf(EarnPromotionResult);
     const { results, totalCount, successCount, failureCount } = result as EarnPromotionResult;
     expect([totalCount, successCount, failureCount]).toEqual([3, 1, 2]);
@@ -48,17 +53,70 @@ describe('presentPayload', () => {
   });
 
   it('presents ENROL successes as Enrolment', () => {
-    const result = presentPayload('ENROL', toPayload(customers.slice(0, 1), [issued], false));
+    const result = presentPayload(
+      'ENROL',
+      toPayload(customers.slice(0, 1), [issued], false),
+      customers.slice(0, 1),
+    );
     expect(result).toBeInstanceOf(EnrolCustomersResult);
     expect((result as EnrolCustomersResult).results[0]?.outcome).toBeInstanceOf(Enrolment);
   });
 
-  it('does not trust an EARN answered without an earnedId', () => {
+  it('leaves the EARN-without-earnedId rule to the mapper: an Earning is never presented without one', () => {
+    // The mapper answers those OUTCOME_UNKNOWN before anything counts; one reaching the
+    // presenter is a bug, and a Result that counts it as a success would be a lie.
+    expect(() =>
+      presentPayload(
+        'EARN',
+        toPayload(customers.slice(0, 1), [{ ...issued, earnedId: null }], false),
+        customers.slice(0, 1),
+      ),
+    ).toThrow(/earnedId/);
+  });
+
+  it('presents 521 as CustomerBusyError on that customer: retryable, the others keep theirs', () => {
+    const busy: CustomerOutcome = {
+      kind: 'UPSTREAM_ERROR',
+      code: 521,
+      message: 'concurrent actions on the same customer',
+      scope: 'customer',
+    };
     const result = presentPayload(
+      'ENROL',
+      toPayload(customers.slice(0, 2), [issued, busy], false),
+      customers.slice(0, 2),
+    ) as EnrolCustomersResult;
+    expect(result.results[1]?.outcome).toBeInstanceOf(CustomerBusyError);
+    expect(result.results[1]?.outcome).toEqual({
+      message: 'concurrent actions on the same customer',
+      retryable: true,
+      upstreamCode: 521,
+    });
+    expect([result.successCount, result.failureCount]).toEqual([1, 1]);
+    // Per customer even when every customer got it: never hoisted as the payload.
+    const allBusy = presentPayload(
       'EARN',
-      toPayload(customers.slice(0, 1), [{ ...issued, earnedId: null }], false),
+      toPayload(customers.slice(0, 2), [busy, busy], false),
+      customers.slice(0, 2),
     );
-    expect((result as EarnPromotionResult).results[0]?.outcome).toBeInstanceOf(OutcomeUnknownError);
+    expect(allBusy).toBeInstanceOf(EarnPromotionResult);
+  });
+
+  it('echoes identifierValue as the input gave it, not as it was sent', () => {
+    const given = [
+      { identifierValue: ' 555567088\t', source: 'INSTORE' as const },
+      { identifierValue: '555567089', source: 'WEBSITE' as const },
+    ];
+    const sent = given.map((c) => ({ ...c, identifierValue: c.identifierValue.trim() }));
+    const result = presentPayload(
+      'ENROL',
+      toPayload(sent, [issued, issued], false),
+      given,
+    ) as EnrolCustomersResult;
+    expect(result.results.map((r) => [r.identifierValue, r.source])).toEqual([
+      [' 555567088\t', 'INSTORE'],
+      ['555567089', 'WEBSITE'],
+    ]);
   });
 
   it('hoists a batch-level error as the payload itself', () => {
@@ -68,7 +126,11 @@ describe('presentPayload', () => {
       message: 'invalid programId passed',
       scope: 'batch',
     };
-    const payload = presentPayload('ENROL', toPayload(customers, [error, error, error], false));
+    const payload = presentPayload(
+      'ENROL',
+      toPayload(customers, [error, error, error], false),
+      customers,
+    );
     expect(payload).toBeInstanceOf(InvalidProgramError);
     expect(payload).toMatchObject({ upstreamCode: 1101, retryable: false });
   });
@@ -81,6 +143,7 @@ describe('presentPayload', () => {
         [{ kind: 'UPSTREAM_ERROR', code: 8881, message: 'x', scope: 'batch' }],
         false,
       ),
+      customers.slice(0, 1),
     );
     const limited = presentPayload(
       'ENROL',
@@ -89,9 +152,42 @@ describe('presentPayload', () => {
         [{ kind: 'RATE_LIMITED', message: 'slow down', retryAfterSeconds: 3 }],
         false,
       ),
+      customers.slice(0, 1),
     );
     expect(other).toBeInstanceOf(UpstreamError);
     expect(limited).toBeInstanceOf(RateLimitedError);
     expect(limited).toMatchObject({ retryAfterSeconds: 3, retryable: true });
+  });
+});
+
+describe('the GraphQL types of mutation answers', () => {
+  const storage = getMetadataStorage();
+  const membersOf = (name: string) =>
+    storage.unions.find((union) => union.name === name)?.getClassTypes() ?? [];
+
+  it('name every union member class after its GraphQL type, as logs and __typename say it', () => {
+    // The mutation log names a payload by its class; a factory-made class must not say "UpstreamCodeError".
+    const members = [
+      'EnrolmentOutcome',
+      'EarningOutcome',
+      'EnrolCustomersPayload',
+      'EarnPromotionPayload',
+    ].flatMap(membersOf);
+    expect(members.length).toBeGreaterThan(40);
+    const mismatched = members
+      .map((type) => ({
+        js: type.name,
+        graphql: storage.objectTypes.find((meta) => meta.target === type)?.name,
+      }))
+      .filter(({ js, graphql }) => js !== graphql);
+    expect(mismatched).toEqual([]);
+  });
+
+  it('list CustomerBusyError among the outcomes of both mutations, as contract-v2 does', () => {
+    const names = (union: string) => membersOf(union).map((type) => type.name);
+    expect(names('EnrolmentOutcome')).toContain('CustomerBusyError');
+    expect(names('EarningOutcome')).toContain('CustomerBusyError');
+    expect(names('EnrolCustomersPayload')).not.toContain('CustomerBusyError');
+    expect(names('EarnPromotionPayload')).not.toContain('CustomerBusyError');
   });
 });
