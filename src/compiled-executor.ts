@@ -34,8 +34,10 @@ import {
   visit,
   type DocumentNode,
   type ExecutionResult,
+  type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
@@ -54,6 +56,11 @@ interface Compilation {
 
 /** Runs of an operation on graphql-js before it is compiled. */
 export const COMPILE_FROM_USE = 10;
+/**
+ * Fields an operation may expand to, fragments spread in full, and still be compiled. The
+ * contract's operations expand to under 60; graphql-jit's compile time grows with it.
+ */
+export const MAX_COMPILED_FIELDS = 1000;
 /** Operations remembered (compiled or counting runs); the memo starts over when full. */
 export const MAX_COMPILED_OPERATIONS = 200;
 
@@ -95,7 +102,49 @@ function hasInputFieldDefaults(schema: GraphQLSchema): boolean {
 }
 
 /**
- * Whether graphql-jit runs this operation as graphql-js would. Not when:
+ * Fields of an operation once every fragment spread is replaced by its fragment, as
+ * graphql-jit's compiler walks it; computed once per fragment, so in the document's size.
+ * A fragment in a cycle counts nothing (validation refuses cycles).
+ */
+export function expandedFieldCount(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition);
+    }
+  }
+  const countOf = new Map<string, number>();
+  const count = (selectionSet: SelectionSetNode | undefined): number => {
+    let found = 0;
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        found += 1 + count(selection.selectionSet);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        found += count(selection.selectionSet);
+      } else {
+        const name = selection.name.value;
+        let counted = countOf.get(name);
+        if (counted === undefined) {
+          countOf.set(name, 0);
+          counted = count(fragments.get(name)?.selectionSet);
+          countOf.set(name, counted);
+        }
+        found += counted;
+      }
+    }
+    return found;
+  };
+  return count(operation.selectionSet);
+}
+
+/**
+ * Whether graphql-jit runs this operation as graphql-js would, and affordably. Not when:
+ * - it expands to more than `MAX_COMPILED_FIELDS` fields: graphql-jit walks a fragment
+ *   again for every spread of it (fragments that each spread the next twice take it
+ *   2^levels steps), where graphql-js collects each fragment once per selection set;
  * - a mutation has more than one root field: graphql-js stops at the first that fails
  *   (every root field here is non-null), graphql-jit runs the rest anyway — to the API;
  * - a variable sits inside a list or object literal: graphql-jit does not check it against
@@ -109,6 +158,7 @@ export function isCompilable(
   operation: OperationDefinitionNode,
   inputFieldDefaults: boolean,
 ): boolean {
+  if (expandedFieldCount(document, operation) > MAX_COMPILED_FIELDS) return false;
   const roots = operation.selectionSet.selections;
   if (operation.operation === 'mutation' && (roots.length !== 1 || roots[0]?.kind !== Kind.FIELD)) {
     return false;

@@ -31,7 +31,11 @@ import {
   registerCors,
   registerRequestGuards,
 } from './security/http-guards';
-import { operationLimitRules, parseOptionsFor } from './security/operation-limits';
+import {
+  documentPerTurnPlugin,
+  operationLimitRules,
+  parseOptionsFor,
+} from './security/operation-limits';
 
 export interface Gateway {
   /** e.g. http://127.0.0.1:4000/graphql */
@@ -114,6 +118,7 @@ export async function startGateway(
     formatError: formatErrorFor({ production: config.production }),
     plugins: [
       errorReportingPlugin(),
+      documentPerTurnPlugin(),
       // Nothing this gateway answers is cacheable; the plugin would wrap every field.
       ApolloServerPluginCacheControlDisabled(),
       // Production serves no page about the API to browsers.

@@ -2,6 +2,7 @@
  * Limits on the shape of a GraphQL document, checked while Apollo parses and
  * validates it: a refused operation never reaches a resolver, so it costs no API call.
  */
+import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
@@ -36,54 +37,63 @@ const armorCallbacks = {
   exposeLimits: true,
 };
 
-/** Root fields, counted through fragments; a fragment cycle is left to graphql-js' own rule. */
-function countRootFields(
-  selectionSet: SelectionSetNode,
+/**
+ * Root fields, counted through fragments. Each fragment is counted once per document
+ * and remembered: a fragment spread twice by each of its neighbours costs its text, not
+ * its 2^n expansion. A fragment in a cycle counts nothing here; graphql-js' own
+ * NoFragmentCycles rule refuses the cycle.
+ */
+function rootFieldCounter(
   fragmentOf: (name: string) => FragmentDefinitionNode | null | undefined,
-  visiting: Set<string>,
-): number {
-  let count = 0;
-  for (const selection of selectionSet.selections) {
-    switch (selection.kind) {
-      case Kind.FIELD:
-        count += 1;
-        break;
-      case Kind.INLINE_FRAGMENT:
-        count += countRootFields(selection.selectionSet, fragmentOf, visiting);
-        break;
-      case Kind.FRAGMENT_SPREAD: {
-        const name = selection.name.value;
-        const fragment = fragmentOf(name);
-        if (fragment && !visiting.has(name)) {
-          visiting.add(name);
-          count += countRootFields(fragment.selectionSet, fragmentOf, visiting);
-          visiting.delete(name);
+): (selectionSet: SelectionSetNode) => number {
+  const countOf = new Map<string, number>();
+  const count = (selectionSet: SelectionSetNode): number => {
+    let found = 0;
+    for (const selection of selectionSet.selections) {
+      switch (selection.kind) {
+        case Kind.FIELD:
+          found += 1;
+          break;
+        case Kind.INLINE_FRAGMENT:
+          found += count(selection.selectionSet);
+          break;
+        case Kind.FRAGMENT_SPREAD: {
+          const name = selection.name.value;
+          let counted = countOf.get(name);
+          if (counted === undefined) {
+            const fragment = fragmentOf(name);
+            // Set before descending, so that a cycle ends here with 0.
+            countOf.set(name, 0);
+            counted = fragment ? count(fragment.selectionSet) : 0;
+            countOf.set(name, counted);
+          }
+          found += counted;
+          break;
         }
-        break;
       }
     }
-  }
+    return found;
+  };
   return count;
 }
 
 /** Each root field of a mutation is one mutation: an operation may not carry more than `max`. */
 export function maxRootFieldsRule(max: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => ({
-    OperationDefinition(operation) {
-      const found = countRootFields(
-        operation.selectionSet,
-        (name) => context.getFragment(name),
-        new Set(),
-      );
-      if (found > max) {
-        context.reportError(
-          new GraphQLError(`Root fields limit of ${max} exceeded, found ${found}.`, {
-            nodes: [operation],
-          }),
-        );
-      }
-    },
-  });
+  return (context: ValidationContext): ASTVisitor => {
+    const countRootFields = rootFieldCounter((name) => context.getFragment(name));
+    return {
+      OperationDefinition(operation) {
+        const found = countRootFields(operation.selectionSet);
+        if (found > max) {
+          context.reportError(
+            new GraphQLError(`Root fields limit of ${max} exceeded, found ${found}.`, {
+              nodes: [operation],
+            }),
+          );
+        }
+      },
+    };
+  };
 }
 
 /** The validation rules that enforce MAX_QUERY_DEPTH, MAX_ALIASES and MAX_ROOT_FIELDS. */
@@ -94,6 +104,29 @@ export function operationLimitRules(limits: OperationLimits): ValidationRule[] {
     maxAliasesRule({ n: limits.maxAliases, ...armorCallbacks }),
     maxRootFieldsRule(limits.maxRootFields),
   ];
+}
+
+/**
+ * Apollo parses and validates a document it has not cached in one go, and every
+ * operation of a batched request right after the other: up to 50 documents of up to
+ * MAX_TOKENS each, with no socket served in between. This plugin lets one such document
+ * through per event-loop turn, so that other requests are answered between them.
+ * Cached documents skip parsing, and this plugin with it.
+ */
+export function documentPerTurnPlugin(): ApolloServerPlugin {
+  let lastTurn: Promise<void> = Promise.resolve();
+  return {
+    async requestDidStart() {
+      return {
+        async parsingDidStart() {
+          // An immediate queued while immediates run waits for the next turn (after I/O).
+          const turn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+          lastTurn = turn;
+          await turn;
+        },
+      };
+    },
+  };
 }
 
 /** MAX_TOKENS is graphql-js' own parser limit: the parser stops counting at the limit. */

@@ -122,6 +122,17 @@ describe('limits at their defaults', () => {
       expect(stack.sandbox.ledger()).toHaveLength(10);
     });
 
+    it('counts root fields through fragments, every spread of a fragment counted', () => {
+      const document = parse(
+        '{ ...A ... on Query { ...A } } ' +
+          'fragment A on Query { __typename ...B } fragment B on Query { __typename gatewayLimits { batchWindowMs } }',
+      );
+      const limits = { maxQueryDepth: 10, maxAliases: 15, maxRootFields: 5, maxTokens: 10_000 };
+      expect(validate(schema, document, operationLimitRules(limits)).map((e) => e.message)).toEqual(
+        ['Root fields limit of 5 exceeded, found 6.'],
+      );
+    });
+
     it('refuses an operation of 11 mutations before any API call', async () => {
       const response = await postJson(stack.url, rootFields(11), auth);
       expectRefusedBeforeExecution(response, stack, 'Root fields limit of 10 exceeded, found 11.');

@@ -1,5 +1,11 @@
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
-import { COMPILE_FROM_USE, compiledExecutor, isCompilable } from '../../src/compiled-executor';
+import {
+  COMPILE_FROM_USE,
+  MAX_COMPILED_FIELDS,
+  compiledExecutor,
+  expandedFieldCount,
+  isCompilable,
+} from '../../src/compiled-executor';
 
 const schema = buildSchema(`
   input Item { name: String!, size: Int }
@@ -51,6 +57,46 @@ describe('isCompilable', () => {
     expect(compilable('{ echo(item: { name: "x" }) }', true)).toBe(false);
     expect(compilable('{ list(items: [{ name: "x" }]) }', true)).toBe(false);
     expect(compilable('query($i: Item!) { echo(item: $i) }', true)).toBe(true);
+  });
+});
+
+/** `{ hello ...F0 }` where each of `levels` fragments selects `hello` and spreads the next twice. */
+function fanOut(levels: number): string {
+  const fragments = Array.from({ length: levels }, (_, i) =>
+    i < levels - 1
+      ? `fragment F${i} on Query { hello ...F${i + 1} ...F${i + 1} }`
+      : `fragment F${i} on Query { hello }`,
+  );
+  return `{ hello ...F0 } ${fragments.join(' ')}`;
+}
+
+describe('expandedFieldCount', () => {
+  it('counts every field a spread brings in, nested fields and inline fragments included', () => {
+    const { document, operation } = operationOf(
+      '{ hello ...A ... on Query { ...A echo(item: { name: "x" }) } } fragment A on Query { hello a: hello }',
+    );
+    expect(expandedFieldCount(document, operation)).toBe(6);
+  });
+
+  it('counts a 30-level fan-out (2^30 fields) in the time its text takes', () => {
+    const { document, operation } = operationOf(fanOut(30));
+    expect(expandedFieldCount(document, operation)).toBe(2 ** 30);
+  });
+
+  it('ends a fragment cycle instead of recursing forever', () => {
+    const { document, operation } = operationOf(
+      '{ ...A } fragment A on Query { hello ...B } fragment B on Query { hello ...A }',
+    );
+    expect(expandedFieldCount(document, operation)).toBe(2);
+  });
+});
+
+describe('isCompilable and document size', () => {
+  it(`leaves operations that expand to more than ${MAX_COMPILED_FIELDS} fields to graphql-js`, () => {
+    // 2^9 = 512 fields, then 2^10 = 1024.
+    expect(compilable(fanOut(9))).toBe(true);
+    expect(compilable(fanOut(10))).toBe(false);
+    expect(compilable(fanOut(30))).toBe(false);
   });
 });
 

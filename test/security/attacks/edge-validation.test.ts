@@ -1,0 +1,180 @@
+/**
+ * Issue 11, finding 1: documents whose fragments each spread the next one twice expand
+ * to 2^levels selections. Every check of a document must cost what its text costs, not
+ * what it expands to: the gateway runs as its own process here, so that a frozen event
+ * loop shows as unanswered health checks instead of freezing the test itself.
+ */
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
+import { spawnGateway, type GatewayProcess } from '../../faults/support';
+
+const LEVELS = 30;
+
+/** `... F0` where each fragment selects `field` and spreads the next fragment twice. */
+function fanOut(options: { operation: string; on: string; root: string; field: string }): string {
+  const fragments = Array.from({ length: LEVELS }, (_, i) =>
+    i < LEVELS - 1
+      ? `fragment F${i} on ${options.on} { ${options.field} ...F${i + 1} ...F${i + 1} }`
+      : `fragment F${i} on ${options.on} { ${options.field} }`,
+  );
+  const selection = options.root === '' ? '...F0' : `${options.root} { ...F0 }`;
+  return `${options.operation} { ${selection} } ${fragments.join(' ')}`;
+}
+
+/** 2^30 - 1 root fields, reached through fragments only. */
+const rootFanOut = fanOut({ operation: 'query', on: 'Query', root: '', field: '__typename' });
+const mutationFanOut = fanOut({
+  operation: 'mutation',
+  on: 'Mutation',
+  root: '',
+  field: '__typename',
+});
+/** One root field; 2^30 - 1 aliases below it. */
+const aliasFanOut = fanOut({
+  operation: 'query',
+  on: 'GatewayLimits',
+  root: 'gatewayLimits',
+  field: 'window: batchWindowMs',
+});
+/** Valid under every limit: one root field, one level, one response key. */
+const validFanOut = fanOut({
+  operation: 'query',
+  on: 'GatewayLimits',
+  root: 'gatewayLimits',
+  field: 'batchWindowMs',
+});
+
+const ROOT_FIELDS = 2 ** LEVELS - 1;
+
+interface Answer {
+  status: number;
+  body: unknown;
+  ms: number;
+}
+
+async function post(url: string, body: unknown): Promise<Answer> {
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    // Today's code takes minutes: fail instead of waiting for it.
+    signal: AbortSignal.timeout(20_000),
+  });
+  const parsed: unknown = await response.json();
+  return { status: response.status, body: parsed, ms: performance.now() - started };
+}
+
+function messagesOf(body: unknown): string[] {
+  const results = Array.isArray(body) ? body : [body];
+  return results.flatMap((result: { errors?: { message: string }[] }) =>
+    (result.errors ?? []).map((error) => error.message),
+  );
+}
+
+/**
+ * Polls /healthz one request after another while `attack` runs; resolves with the
+ * attack's result and how many health checks were answered meanwhile.
+ */
+async function whilePollingHealth<T>(
+  healthUrl: string,
+  attack: () => Promise<T>,
+): Promise<{ result: T; healthAnswers: number }> {
+  let attacking = true;
+  let healthAnswers = 0;
+  const poller = (async () => {
+    while (attacking) {
+      const response = await fetch(healthUrl, { signal: AbortSignal.timeout(20_000) });
+      await response.text();
+      if (response.status === 200) healthAnswers++;
+    }
+  })();
+  try {
+    return { result: await attack(), healthAnswers };
+  } finally {
+    attacking = false;
+    await poller.catch(() => undefined);
+  }
+}
+
+describe('documents that expand exponentially through fragments (a gateway process)', () => {
+  let sandbox: RunningSandbox;
+  let gateway: GatewayProcess;
+  let healthUrl: string;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+    gateway = await spawnGateway({ PROMOTION_API_URL: sandbox.url });
+    healthUrl = gateway.url.replace(/\/graphql$/, '/healthz');
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await sandbox?.close();
+  });
+
+  it('refuses the 30-level fan-out as a query, a mutation and a batch of 50, each in well under a second, while /healthz answers', async () => {
+    const ROUNDS = 10;
+    const { result: answers, healthAnswers } = await whilePollingHealth(healthUrl, async () => {
+      const answers: { name: string; answer: Answer; timed: boolean }[] = [];
+      // Round 0 warms the code paths up; it is checked for its answers, not timed.
+      for (let round = 0; round <= ROUNDS; round++) {
+        const timed = round > 0;
+        const batch = Array.from({ length: 50 }, () => ({ query: rootFanOut }));
+        answers.push({
+          name: 'query',
+          answer: await post(gateway.url, { query: rootFanOut }),
+          timed,
+        });
+        answers.push({
+          name: 'mutation',
+          answer: await post(gateway.url, { query: mutationFanOut }),
+          timed,
+        });
+        answers.push({ name: 'batch', answer: await post(gateway.url, batch), timed });
+      }
+      return answers;
+    });
+
+    const refusal = `Root fields limit of 10 exceeded, found ${ROOT_FIELDS}.`;
+    for (const { name, answer, timed } of answers) {
+      expect({ name, status: answer.status }).toEqual({ name, status: 400 });
+      const messages = messagesOf(answer.body);
+      expect(messages).toHaveLength(name === 'batch' ? 50 : 1);
+      expect(new Set(messages)).toEqual(new Set([refusal]));
+      if (timed) expect(answer.ms).toBeLessThan(1000);
+    }
+    // Health checks answered between the documents of a batch, not only between requests.
+    expect(healthAnswers).toBeGreaterThanOrEqual(2 * answers.length);
+    expect(sandbox.calls()).toHaveLength(0);
+  });
+
+  it('refuses 2^30 aliases reached through fragments, counting each fragment once', async () => {
+    const { result: answer, healthAnswers } = await whilePollingHealth(healthUrl, () =>
+      post(gateway.url, { query: aliasFanOut }),
+    );
+    expect(answer.status).toBe(400);
+    expect(messagesOf(answer.body)).toEqual([
+      `Aliases limit of 15 exceeded, found ${ROOT_FIELDS}.`,
+    ]);
+    expect(answer.ms).toBeLessThan(1000);
+    expect(healthAnswers).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers a valid fan-out document every time, also once it is run often enough to be compiled', async () => {
+    const RUNS = 15;
+    const { result: answers, healthAnswers } = await whilePollingHealth(healthUrl, async () => {
+      const answers: Answer[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        answers.push(await post(gateway.url, { query: validFanOut }));
+      }
+      return answers;
+    });
+    for (const answer of answers) {
+      expect(answer).toMatchObject({
+        status: 200,
+        body: { data: { gatewayLimits: { batchWindowMs: 5 } } },
+      });
+      expect(answer.ms).toBeLessThan(1000);
+    }
+    expect(healthAnswers).toBeGreaterThanOrEqual(RUNS);
+  });
+});
