@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import { maskLogLine } from './security/personal-data';
@@ -30,14 +31,83 @@ function requestSerializer(request: LoggedRequest): Record<string, unknown> {
   };
 }
 
+/** Default `4 MiB`: log text waiting for stdout beyond which new lines are dropped. */
+export const MAX_PENDING_LOG_BYTES = 4 * 1024 * 1024;
+
+export interface LogDestination extends pino.DestinationStream {
+  /** Lines dropped so far because stdout was not taking them. */
+  readonly droppedLines: number;
+  /** Resolves once everything written so far is out, or after `timeoutMs`, whichever first. */
+  drained(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Lines to a stream (stdout) without ever blocking the process on it (DESIGN §9). pino's
+ * default destination writes stdout from its own buffer, unbounded, and flushes it
+ * synchronously on exit: with a pipe nobody reads, that flush spins forever and SIGTERM
+ * never ends the process. Here Node's stream does the waiting (a pipe is non-blocking),
+ * at most `maxPendingBytes` wait, beyond that lines are dropped and counted, and nothing
+ * runs at exit.
+ */
+export function streamLogDestination(
+  stream: Writable,
+  maxPendingBytes = MAX_PENDING_LOG_BYTES,
+): LogDestination {
+  let closed = false;
+  let droppedLines = 0;
+  let unreported = 0;
+  // Once the reader is gone (EPIPE), there is nobody to log to.
+  stream.on('error', () => (closed = true));
+  return {
+    get droppedLines() {
+      return droppedLines;
+    },
+    write(line: string) {
+      if (closed || stream.writableLength > maxPendingBytes) {
+        droppedLines++;
+        unreported++;
+        return;
+      }
+      if (unreported > 0) {
+        const notice = { level: 40, time: Date.now(), droppedLines: unreported };
+        stream.write(
+          `${JSON.stringify({ ...notice, msg: 'log lines dropped: stdout was full' })}\n`,
+        );
+        unreported = 0;
+      }
+      stream.write(line);
+    },
+    drained(timeoutMs: number) {
+      if (closed || stream.writableLength === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        // Called once this empty chunk, and so everything before it, has been written.
+        stream.write('', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}
+
+let stdout: LogDestination | undefined;
+
+/** The process's stdout as a log destination; one, however many loggers write to it. */
+export function stdoutLogDestination(): LogDestination {
+  stdout ??= streamLogDestination(process.stdout);
+  return stdout;
+}
+
 /**
  * The gateway's logger: JSON lines, credentials redacted by path, and every line masked
  * for mobile numbers, emails and credential values wherever they appear — library
- * messages and GraphQL errors that echo a caller's variables included.
+ * messages and GraphQL errors that echo a caller's variables included. Default
+ * destination: stdout, never blocking (`stdoutLogDestination`).
  */
 export function createLogger(
   config: Pick<GatewayConfig, 'logLevel'>,
-  destination?: pino.DestinationStream,
+  destination: pino.DestinationStream = stdoutLogDestination(),
 ): Logger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
@@ -45,5 +115,5 @@ export function createLogger(
     serializers: { req: requestSerializer },
     hooks: { streamWrite: maskLogLine },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination);
 }

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
+import { createLogger, stdoutLogDestination } from './logger';
 import { DEMO_CREDENTIALS, startSandbox } from './sandbox';
 import { startGateway } from './server';
+
+/** How long a stopped gateway waits for stdout to take its last log lines. */
+const MAX_LOG_DRAIN_MS = 2_000;
 
 async function main(): Promise<void> {
   let config;
@@ -15,7 +18,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config);
+  // Logs and the banner share stdout, which never blocks the process (DESIGN §9).
+  const stdout = stdoutLogDestination();
+  const logger = createLogger(config, stdout);
   const sandbox = config.promotionApiUrl === null ? await startSandbox({ port: 0 }) : null;
   const apiUrl = config.promotionApiUrl ?? sandbox!.url;
   const gateway = await startGateway(config, { apiUrl, logger });
@@ -26,7 +31,7 @@ async function main(): Promise<void> {
       query:
         'mutation { enrolCustomers(input: { promotion: { programId: 469, promotionId: 57099 }, identifierName: ID, customers: [{ identifierValue: "555567088", source: INSTORE }] }) { __typename ... on EnrolCustomersResult { successCount results { identifierValue outcome { __typename ... on Enrolment { issualId } ... on MutationError { message } } } } ... on MutationError { message } } }',
     });
-    console.log(
+    stdout.write(
       [
         '',
         `promotion-gateway is serving GraphQL at ${gateway.graphqlUrl}`,
@@ -37,28 +42,35 @@ async function main(): Promise<void> {
         `curl -s ${gateway.graphqlUrl} -H 'Content-Type: application/json' -H 'Authorization: ${auth}' \\`,
         `  -d '${example}'`,
         '',
+        '',
       ].join('\n'),
     );
   } else {
     // With PORT=0 this line is how a supervisor (or test/faults) learns the bound port.
-    console.log(`promotion-gateway is serving GraphQL at ${gateway.graphqlUrl} (API: ${apiUrl})`);
+    stdout.write(
+      `promotion-gateway is serving GraphQL at ${gateway.graphqlUrl} (API: ${apiUrl})\n`,
+    );
   }
 
   let stopping = false;
   const shutdown = (signal: string): void => {
-    // A repeat is ignored, not fatal: `npm start` forwards the terminal's SIGINT to a
-    // process that already got it from its process group. The timer below bounds the wait.
-    if (stopping) return;
+    // A second signal means whoever sent it will not wait for the graceful shutdown.
+    if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    const budgetMs = config.promotionApiTimeoutMs + 5_000;
+    const deadline = Date.now() + budgetMs;
+    // Nothing blocks the event loop (logs included), so this timer fires on time.
     const timer = setTimeout(() => {
       logger.error('shutdown took longer than the API deadline; exiting');
       process.exit(1);
-    }, config.promotionApiTimeoutMs + 5_000);
+    }, budgetMs);
     timer.unref();
     gateway
       .close()
       .then(() => sandbox?.close())
+      // The last lines get out if stdout is read at all; a full pipe does not hold the exit.
+      .then(() => stdout.drained(Math.min(MAX_LOG_DRAIN_MS, deadline - Date.now())))
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
