@@ -1,6 +1,6 @@
 /**
  * One info line per mutation field: what was asked (action, how many customers), what
- * came of it (payload type, successes, failures) and how long it took. No customer,
+ * came of it (payload type, successes, failures by outcome type) and how long it took. No customer,
  * program or credential identifiers: the request id (reqId) ties it to the rest.
  *
  * Written by the resolver rather than by an Apollo plugin's willResolveField: that hook
@@ -8,7 +8,9 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
+import { getMetadataStorage } from 'type-graphql';
 import type { BulkAction } from '../domain/promotion';
+import { MutationError } from '../schema/mutation-error.interface';
 
 export interface MutationLogFacts {
   operationName: string | null;
@@ -22,15 +24,44 @@ interface PayloadCounts {
   successCount?: unknown;
   failureCount?: unknown;
   replayed?: unknown;
+  results?: unknown;
 }
 
-/** The payload's GraphQL type: union members are class instances named after their type. */
+const typeNames = new WeakMap<object, string>();
+
+/**
+ * The GraphQL type an object was built as (union members are class instances), from
+ * type-graphql's own record: a class made by a factory keeps the factory's class name.
+ */
+export function graphqlTypeNameOf(value: object): string {
+  const type: unknown = value.constructor;
+  if (typeof type !== 'function') return 'Object';
+  let name = typeNames.get(type);
+  if (name === undefined) {
+    name = getMetadataStorage().objectTypes.find((t) => t.target === type)?.name ?? type.name;
+    typeNames.set(type, name);
+  }
+  return name;
+}
+
 function outcomeOf(error: unknown, payload: unknown): string {
   if (error !== null) {
     const code = error instanceof GraphQLError ? error.extensions.code : undefined;
     return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
   }
-  return (payload as object | null)?.constructor?.name ?? 'null';
+  return payload !== null && typeof payload === 'object' ? graphqlTypeNameOf(payload) : 'null';
+}
+
+/** How many customers failed as what: a few type names, never an identifier. */
+function failuresOf(results: unknown): Record<string, number> | undefined {
+  if (!Array.isArray(results)) return undefined;
+  const failures: Record<string, number> = {};
+  for (const result of results as Array<{ outcome?: unknown }>) {
+    if (!(result.outcome instanceof MutationError)) continue;
+    const name = graphqlTypeNameOf(result.outcome);
+    failures[name] = (failures[name] ?? 0) + 1;
+  }
+  return Object.keys(failures).length > 0 ? failures : undefined;
 }
 
 export function logMutation(
@@ -42,6 +73,7 @@ export function logMutation(
   if (!logger.isLevelEnabled('info')) return;
   const counts = (error === null ? (payload ?? {}) : {}) as PayloadCounts;
   const isResult = typeof counts.successCount === 'number';
+  const failures = isResult ? failuresOf(counts.results) : undefined;
   logger.info(
     {
       operationName: facts.operationName,
@@ -50,6 +82,7 @@ export function logMutation(
       outcome: outcomeOf(error, payload),
       successCount: isResult ? counts.successCount : 0,
       failureCount: isResult ? counts.failureCount : facts.customers,
+      ...(failures ? { failures } : {}),
       ...(isResult ? { replayed: counts.replayed } : {}),
       durationMs: Math.round((performance.now() - facts.started) * 10) / 10,
     },

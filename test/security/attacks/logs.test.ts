@@ -74,6 +74,8 @@ describe('logs under attack (DESIGN §9)', () => {
   let stack: SecureStack;
   let token: string;
   let digitIdResponse: RawResponse;
+  let unknownCustomerResponse: RawResponse;
+  let unknownProgramResponse: RawResponse;
   let lines: string[];
 
   beforeAll(async () => {
@@ -172,6 +174,22 @@ describe('logs under attack (DESIGN §9)', () => {
       { query: enrol, variables: { input: enrolInput('MOBILE', [MOBILE]) } },
       { ...basic, 'x-request-id': DIGIT_REQUEST_ID },
     );
+    // Upstream errors: a customer the org does not have, a program it does not have.
+    unknownCustomerResponse = await postJson(
+      stack.url,
+      { query: enrol, variables: { input: enrolInput('ID', ['999999999', asha!.id]) } },
+      { ...basic, 'x-request-id': 'unknown-customer' },
+    );
+    unknownProgramResponse = await postJson(
+      stack.url,
+      {
+        query: enrol,
+        variables: {
+          input: enrolInput('ID', [asha!.id], { programId: 99_999, promotionId: 57099 }),
+        },
+      },
+      { ...basic, 'x-request-id': 'unknown-program' },
+    );
     lines = stack.logLines();
     if (process.env.DUMP_LOG_LINES) console.log(lines.join('\n'));
   });
@@ -223,5 +241,31 @@ describe('logs under attack (DESIGN §9)', () => {
     expect(ofRequest).toEqual(
       expect.arrayContaining(['incoming request', 'mutation', 'request completed']),
     );
+  });
+
+  it("names upstream errors in the mutation line by their GraphQL type, as the payload's __typename", () => {
+    const mutationLine = (reqId: string) =>
+      lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.reqId === reqId && line.msg === 'mutation');
+    const payloadOf = (response: RawResponse) =>
+      (response.json as { data: { enrolCustomers: Record<string, unknown> } }).data.enrolCustomers;
+    const customerPayload = payloadOf(unknownCustomerResponse);
+    const outcomes = (customerPayload.results as { outcome: { __typename: string } }[]).map(
+      (result) => result.outcome.__typename,
+    );
+    expect(outcomes).toEqual(['CustomerNotFoundError', 'Enrolment']);
+    expect(mutationLine('unknown-customer')).toEqual([
+      expect.objectContaining({
+        outcome: customerPayload.__typename,
+        successCount: 1,
+        failureCount: 1,
+        failures: { CustomerNotFoundError: 1 },
+      }),
+    ]);
+    expect(payloadOf(unknownProgramResponse).__typename).toBe('InvalidProgramError');
+    expect(mutationLine('unknown-program')).toEqual([
+      expect.objectContaining({ outcome: 'InvalidProgramError', failureCount: 1 }),
+    ]);
   });
 });
