@@ -64,6 +64,12 @@ export interface IdempotencyStore {
    */
   release(scope: string, key: string, token: string): Promise<boolean>;
 
+  /**
+   * Milliseconds. The longest one operation (claim, complete, release) waits before it
+   * settles or rejects; a lease must outlast the owner's work plus its attempts to complete.
+   */
+  readonly operationTimeoutMs: number;
+
   /** Resolves when the store can answer (for readiness probes); rejects like `claim`. */
   ping(): Promise<void>;
 
@@ -75,6 +81,21 @@ export class IdempotencyStoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'IdempotencyStoreUnavailableError';
+  }
+}
+
+/**
+ * The store has no room for another record (the in-memory store's budget is full of
+ * records still within their TTL). Only new keys are refused; existing records are served.
+ */
+export class IdempotencyStoreFullError extends Error {
+  /** Milliseconds until the first record can end and make room. */
+  readonly retryAfterMs: number;
+
+  constructor(retryAfterMs: number) {
+    super('the idempotency store is full');
+    this.name = 'IdempotencyStoreFullError';
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

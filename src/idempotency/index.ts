@@ -8,6 +8,7 @@ export {
   type ClaimStatus,
   DEFAULT_IDEMPOTENCY_KEY_PREFIX,
   type IdempotencyStore,
+  IdempotencyStoreFullError,
   IdempotencyStoreUnavailableError,
   type StoredPayload,
 } from './idempotency.store';
@@ -34,11 +35,13 @@ export function createIdempotencyStore(options: IdempotencyStoreOptions): Idempo
     return new MemoryIdempotencyStore({
       ttlSeconds: options.ttlSeconds,
       ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
   }
   return new RedisIdempotencyStore({
     url: options.redisUrl,
     ttlSeconds: options.ttlSeconds,
     keyPrefix: options.keyPrefix,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
 }

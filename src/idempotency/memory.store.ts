@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import {
   assertLeaseMs,
   assertTtlSeconds,
   type ClaimResult,
   type IdempotencyStore,
-  IdempotencyStoreUnavailableError,
+  IdempotencyStoreFullError,
   payloadJsonOf,
   type StoredPayload,
 } from './idempotency.store';
@@ -18,10 +19,11 @@ export interface MemoryIdempotencyStoreOptions {
   sweepIntervalMs?: number;
   /**
    * Default `67108864` (64 MiB). Approximate bytes of stored records (payload JSON, keys,
-   * fixed overhead) past which the least recently written records not under a live
-   * lease are evicted.
+   * fixed overhead) past which new keys are refused with `IdempotencyStoreFullError`.
    */
   maxBytes?: number;
+  /** Where it says that it is full, and that it has room again; never given keys or payloads. */
+  logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
 type RecordState = 'running' | 'partial' | 'done';
@@ -40,14 +42,18 @@ interface MemoryRecord {
 /** Rough per-record cost besides the payload and the key: object, strings, Map entry. */
 const RECORD_OVERHEAD_BYTES = 256;
 
+/** While it stays full, the store says so again at most this often. */
+const FULL_WARNING_INTERVAL_MS = 60_000;
+
 /**
  * Idempotency records in this process's memory: for a single gateway instance and for
  * development. Replicas do not see each other's records; use Redis for those.
  *
- * Memory is bounded twice: records expire after the TTL, and past `maxBytes` the least
- * recently written records are evicted (never one whose lease is alive). When
- * only running records are left, a new claim is refused with
- * `IdempotencyStoreUnavailableError` rather than growing further.
+ * Completed and partial records are kept for their whole TTL: dropping one early would
+ * let a retry with its key reach the API again. So memory is bounded by refusing: past
+ * `maxBytes`, a claim of a new key rejects with `IdempotencyStoreFullError` until records
+ * expire (or a silent owner's lease lapses with nothing stored), while existing keys are
+ * still served and their owners may still complete.
  */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly records = new Map<string, MemoryRecord>();
@@ -55,13 +61,22 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly now: () => number;
   private readonly maxBytes: number;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly logger: Pick<Logger, 'warn' | 'info'> | null;
   private bytes = 0;
+  /** Earliest time a record can end (TTL, or a lapsed lease with nothing stored). */
+  private nextRoomAt = Infinity;
+  /** Set while full: claims refused, and whether this spell of it was logged. */
+  private full: { refused: number; warned: boolean } | null = null;
+  private lastFullWarningAt = -Infinity;
+  /** Memory answers at once. */
+  readonly operationTimeoutMs = 0;
 
   constructor(options: MemoryIdempotencyStoreOptions) {
     assertTtlSeconds(options.ttlSeconds);
     this.ttlMs = options.ttlSeconds * 1000;
     this.now = options.now ?? Date.now;
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.logger = options.logger ?? null;
     this.sweeper = setInterval(() => this.sweepExpired(), options.sweepIntervalMs ?? 60_000);
     // The sweeper must never keep the process alive on its own.
     this.sweeper.unref();
@@ -89,6 +104,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     const record = this.live(id, now);
 
     if (record === undefined) {
+      this.makeRoom(RECORD_OVERHEAD_BYTES + id.length, now);
       const token = randomUUID();
       this.write(id, {
         state: 'running',
@@ -99,7 +115,6 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
         expiresAt: now + Math.max(this.ttlMs, leaseMs),
         bytes: 0,
       });
-      this.evictOverBudget(id, true);
       return { status: 'CLAIMED', previous: null, token };
     }
     if (record.inputHash !== inputHash) return { status: 'INPUT_MISMATCH' };
@@ -141,7 +156,6 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       payloadJson,
       expiresAt: now + this.ttlMs,
     });
-    this.evictOverBudget(id, false);
     return true;
   }
 
@@ -163,14 +177,18 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     clearInterval(this.sweeper);
     this.records.clear();
     this.bytes = 0;
+    this.nextRoomAt = Infinity;
   }
 
   /** Drops every expired record; runs on the timer, callable directly. */
   sweepExpired(): void {
     const now = this.now();
+    let nextRoomAt = Infinity;
     for (const [id, record] of this.records) {
       if (record.expiresAt <= now) this.remove(id);
+      else nextRoomAt = Math.min(nextRoomAt, roomAtOf(record));
     }
+    this.nextRoomAt = nextRoomAt;
   }
 
   private live(id: string, now: number): MemoryRecord | undefined {
@@ -182,12 +200,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return record;
   }
 
-  /** Writes re-insert, so the Map's order is least recently written first. */
   private write(id: string, record: MemoryRecord): void {
     this.remove(id);
     record.bytes = RECORD_OVERHEAD_BYTES + id.length + (record.payloadJson?.length ?? 0);
     this.records.set(id, record);
     this.bytes += record.bytes;
+    this.nextRoomAt = Math.min(this.nextRoomAt, roomAtOf(record));
   }
 
   private remove(id: string): void {
@@ -198,26 +216,60 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   /**
-   * Evicts least recently written records not under a live lease until under budget. `justClaimed`:
-   * when nothing more can go, the new claim is undone and refused; a completing owner
-   * is never refused (its work is done), the budget is exceeded instead.
+   * Refuses a new record of `needed` bytes when the budget cannot take it. Only records
+   * that ended (TTL passed) or whose silent owner stored nothing (lease lapsed) are
+   * dropped to make room; the scan runs only once one of them may be due.
    */
-  private evictOverBudget(keep: string, justClaimed: boolean): void {
-    if (this.bytes <= this.maxBytes) return;
-    this.sweepExpired();
-    const now = this.now();
-    for (const [id, record] of this.records) {
-      if (this.bytes <= this.maxBytes) return;
-      const leased = record.state === 'running' && record.leaseUntil > now;
-      if (id !== keep && !leased) this.remove(id);
+  private makeRoom(needed: number, now: number): void {
+    if (this.bytes + needed > this.maxBytes && now >= this.nextRoomAt) {
+      let nextRoomAt = Infinity;
+      for (const [id, record] of this.records) {
+        if (roomAtOf(record) <= now) this.remove(id);
+        else nextRoomAt = Math.min(nextRoomAt, roomAtOf(record));
+      }
+      this.nextRoomAt = nextRoomAt;
     }
-    if (this.bytes > this.maxBytes && justClaimed) {
-      this.remove(keep);
-      throw new IdempotencyStoreUnavailableError(
-        'in-memory idempotency store is full of running records',
+    if (this.bytes + needed <= this.maxBytes) {
+      if (this.full?.warned) {
+        this.logger?.info(
+          { refusedClaims: this.full.refused },
+          'in-memory idempotency store has room again',
+        );
+      }
+      this.full = null;
+      return;
+    }
+    // With nothing stored yet, no record will make room: the budget is below one record.
+    const retryAfterMs = Number.isFinite(this.nextRoomAt) ? this.nextRoomAt - now : this.ttlMs;
+    this.full ??= { refused: 0, warned: false };
+    this.full.refused += 1;
+    // Once a minute at most, also when it flaps between full and not at every expiry.
+    if (!this.full.warned && now - this.lastFullWarningAt >= FULL_WARNING_INTERVAL_MS) {
+      this.logger?.warn(
+        {
+          maxBytes: this.maxBytes,
+          storedBytes: this.bytes,
+          records: this.records.size,
+          retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
+        },
+        'in-memory idempotency store is full: new keyed mutations get RateLimitedError until records expire (raise IDEMPOTENCY_MEMORY_MAX_BYTES or set REDIS_URL)',
       );
+      this.full.warned = true;
+      this.lastFullWarningAt = now;
     }
+    throw new IdempotencyStoreFullError(retryAfterMs);
   }
+}
+
+/**
+ * When a record can go without losing anything: at its TTL, or once the lease of an
+ * owner that stored nothing has lapsed (a claim would take it over from scratch).
+ */
+function roomAtOf(record: MemoryRecord): number {
+  if (record.state === 'running' && record.payloadJson === null) {
+    return Math.min(record.leaseUntil, record.expiresAt);
+  }
+  return record.expiresAt;
 }
 
 /** Scope and key joined without ambiguity (a key may contain any character). */

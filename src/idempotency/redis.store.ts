@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import {
   assertLeaseMs,
   assertTtlSeconds,
@@ -22,7 +23,15 @@ export interface RedisIdempotencyStoreOptions {
   connectTimeoutMs?: number;
   /** Default `2000` ms. Longest wait for one answer, time queued while (re)connecting included. */
   commandTimeoutMs?: number;
+  /**
+   * Where it says that it cannot reach Redis (at once, then at most once a minute while
+   * that lasts) and that it can again. Lines name Redis by address, never by URL.
+   */
+  logger?: Pick<Logger, 'warn' | 'info'>;
 }
+
+/** While Redis stays unreachable, the store says so again at most this often. */
+const CONNECTION_WARNING_INTERVAL_MS = 60_000;
 
 /*
  * One Redis hash per record, its fields:
@@ -116,15 +125,31 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly redis: Redis & IdempotencyCommands;
   private readonly ttlMs: number;
   private readonly keyPrefix: string;
+  private readonly logger: Pick<Logger, 'warn' | 'info'> | null;
+  /** Where Redis is, as logs name it: host and port (or socket path), no credentials. */
+  private readonly address: string;
+  /** What of the URL must never be logged or put into an error. */
+  private readonly secrets: string[];
   private lastConnectionError: Error | null = null;
+  /** Set while Redis cannot be reached: failed attempts, and when that was last logged. */
+  private unreachable: { failures: number; warnedAt: number } | null = null;
+  /**
+   * A script is EVALSHA and, when Redis has lost the script (NOSCRIPT), EVAL again: two
+   * commands, each bounded by the command timeout (time queued while reconnecting included).
+   */
+  readonly operationTimeoutMs: number;
 
   constructor(options: RedisIdempotencyStoreOptions) {
     assertTtlSeconds(options.ttlSeconds);
     this.ttlMs = options.ttlSeconds * 1000;
     this.keyPrefix = options.keyPrefix ?? DEFAULT_IDEMPOTENCY_KEY_PREFIX;
+    this.logger = options.logger ?? null;
+    this.secrets = secretsOf(options.url);
+    const commandTimeoutMs = options.commandTimeoutMs ?? 2000;
+    this.operationTimeoutMs = 2 * commandTimeoutMs;
     const redis = new Redis(options.url, {
       connectTimeout: options.connectTimeoutMs ?? 2000,
-      commandTimeout: options.commandTimeoutMs ?? 2000,
+      commandTimeout: commandTimeoutMs,
       // Queue while (re)connecting, so a blip or start-up does not fail requests, but
       // give queued commands up after one failed reconnect: a caller waits seconds, not
       // ioredis's default of 20 attempts.
@@ -133,18 +158,21 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       // Reconnects go on in the background (50 ms, 100 ms, ... at most 2 s apart).
       retryStrategy: (attempt) => Math.min(attempt * 50, 2000),
     }) as Redis & IdempotencyCommands;
-    // Without a listener, ioredis logs every failed reconnect; keep the last one instead,
-    // to say why a command failed.
+    // Without a listener, ioredis prints every failed reconnect to stderr; keep the last
+    // one instead, to say why a command failed, and tell the logger once in a while.
     redis.on('error', (error: Error) => {
       this.lastConnectionError = error;
+      this.connectionFailed(error);
     });
     redis.on('ready', () => {
       this.lastConnectionError = null;
+      this.connectionRestored();
     });
     redis.defineCommand('idempotencyClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
     redis.defineCommand('idempotencyComplete', { numberOfKeys: 1, lua: COMPLETE_LUA });
     redis.defineCommand('idempotencyRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
     this.redis = redis;
+    this.address = redis.options.path ?? `${redis.options.host}:${redis.options.port}`;
   }
 
   async claim(
@@ -232,16 +260,64 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     try {
       return await command();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = this.redact(error instanceof Error ? error.message : String(error));
       const connection = this.lastConnectionError
-        ? ` (last connection error: ${this.lastConnectionError.message})`
+        ? ` (last connection error: ${this.redact(this.lastConnectionError.message)})`
         : '';
       throw new IdempotencyStoreUnavailableError(
         `Redis idempotency store failed: ${reason}${connection}`,
-        { cause: error },
       );
     }
   }
+
+  private connectionFailed(error: Error): void {
+    const now = Date.now();
+    const failures = (this.unreachable?.failures ?? 0) + 1;
+    const warnedAt = this.unreachable?.warnedAt ?? -Infinity;
+    this.unreachable = { failures, warnedAt };
+    if (now - warnedAt < CONNECTION_WARNING_INTERVAL_MS) return;
+    this.unreachable.warnedAt = now;
+    this.logger?.warn(
+      {
+        redis: this.address,
+        failedAttempts: failures,
+        err: { type: error.name, message: this.redact(error.message) },
+      },
+      'cannot connect to Redis: keyed mutations get UpstreamUnavailableError until it answers',
+    );
+  }
+
+  private connectionRestored(): void {
+    if (this.unreachable === null) return;
+    this.logger?.info(
+      { redis: this.address, failedAttempts: this.unreachable.failures },
+      'connected to Redis again',
+    );
+    this.unreachable = null;
+  }
+
+  /** A message without the URL's password, should a library ever echo it. */
+  private redact(message: string): string {
+    return this.secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), message);
+  }
+}
+
+/** The password of a Redis URL, as written and decoded; none when it has none. */
+function secretsOf(url: string): string[] {
+  let password: string;
+  try {
+    password = new URL(url).password;
+  } catch {
+    return [];
+  }
+  if (password === '') return [];
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // Not valid percent-encoding: only the raw form can appear.
+  }
+  return [...new Set([password, decoded])];
 }
 
 function parsePayload(json: string): StoredPayload {

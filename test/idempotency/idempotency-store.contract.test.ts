@@ -306,6 +306,11 @@ describe.each(kinds)('$name', (kind) => {
     await expect(store.claim(scope, key, 'input-a', 1.5)).rejects.toThrow(RangeError);
   });
 
+  it('says how long one operation may take before it rejects, so that leases can cover it', () => {
+    expect(Number.isFinite(store.operationTimeoutMs)).toBe(true);
+    expect(store.operationTimeoutMs).toBeGreaterThanOrEqual(0);
+  });
+
   it('answers ping when it can serve', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

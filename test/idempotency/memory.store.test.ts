@@ -1,11 +1,32 @@
-import { IdempotencyStoreUnavailableError } from '../../src/idempotency/idempotency.store';
-import type { ClaimResult } from '../../src/idempotency/idempotency.store';
+import {
+  type ClaimResult,
+  IdempotencyStoreFullError,
+} from '../../src/idempotency/idempotency.store';
 import { MemoryIdempotencyStore } from '../../src/idempotency/memory.store';
-import { pollUntil } from './support';
+import { capturedLogger, pollUntil } from './support';
 
 function tokenOf(result: ClaimResult): string {
   if (result.status !== 'CLAIMED') throw new Error(`expected CLAIMED, got ${result.status}`);
   return result.token;
+}
+
+/** Completes keyed records of ~500 bytes until the store refuses one; returns the refusal. */
+async function fillUntilRefused(
+  store: MemoryIdempotencyStore,
+  keyPrefix = 'fill-',
+): Promise<IdempotencyStoreFullError> {
+  // Far more than the budgets here can hold: a store that never refuses fails, not hangs.
+  for (let i = 0; i < 1_000; i++) {
+    let token: string;
+    try {
+      token = tokenOf(await store.claim('s', `${keyPrefix}${i}`, 'input', 60_000));
+    } catch (error) {
+      if (!(error instanceof IdempotencyStoreFullError)) throw error;
+      return error;
+    }
+    await store.complete('s', `${keyPrefix}${i}`, token, { filler: 'f'.repeat(500) }, true);
+  }
+  throw new Error('the store never refused a new key');
 }
 
 describe('MemoryIdempotencyStore with an injected clock', () => {
@@ -70,42 +91,104 @@ describe('MemoryIdempotencyStore with an injected clock', () => {
     expect(store.storedBytes).toBe(0);
   });
 
-  it('evicts the least recently written settled records past its byte budget, never a leased one', async () => {
-    const store = open({ maxBytes: 2_000 });
-    const running = tokenOf(await store.claim('s', 'running', 'input', 60_000));
-    for (const key of ['old', 'newer', 'newest']) {
-      const token = tokenOf(await store.claim('s', key, 'input', 60_000));
-      await store.complete('s', key, token, { filler: 'x'.repeat(400) }, true);
-    }
-    expect(store.storedBytes).toBeLessThanOrEqual(2_000);
+  it('keeps completed and partial records for their whole TTL when full, refusing new keys instead', async () => {
+    const store = open({ ttlSeconds: 10, maxBytes: 4_000 });
+    const done = tokenOf(await store.claim('s', 'done', 'input', 60_000));
+    await store.complete('s', 'done', done, { filler: 'd'.repeat(1_000) }, true);
+    const partial = tokenOf(await store.claim('s', 'partial', 'input', 60_000));
+    await store.complete('s', 'partial', partial, { filler: 'p'.repeat(1_000) }, false);
+    const refusal = await fillUntilRefused(store);
 
-    await expect(store.claim('s', 'old', 'other-input', 60_000)).resolves.toMatchObject({
+    expect(refusal).toBeInstanceOf(IdempotencyStoreFullError);
+    // Room comes back when the oldest record ends its TTL, not sooner.
+    expect(refusal.retryAfterMs).toBe(10_000);
+    now += 9_999;
+    await expect(store.claim('s', 'done', 'input', 60_000)).resolves.toEqual({
+      status: 'COMPLETED',
+      payload: { filler: 'd'.repeat(1_000) },
+    });
+    await expect(store.claim('s', 'partial', 'input', 60_000)).resolves.toMatchObject({
+      status: 'CLAIMED',
+      previous: { filler: 'p'.repeat(1_000) },
+    });
+    await expect(store.claim('s', 'new', 'input', 60_000)).rejects.toMatchObject({
+      name: 'IdempotencyStoreFullError',
+      retryAfterMs: 1,
+    });
+
+    now += 1;
+    await expect(store.claim('s', 'new', 'input', 60_000)).resolves.toMatchObject({
       status: 'CLAIMED',
     });
-    await expect(store.claim('s', 'newest', 'input', 60_000)).resolves.toMatchObject({
-      status: 'COMPLETED',
+    await expect(store.claim('s', 'done', 'input', 60_000)).resolves.toMatchObject({
+      status: 'CLAIMED',
+      previous: null,
     });
-    await expect(store.complete('s', 'running', running, { done: true }, true)).resolves.toBe(true);
   });
 
-  it('refuses a new claim rather than grow when only leased records are left', async () => {
-    const store = open({ maxBytes: 1_000 });
+  it('gives the room of a key whose owner went silent without a payload to a new key', async () => {
+    const store = open({ ttlSeconds: 600, maxBytes: 2_000 });
     let claims = 0;
-    const claimUntilFull = async (): Promise<unknown> => {
-      for (;;) {
-        await store.claim('s', `key-${claims}`, 'input', 60_000);
-        claims += 1;
+    const refusal = await (async () => {
+      for (; claims < 1_000; ) {
+        try {
+          await store.claim('s', `silent-${claims}`, 'input', 5_000);
+          claims += 1;
+        } catch (error) {
+          return error as IdempotencyStoreFullError;
+        }
       }
-    };
-    await expect(claimUntilFull()).rejects.toThrow(IdempotencyStoreUnavailableError);
+      throw new Error('the store never refused a new key');
+    })();
     expect(claims).toBeGreaterThan(0);
-    expect(store.storedBytes).toBeLessThanOrEqual(1_000);
+    // The first lease ends before any TTL: that is when a key can be taken again.
+    expect(refusal.retryAfterMs).toBe(5_000);
+    expect(store.storedBytes).toBeLessThanOrEqual(2_000);
 
-    // Once the leases lapse, those records may go and claims are served again.
-    now += 60_000;
-    await expect(store.claim('s', 'late', 'input', 60_000)).resolves.toMatchObject({
+    now += 5_000;
+    await expect(store.claim('s', 'late', 'input', 5_000)).resolves.toMatchObject({
       status: 'CLAIMED',
     });
+  });
+
+  it('lets an owner complete over the budget: the work is done and the retry needs it', async () => {
+    const store = open({ maxBytes: 2_000 });
+    const token = tokenOf(await store.claim('s', 'big', 'input', 60_000));
+    await expect(
+      store.complete('s', 'big', token, { filler: 'x'.repeat(3_000) }, true),
+    ).resolves.toBe(true);
+    await expect(store.claim('s', 'big', 'input', 60_000)).resolves.toMatchObject({
+      status: 'COMPLETED',
+    });
+    await expect(store.claim('s', 'other', 'input', 60_000)).rejects.toThrow(
+      IdempotencyStoreFullError,
+    );
+  });
+
+  it('warns once when it becomes full and once when it has room again, never with a key', async () => {
+    const { logger, lines } = capturedLogger();
+    const store = new MemoryIdempotencyStore({
+      ttlSeconds: 10,
+      now: clock,
+      maxBytes: 2_000,
+      logger,
+    });
+    stores.push(store);
+    await fillUntilRefused(store, 'order-555567088-');
+    for (let i = 0; i < 3; i++) {
+      await expect(store.claim('s', `more-${i}`, 'input', 60_000)).rejects.toThrow(
+        IdempotencyStoreFullError,
+      );
+    }
+    now += 10_000;
+    await store.claim('s', 'after', 'input', 60_000);
+
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([
+      [40, expect.stringMatching(/idempotency store is full/)],
+      [30, expect.stringMatching(/idempotency store has room again/)],
+    ]);
+    expect(lines[0]).toMatchObject({ maxBytes: 2_000, retryAfterSeconds: 10 });
+    expect(JSON.stringify(lines)).not.toContain('order-555567088');
   });
 
   it('refuses a payload JSON cannot carry instead of storing nothing', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import {
   createIdempotencyStore,
@@ -9,7 +9,14 @@ import {
   RedisIdempotencyStore,
 } from '../../src/idempotency';
 import type { ClaimResult } from '../../src/idempotency/idempotency.store';
-import { deleteKeysUnder, keysUnder, REDIS_URL, uniqueTestPrefix } from './support';
+import {
+  capturedLogger,
+  deleteKeysUnder,
+  keysUnder,
+  pollUntil,
+  REDIS_URL,
+  uniqueTestPrefix,
+} from './support';
 
 const LEASE_MS = 60_000;
 
@@ -119,9 +126,9 @@ describe('RedisIdempotencyStore when Redis cannot answer', () => {
     );
   });
 
-  async function listening(server: Server): Promise<number> {
+  async function listening(server: Server, port = 0): Promise<number> {
     servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     return address.port;
@@ -174,5 +181,80 @@ describe('RedisIdempotencyStore when Redis cannot answer', () => {
     const port = await closedPort();
     const error = await expectPromptRejection(`redis://user:s3cret-pw@127.0.0.1:${port}`);
     expect(error.message).not.toContain('s3cret-pw');
+  });
+
+  /** A TCP proxy to the test Redis: "Redis comes up" on a port of the test's choosing. */
+  function proxyToRedis(): Server {
+    const { hostname, port } = new URL(REDIS_URL);
+    return createServer((client) => {
+      sockets.push(client);
+      const upstream = connect(Number(port || 6379), hostname);
+      sockets.push(upstream);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+  }
+
+  it('warns once that it cannot connect, naming the address and the cause but not the password', async () => {
+    const port = await closedPort();
+    const { logger, lines } = capturedLogger();
+    const store = createIdempotencyStore({
+      redisUrl: `redis://gateway:s3cret-pw@127.0.0.1:${port}/0`,
+      ttlSeconds: 60,
+      logger,
+    });
+    try {
+      await pollUntil(
+        async () => lines.length,
+        (count) => count > 0,
+      );
+      // A claim gives up after the first reconnect fails too: two failures, still one line.
+      await expect(store.claim('scope', 'key', 'input-a', LEASE_MS)).rejects.toThrow(
+        IdempotencyStoreUnavailableError,
+      );
+      expect(lines).toEqual([
+        expect.objectContaining({
+          level: 40,
+          msg: expect.stringMatching(/cannot connect to Redis/),
+          redis: `127.0.0.1:${port}`,
+          err: expect.objectContaining({ message: expect.stringContaining('ECONNREFUSED') }),
+        }),
+      ]);
+      expect(JSON.stringify(lines)).not.toContain('s3cret-pw');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('says when it reaches Redis again after failing to', async () => {
+    const port = await closedPort();
+    const { logger, lines } = capturedLogger();
+    const store = new RedisIdempotencyStore({
+      url: `redis://127.0.0.1:${port}`,
+      ttlSeconds: 60,
+      keyPrefix: uniqueTestPrefix(),
+      logger,
+    });
+    try {
+      await pollUntil(
+        async () => lines.length,
+        (count) => count > 0,
+      );
+      await listening(proxyToRedis(), port);
+      await pollUntil(
+        async () => lines.length,
+        (count) => count > 1,
+      );
+      expect(lines[1]).toMatchObject({
+        level: 30,
+        msg: expect.stringMatching(/connected to Redis again/),
+        redis: `127.0.0.1:${port}`,
+      });
+      await expect(store.ping()).resolves.toBeUndefined();
+      expect(lines).toHaveLength(2);
+    } finally {
+      await store.close();
+    }
   });
 });

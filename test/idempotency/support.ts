@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -45,4 +47,20 @@ export async function pollUntil<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+export type LogLine = Record<string, unknown> & { level: number; msg: string };
+
+/** A pino logger at `info` whose lines the test reads back as objects. */
+export function capturedLogger(): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) {
+        if (line !== '') lines.push(JSON.parse(line) as LogLine);
+      }
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, destination), lines };
 }
