@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { callerIdOf } from '../domain/caller';
-import type { AuthRejectedOutcome, CustomerOutcome } from '../domain/outcome';
+import { assertNever, type AuthRejectedOutcome, type CustomerOutcome } from '../domain/outcome';
 import type { BulkAction, Credentials, PromotionRequest } from '../domain/promotion';
 import { forbidden, unauthenticated } from '../errors';
-import type { IdempotencyStore } from '../idempotency/idempotency.store';
+import { IdempotencyStoreFullError, type IdempotencyStore } from '../idempotency/idempotency.store';
 import { inputHashOf } from '../idempotency/input-hash';
 import { isRetryable, toPayload, type MutationPayload } from './payload';
 import { validateInput, type InputLimits, type UncheckedPromotionInput } from './validate-input';
@@ -21,8 +21,8 @@ export interface PromotionSubmitter {
 export interface PromotionServiceOptions extends InputLimits {
   /** Deadline of one mutation's API work, retries included (PROMOTION_API_TIMEOUT_MS). */
   timeoutMs: number;
-  /** Where store failures are reported; no customer data or credentials are logged. */
-  logger?: Pick<Logger, 'error'>;
+  /** Where store failures are reported; no key, customer data or credentials are logged. */
+  logger?: Pick<Logger, 'error' | 'warn'>;
 }
 
 /** The stored form of a mutation's answer: one outcome per input customer. */
@@ -82,16 +82,17 @@ export class PromotionService {
       identifierName: request.identifierName,
       customers: request.customers,
     });
-    // The lease outlives the deadline so that a slow owner is never overtaken by a retry.
-    const leaseMs = this.options.timeoutMs + 5_000;
+    // Never overtaken while alive: answered by the deadline, then at most COMPLETE_ATTEMPTS store operations and the waits between them.
+    const leaseMs =
+      this.options.timeoutMs +
+      COMPLETE_ATTEMPTS * this.store.operationTimeoutMs +
+      COMPLETE_BACKOFFS_MS +
+      TIMER_LAG_ALLOWANCE_MS;
     let claim;
     try {
       claim = await this.store.claim(scope, key, inputHash, leaseMs);
-    } catch {
-      return {
-        kind: 'HOISTED',
-        outcome: { kind: 'UNAVAILABLE', message: 'The idempotency store is unavailable.' },
-      };
+    } catch (error) {
+      return this.claimRefused(error);
     }
     switch (claim.status) {
       case 'COMPLETED':
@@ -109,14 +110,14 @@ export class PromotionService {
     try {
       asked = await this.submitMissing(request, previous, credentials, deadline);
     } catch (error) {
-      await this.store.release(scope, key, claim.token).catch(() => undefined);
+      await this.releaseRecord(scope, key, claim.token);
       throw error;
     }
     // Judged on what the API said now: a refusal of a retry must not be stored as the
     // answer of customers the earlier attempt may have done. Any earlier partial stays.
     const rejection = authRejectionOf(asked.fresh);
     if (rejection !== null) {
-      await this.store.release(scope, key, claim.token).catch(() => undefined);
+      await this.releaseRecord(scope, key, claim.token);
       throw authError(rejection);
     }
     const final = !asked.outcomes.some(isRetryable);
@@ -133,13 +134,13 @@ export class PromotionService {
     scope: string,
     key: string,
     token: string,
-    stored: StoredOutcomes,
+    record: StoredOutcomes,
     final: boolean,
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      let kept: boolean;
       try {
-        await this.store.complete(scope, key, token, stored, final);
-        return;
+        kept = await this.store.complete(scope, key, token, record, final);
       } catch (error) {
         if (attempt >= COMPLETE_ATTEMPTS) {
           // The caller still gets its answer; only the replay of this key is lost.
@@ -149,9 +150,60 @@ export class PromotionService {
           );
           return;
         }
-        await sleep(100 * 2 ** (attempt - 1));
+        this.options.logger?.warn(
+          { err: error, attempt },
+          'could not store an idempotency record; trying again',
+        );
+        await sleep(completeBackoffMs(attempt));
+        continue;
       }
+      if (!kept) {
+        this.options.logger?.warn(
+          { final },
+          'idempotency record was lost or taken over before it could be stored; a retry with its key may ask the API again',
+        );
+      }
+      return;
     }
+  }
+
+  /** Gives the key up; when the store cannot, a retry gets IN_PROGRESS until the lease ends. */
+  private async releaseRecord(scope: string, key: string, token: string): Promise<void> {
+    try {
+      await this.store.release(scope, key, token);
+    } catch (error) {
+      this.options.logger?.error(
+        { err: error },
+        'could not release an idempotency key; a retry with it gets IN_PROGRESS until its lease ends',
+      );
+    }
+  }
+
+  /** What a keyed mutation answers when the store could not claim its key. */
+  private claimRefused(error: unknown): MutationPayload {
+    if (error instanceof IdempotencyStoreFullError) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+      this.options.logger?.warn(
+        { retryAfterSeconds },
+        'idempotency store is full: keyed mutation answered RateLimitedError',
+      );
+      return {
+        kind: 'HOISTED',
+        outcome: {
+          kind: 'RATE_LIMITED',
+          message: 'The gateway cannot keep another idempotency record now; retry later.',
+          retryAfterSeconds,
+        },
+      };
+    }
+    this.options.logger?.error(
+      { err: error },
+      'idempotency store failed: keyed mutation answered UpstreamUnavailableError',
+    );
+    return {
+      kind: 'HOISTED',
+      outcome: { kind: 'UNAVAILABLE', message: 'The idempotency store is unavailable.' },
+    };
   }
 
   /**
@@ -219,11 +271,46 @@ export class PromotionService {
 /** Stores are asked this many times to keep a record before the gateway gives up on it. */
 const COMPLETE_ATTEMPTS = 3;
 
-/** The API's refusal, when it refused every customer it was asked about; else null. */
+/** Wait after the `attempt`th failed attempt to store a record: 100 ms, 200 ms, ... */
+function completeBackoffMs(attempt: number): number {
+  return 100 * 2 ** (attempt - 1);
+}
+
+/** Every wait between attempts to store a record, together. */
+const COMPLETE_BACKOFFS_MS = Array.from({ length: COMPLETE_ATTEMPTS - 1 }, (_, i) =>
+  completeBackoffMs(i + 1),
+).reduce((sum, ms) => sum + ms, 0);
+
+/** Timers fire late on a busy event loop; the lease allows this much for all of them. */
+const TIMER_LAG_ALLOWANCE_MS = 1_000;
+
+/**
+ * The API's refusal of the credentials, when nothing else came from it: some calls were
+ * refused (401/403) and the rest only failed on the path to it (unavailable, rate
+ * limited, unknown) — no customer was issued and none got an answer of its own. 401 wins
+ * over 403: credentials not accepted at all is what the caller must fix first.
+ */
 function authRejectionOf(outcomes: CustomerOutcome[]): AuthRejectedOutcome | null {
-  const first = outcomes[0];
-  if (first?.kind !== 'AUTH_REJECTED') return null;
-  return outcomes.every((o) => o.kind === 'AUTH_REJECTED') ? first : null;
+  let rejection: AuthRejectedOutcome | null = null;
+  for (const outcome of outcomes) {
+    switch (outcome.kind) {
+      case 'AUTH_REJECTED':
+        if (rejection === null || (outcome.status === 401 && rejection.status !== 401)) {
+          rejection = outcome;
+        }
+        break;
+      case 'UNAVAILABLE':
+      case 'RATE_LIMITED':
+      case 'OUTCOME_UNKNOWN':
+        break;
+      case 'ISSUED':
+      case 'UPSTREAM_ERROR':
+        return null;
+      default:
+        return assertNever(outcome);
+    }
+  }
+  return rejection;
 }
 
 function authError(rejection: AuthRejectedOutcome): Error {

@@ -1,9 +1,15 @@
 import { callerIdOf } from '../../src/domain/caller';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 import type { Credentials, PromotionRequest } from '../../src/domain/promotion';
-import { MemoryIdempotencyStore } from '../../src/idempotency';
+import {
+  IdempotencyStoreFullError,
+  IdempotencyStoreUnavailableError,
+  MemoryIdempotencyStore,
+  type IdempotencyStore,
+} from '../../src/idempotency';
 import { PromotionService, type PromotionSubmitter } from '../../src/promotion/promotion.service';
 import type { UncheckedPromotionInput } from '../../src/promotion/validate-input';
+import { capturedLogger, type LogLine } from '../idempotency/support';
 
 const credentials: Credentials = { authorization: 'Basic abc' };
 const issued = (id: string): CustomerOutcome => ({
@@ -39,13 +45,53 @@ function input(ids: string[], idempotencyKey?: string): UncheckedPromotionInput 
   };
 }
 
-function serviceWith(submitter: PromotionSubmitter) {
-  const store = new MemoryIdempotencyStore({ ttlSeconds: 60 });
+function serviceWith(
+  submitter: PromotionSubmitter,
+  store: IdempotencyStore = new MemoryIdempotencyStore({ ttlSeconds: 60 }),
+) {
+  const { logger, lines } = capturedLogger();
   const service = new PromotionService(submitter, store, {
     maxCustomersPerMutation: 10,
     timeoutMs: 1000,
+    logger,
   });
-  return { service, store };
+  return { service, store, lines };
+}
+
+type StoreOperations = Pick<IdempotencyStore, 'claim' | 'complete' | 'release'>;
+
+/** A memory store with some operations replaced, to script how the store fails. */
+function storeWith(
+  overrides: Partial<StoreOperations> & { operationTimeoutMs?: number },
+): IdempotencyStore {
+  const inner = new MemoryIdempotencyStore({ ttlSeconds: 60 });
+  return {
+    claim: overrides.claim ?? ((...args) => inner.claim(...args)),
+    complete: overrides.complete ?? ((...args) => inner.complete(...args)),
+    release: overrides.release ?? ((...args) => inner.release(...args)),
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+    operationTimeoutMs: overrides.operationTimeoutMs ?? inner.operationTimeoutMs,
+  };
+}
+
+const refused = (status: 401 | 403): CustomerOutcome => ({
+  kind: 'AUTH_REJECTED',
+  status,
+  message: 'refused',
+});
+const unavailable: CustomerOutcome = { kind: 'UNAVAILABLE', message: 'open circuit' };
+const rateLimited: CustomerOutcome = {
+  kind: 'RATE_LIMITED',
+  message: 'slow down',
+  retryAfterSeconds: 3,
+};
+
+/** The log lines' text must hold neither the key nor the caller's credentials. */
+function expectNoSecrets(lines: LogLine[], key: string): void {
+  const text = JSON.stringify(lines);
+  expect(text).not.toContain(key);
+  expect(text).not.toContain('Basic abc');
 }
 
 describe('PromotionService', () => {
@@ -176,5 +222,188 @@ describe('PromotionService', () => {
     const claim = await store.claim(callerIdOf(credentials), 'k4', 'any', 1000);
     await store.close();
     expect(claim.status).toBe('CLAIMED');
+  });
+
+  it('answers UNAUTHENTICATED when some calls were refused and the others only failed on the path, and frees the key', async () => {
+    const submitter = new ScriptedSubmitter([
+      () => [refused(401), refused(401), unknown, unavailable, rateLimited],
+      () => [refused(401), unknown, refused(403)],
+      (request) => request.customers.map((c) => issued(c.identifierValue)),
+    ]);
+    const { service, store } = serviceWith(submitter);
+    await expect(
+      service.run('ENROL', input(['1', '2', '3', '4', '5'], 'k-mixed'), credentials),
+    ).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(service.run('ENROL', input(['1', '2', '3']), credentials)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    // Nothing was stored for the key: the retry asks the API for every customer.
+    const retried = await service.run(
+      'ENROL',
+      input(['1', '2', '3', '4', '5'], 'k-mixed'),
+      credentials,
+    );
+    await store.close();
+    expect(submitter.sent).toEqual([
+      ['1', '2', '3', '4', '5'],
+      ['1', '2', '3'],
+      ['1', '2', '3', '4', '5'],
+    ]);
+    expect(retried).toMatchObject({ kind: 'RESULT', replayed: false });
+  });
+
+  it('answers FORBIDDEN when the refusals were all 403 and the rest failed on the path', async () => {
+    const submitter = new ScriptedSubmitter([() => [unavailable, refused(403)]]);
+    const { service, store } = serviceWith(submitter);
+    await expect(
+      service.run('ENROL', input(['1', '2'], 'k-403'), credentials),
+    ).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    const claim = await store.claim(callerIdOf(credentials), 'k-403', 'any', 1000);
+    await store.close();
+    expect(claim.status).toBe('CLAIMED');
+  });
+
+  it('keeps the per-customer result when a refusal sits beside an answer of the API', async () => {
+    const perCustomer: CustomerOutcome = {
+      kind: 'UPSTREAM_ERROR',
+      code: 8015,
+      message: 'customer not found',
+      scope: 'customer',
+    };
+    const submitter = new ScriptedSubmitter([
+      () => [refused(401), issued('2')],
+      () => [refused(401), perCustomer, unknown],
+    ]);
+    const { service, store } = serviceWith(submitter);
+    const withIssued = await service.run('ENROL', input(['1', '2']), credentials);
+    const withUpstream = await service.run('ENROL', input(['1', '2', '3']), credentials);
+    await store.close();
+    expect(withIssued).toMatchObject({ kind: 'RESULT', outcomes: [refused(401), issued('2')] });
+    expect(withUpstream).toMatchObject({
+      kind: 'RESULT',
+      outcomes: [refused(401), perCustomer, unknown],
+    });
+  });
+
+  it('answers RateLimitedError without calling the API when the store is full, and logs it without the key', async () => {
+    const submitter = new ScriptedSubmitter([]);
+    const store = storeWith({
+      claim: () => Promise.reject(new IdempotencyStoreFullError(1_500)),
+    });
+    const { service, lines } = serviceWith(submitter, store);
+    const answer = await service.run('ENROL', input(['1'], 'order-secret-key'), credentials);
+    await store.close();
+    expect(answer).toEqual({
+      kind: 'HOISTED',
+      outcome: { kind: 'RATE_LIMITED', message: expect.any(String), retryAfterSeconds: 2 },
+    });
+    expect(submitter.sent).toEqual([]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        msg: expect.stringMatching(/idempotency store is full/),
+        retryAfterSeconds: 2,
+      }),
+    ]);
+    expectNoSecrets(lines, 'order-secret-key');
+  });
+
+  it('answers UpstreamUnavailableError when the store fails, and logs the cause', async () => {
+    const submitter = new ScriptedSubmitter([]);
+    const store = storeWith({
+      claim: () =>
+        Promise.reject(
+          new IdempotencyStoreUnavailableError('Redis idempotency store failed', {
+            cause: new Error('connect ECONNREFUSED 127.0.0.1:6390'),
+          }),
+        ),
+    });
+    const { service, lines } = serviceWith(submitter, store);
+    const answer = await service.run('ENROL', input(['1'], 'order-secret-key'), credentials);
+    await store.close();
+    expect(answer).toMatchObject({ kind: 'HOISTED', outcome: { kind: 'UNAVAILABLE' } });
+    expect(submitter.sent).toEqual([]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        msg: expect.stringMatching(/idempotency store failed/),
+        err: expect.objectContaining({ message: expect.stringContaining('ECONNREFUSED') }),
+      }),
+    ]);
+    expectNoSecrets(lines, 'order-secret-key');
+  });
+
+  it('logs when its record was lost or taken over before it could be stored', async () => {
+    const submitter = new ScriptedSubmitter([() => [issued('1')]]);
+    const store = storeWith({ complete: () => Promise.resolve(false) });
+    const { service, lines } = serviceWith(submitter, store);
+    const answer = await service.run('ENROL', input(['1'], 'order-secret-key'), credentials);
+    await store.close();
+    expect(answer).toMatchObject({ kind: 'RESULT', outcomes: [issued('1')] });
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, msg: expect.stringMatching(/lost or taken over/) }),
+    ]);
+    expectNoSecrets(lines, 'order-secret-key');
+  });
+
+  it('logs, with its cause, a release the store could not do', async () => {
+    const submitter = new ScriptedSubmitter([() => [refused(401)]]);
+    const store = storeWith({
+      release: () => Promise.reject(new IdempotencyStoreUnavailableError('Redis timed out')),
+    });
+    const { service, lines } = serviceWith(submitter, store);
+    await expect(
+      service.run('ENROL', input(['1'], 'order-secret-key'), credentials),
+    ).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    await store.close();
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        msg: expect.stringMatching(/could not release/),
+        err: expect.objectContaining({ message: 'Redis timed out' }),
+      }),
+    ]);
+  });
+
+  it('logs every failed attempt to store a record, and gives up after the last', async () => {
+    const submitter = new ScriptedSubmitter([() => [issued('1')]]);
+    let attempts = 0;
+    const store = storeWith({
+      complete: () => {
+        attempts += 1;
+        return Promise.reject(new IdempotencyStoreUnavailableError(`attempt ${attempts} failed`));
+      },
+    });
+    const { service, lines } = serviceWith(submitter, store);
+    const answer = await service.run('ENROL', input(['1'], 'k-complete'), credentials);
+    await store.close();
+    expect(answer).toMatchObject({ kind: 'RESULT', outcomes: [issued('1')] });
+    expect(lines.map((line) => [line.level, (line.err as { message: string }).message])).toEqual([
+      [40, 'attempt 1 failed'],
+      [40, 'attempt 2 failed'],
+      [50, 'attempt 3 failed'],
+    ]);
+  });
+
+  it('leases the key for the deadline plus every attempt to store its record', async () => {
+    const submitter = new ScriptedSubmitter([() => [issued('1')]]);
+    const leases: number[] = [];
+    const inner = new MemoryIdempotencyStore({ ttlSeconds: 60 });
+    const store = storeWith({
+      operationTimeoutMs: 4_000,
+      claim: (scope, key, inputHash, leaseMs) => {
+        leases.push(leaseMs);
+        return inner.claim(scope, key, inputHash, leaseMs);
+      },
+      complete: (...args) => inner.complete(...args),
+    });
+    const { service } = serviceWith(submitter, store);
+    await service.run('ENROL', input(['1'], 'k-lease'), credentials);
+    await Promise.all([store.close(), inner.close()]);
+    // timeoutMs 1000; three attempts of at most 4000 ms each, 100 and 200 ms apart.
+    expect(leases).toHaveLength(1);
+    expect(leases[0]).toBeGreaterThanOrEqual(1_000 + 3 * 4_000 + 100 + 200);
   });
 });
