@@ -47,6 +47,7 @@ export function createPromotionApi(
     batchSize: config.upstreamBatchSize,
     windowMs: config.batchWindowMs,
     maxQueuedCustomers: config.maxQueuedCustomers,
+    maxQueuedCustomersPerCaller: config.maxQueuedCustomersPerCaller,
   });
   return {
     batcher,

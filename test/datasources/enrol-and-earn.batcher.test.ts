@@ -3,7 +3,6 @@ import {
   EnrolAndEarnBatcher,
   EARLY_DEPARTURE_SHARE,
   batchKeyOf,
-  splitDuplicates,
 } from '../../src/datasources/enrol-and-earn.batcher';
 import type { EnrolAndEarnBody } from '../../src/datasources/enrol-and-earn.mapper';
 import type { PromotionApiSender } from '../../src/datasources/promotion-api.client';
@@ -72,7 +71,38 @@ function busyFor(ms: number): void {
 }
 const customerIds = (count: number) => Array.from({ length: count }, (_, i) => `c${i}`);
 const inAMinute = () => Date.now() + 60_000;
-const options = { batchSize: 100, windowMs: 0, maxQueuedCustomers: 10_000 };
+const options = {
+  batchSize: 100,
+  windowMs: 0,
+  maxQueuedCustomers: 10_000,
+  maxQueuedCustomersPerCaller: 10_000,
+};
+
+/** A fake client whose calls each wait for the test to let them answer, in any order. */
+function gatedClient() {
+  const gates: Array<ReturnType<typeof deferred<void>>> = [];
+  const fake = fakeClient(async (call) => {
+    const gate = deferred<void>();
+    gates.push(gate);
+    await gate.promise;
+    return call.body.customers.map((c) => issuedFor(c.identifierValue));
+  });
+  /** Resolves once `count` calls have been made. */
+  const calledTimes = (count: number) =>
+    new Promise<void>((resolve) => {
+      const check = () => (gates.length >= count ? resolve() : setImmediate(check));
+      check();
+    });
+  return { ...fake, gates, calledTimes };
+}
+
+/** Whether a promise has settled by now (after the microtasks queued so far). */
+async function isSettled(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(() => (settled = true));
+  await nextTurn();
+  return settled;
+}
 
 describe('EnrolAndEarnBatcher', () => {
   it('sends the customers of concurrent mutations with the same key in one call', async () => {
@@ -300,27 +330,123 @@ describe('EnrolAndEarnBatcher', () => {
   });
 
   it('never puts the same customer twice in one call, and sends the duplicate after the first call answered', async () => {
-    const gates: Array<ReturnType<typeof deferred<void>>> = [];
-    const fake = fakeClient(async (call) => {
-      const gate = deferred<void>();
-      gates.push(gate);
-      await gate.promise;
-      return call.body.customers.map((c) => issuedFor(c.identifierValue));
-    });
+    // Was: the duplicate's group went after the first group, and every key of the batch
+    // waited for both. Now the first call's customers are answered as soon as it answers.
+    const fake = gatedClient();
     const batcher = new EnrolAndEarnBatcher(fake.client, options);
     const first = batcher.submit(request(['x', 'y']), alice, inAMinute());
     const second = batcher.submit(request(['z', 'x']), alice, inAMinute());
     await nextTurn();
     expect(fake.calls()).toEqual([['x', 'y', 'z']]);
-    gates[0]?.resolve();
-    await new Promise<void>((resolve) => {
-      const check = () => (gates.length === 2 ? resolve() : setImmediate(check));
-      check();
-    });
-    expect(fake.calls()).toEqual([['x', 'y', 'z'], ['x']]);
-    gates[1]?.resolve();
+    fake.gates[0]?.resolve();
     expect(await first).toEqual([issuedFor('x'), issuedFor('y')]);
+    await fake.calledTimes(2);
+    expect(fake.calls()).toEqual([['x', 'y', 'z'], ['x']]);
+    expect(await isSettled(second)).toBe(false);
+    fake.gates[1]?.resolve();
     expect(await second).toEqual([issuedFor('z'), issuedFor('x')]);
+    expect(batcher.busyCustomers).toBe(0);
+  });
+
+  it('keeps a customer that is in a call in flight out of a later batch, without holding back the others', async () => {
+    const fake = gatedClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const first = batcher.submit(request(['x', 'y']), alice, inAMinute());
+    await nextTurn();
+    const second = batcher.submit(request(['x']), alice, inAMinute());
+    const third = batcher.submit(request(['w']), alice, inAMinute());
+    await fake.calledTimes(2);
+    expect(fake.calls()).toEqual([['x', 'y'], ['w']]);
+    fake.gates[1]?.resolve();
+    expect(await third).toEqual([issuedFor('w')]);
+    expect(await isSettled(second)).toBe(false);
+    fake.gates[0]?.resolve();
+    await first;
+    await fake.calledTimes(3);
+    expect(fake.calls()[2]).toEqual(['x']);
+    fake.gates[2]?.resolve();
+    expect(await second).toEqual([issuedFor('x')]);
+  });
+
+  it('hands a hot customer on from call to call in arrival order, one call at a time', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const fake = fakeClient(async (call) => {
+      most = Math.max(most, ++inFlight);
+      await nextTurn();
+      inFlight--;
+      return call.body.customers.map((c) => issuedFor(c.identifierValue));
+    });
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const answers = await Promise.all([
+      batcher.submit(request(['x', 'a']), alice, inAMinute()),
+      batcher.submit(request(['x', 'b']), alice, inAMinute()),
+      batcher.submit(request(['x', 'c']), alice, inAMinute()),
+    ]);
+    expect(fake.calls()).toEqual([['x', 'a', 'b', 'c'], ['x'], ['x']]);
+    expect(answers.flat()).toHaveLength(6);
+    expect(most).toBe(1);
+  });
+
+  it('keeps ENROL and EARN of one customer of one caller and promotion out of concurrent calls, and no one else', async () => {
+    const fake = gatedClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const enrol = batcher.submit(request(['x']), alice, inAMinute());
+    await nextTurn();
+    const earn = batcher.submit(request(['x'], { action: 'EARN' }), alice, inAMinute());
+    const otherCaller = batcher.submit(request(['x']), bob, inAMinute());
+    const otherPromotion = batcher.submit(
+      request(['x'], { promotion: { programId: 469, promotionId: 69218 } }),
+      alice,
+      inAMinute(),
+    );
+    await fake.calledTimes(3);
+    expect(fake.recorded.map((c) => [c.credentials, c.body.bulkAction])).toEqual([
+      [alice, 'ENROL'],
+      [bob, 'ENROL'],
+      [alice, 'ENROL'],
+    ]);
+    expect(fake.recorded[2]?.body.promotionDetails.promotionId).toBe(69218);
+    fake.gates[0]?.resolve();
+    await fake.calledTimes(4);
+    expect(fake.recorded[3]?.body.bulkAction).toBe('EARN');
+    for (const gate of fake.gates) gate.resolve();
+    await Promise.all([enrol, earn, otherCaller, otherPromotion]);
+  });
+
+  it('answers an occurrence still waiting at its deadline CONCURRENT_ACTION (521), without sending it', async () => {
+    const fake = gatedClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const held = batcher.submit(request(['x']), alice, inAMinute());
+    await nextTurn();
+    const waiting = await batcher.submit(request(['x']), alice, Date.now() + 50);
+    expect(waiting).toEqual([
+      { kind: 'UPSTREAM_ERROR', code: 521, scope: 'customer', message: expect.any(String) },
+    ]);
+    expect(fake.calls()).toEqual([['x']]);
+    expect(batcher.queuedCustomers).toBe(1);
+    fake.gates[0]?.resolve();
+    await held;
+    await batcher.idle();
+    expect(fake.calls()).toEqual([['x']]);
+    expect(batcher.busyCustomers).toBe(0);
+  });
+
+  it("does not send a waiting occurrence with less time left than twice its customer's last call took", async () => {
+    const fake = fakeClient(async (call) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return call.body.customers.map((c) => issuedFor(c.identifierValue));
+    });
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const held = batcher.submit(request(['x']), alice, inAMinute());
+    await nextTurn();
+    // Its call would start about 100 ms from now with about 150 ms left: likely to end unknown.
+    const late = await batcher.submit(request(['x']), alice, Date.now() + 250);
+    expect(late).toEqual([
+      { kind: 'UPSTREAM_ERROR', code: 521, scope: 'customer', message: expect.any(String) },
+    ]);
+    await held;
+    expect(fake.calls()).toEqual([['x']]);
   });
 
   it('counts two spellings of one email as one customer when keeping duplicates apart', async () => {
@@ -365,6 +491,60 @@ describe('EnrolAndEarnBatcher', () => {
     await Promise.all([admitted, fits]);
     expect(fake.calls()).toEqual([['a', 'b', 'e']]);
     expect(batcher.queuedCustomers).toBe(0);
+  });
+
+  it('refuses a caller past its own bound at once, and nobody else', async () => {
+    const gate = deferred<void>();
+    const fake = fakeClient(async (call) => {
+      await gate.promise;
+      return call.body.customers.map((c) => issuedFor(c.identifierValue));
+    });
+    const batcher = new EnrolAndEarnBatcher(fake.client, {
+      ...options,
+      maxQueuedCustomers: 10,
+      maxQueuedCustomersPerCaller: 3,
+    });
+    const admitted = batcher.submit(request(['a', 'b']), alice, inAMinute());
+    const refused = await batcher.submit(request(['c', 'd']), alice, inAMinute());
+    expect(refused).toEqual([
+      { kind: 'RATE_LIMITED', message: expect.any(String), retryAfterSeconds: 1 },
+      { kind: 'RATE_LIMITED', message: expect.any(String), retryAfterSeconds: 1 },
+    ]);
+    const others = batcher.submit(request(['e', 'f', 'g']), bob, inAMinute());
+    const fits = batcher.submit(request(['h']), alice, inAMinute());
+    expect(batcher.queuedCustomers).toBe(6);
+    expect(batcher.activeCallers).toBe(2);
+    gate.resolve();
+    expect(await others).toEqual([issuedFor('e'), issuedFor('f'), issuedFor('g')]);
+    await Promise.all([admitted, fits]);
+    expect(fake.calls()).toEqual([
+      ['a', 'b', 'h'],
+      ['e', 'f', 'g'],
+    ]);
+    // Nothing is kept per caller once its customers are answered.
+    expect(batcher.activeCallers).toBe(0);
+    expect(batcher.queuedCustomers).toBe(0);
+  });
+
+  it("counts a caller's waiting duplicates against its bound until they are answered", async () => {
+    const fake = gatedClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, {
+      ...options,
+      maxQueuedCustomersPerCaller: 2,
+    });
+    const held = batcher.submit(request(['x']), alice, inAMinute());
+    await nextTurn();
+    const waiting = batcher.submit(request(['x']), alice, inAMinute());
+    expect((await batcher.submit(request(['y']), alice, inAMinute()))[0]?.kind).toBe(
+      'RATE_LIMITED',
+    );
+    fake.gates[0]?.resolve();
+    await held;
+    await fake.calledTimes(2);
+    fake.gates[1]?.resolve();
+    await waiting;
+    expect(batcher.activeCallers).toBe(0);
+    expect(batcher.busyCustomers).toBe(0);
   });
 
   it('flush dispatches every waiting batch without waiting for its window', async () => {
@@ -480,15 +660,5 @@ describe('batchKeyOf', () => {
 
   it('is the same for two mutations of one caller, whatever their customers', () => {
     expect(batchKeyOf(request(['a']), alice)).toBe(batchKeyOf(request(['b', 'c']), alice));
-  });
-});
-
-describe('splitDuplicates', () => {
-  it('returns null when every value is distinct', () => {
-    expect(splitDuplicates(['a', 'b', 'c'])).toBeNull();
-  });
-
-  it('puts the n-th occurrence of a value into group n', () => {
-    expect(splitDuplicates(['a', 'b', 'a', 'c', 'a', 'b'])).toEqual([[0, 1, 3], [2, 5], [4]]);
   });
 });
