@@ -157,6 +157,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       maxRetriesPerRequest: 1,
       // Reconnects go on in the background (50 ms, 100 ms, ... at most 2 s apart).
       retryStrategy: (attempt) => Math.min(attempt * 50, 2000),
+      // close() drops a connection that is not ready at once; ioredis would otherwise
+      // keep a 2 s timer for a socket that already failed, holding the process open.
+      disconnectTimeout: 0,
     }) as Redis & IdempotencyCommands;
     // Without a listener, ioredis prints every failed reconnect to stderr; keep the last
     // one instead, to say why a command failed, and tell the logger once in a while.
