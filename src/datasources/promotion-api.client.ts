@@ -20,6 +20,7 @@ import {
   handleWhenResult,
 } from 'cockatiel';
 import type { CircuitBreakerPolicy } from 'cockatiel';
+import { callerIdOf } from '../domain/caller';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { Credentials } from '../domain/promotion';
 import {
@@ -107,6 +108,34 @@ class DeadlineExceededError extends Error {
   }
 }
 
+/** Not sent: the API refused these very credentials while this call waited for a socket. */
+class CredentialsRefusedError extends Error {
+  readonly code = 'GATEWAY_CREDENTIALS_REFUSED';
+  constructor(readonly status: 401 | 403) {
+    super('the promotion API refused these credentials while the call waited for a connection');
+    this.name = 'CredentialsRefusedError';
+  }
+}
+
+/**
+ * The calls of one caller (credential hash) in progress, and the API's refusals of its
+ * credentials meanwhile. Kept only while a call is in progress.
+ */
+interface CallerCalls {
+  pending: number;
+  refusals: number;
+  /** The status of the last refusal. */
+  status: 401 | 403;
+}
+
+/** What one call knows of its caller's other calls. */
+interface RefusalWatch {
+  /** The status of a refusal of these credentials that came after this call started, else null. */
+  refusedSinceStart(): 401 | 403 | null;
+  /** This call was refused. */
+  refused(status: 401 | 403): void;
+}
+
 class ResponseTooLargeError extends Error {
   readonly code = 'GATEWAY_RESPONSE_TOO_LARGE';
   constructor() {
@@ -138,6 +167,7 @@ export class PromotionApiClient implements PromotionApiSender {
   private readonly maxResponseBytes: number;
   private readonly requestTimeoutMs: number;
   private readonly logger: Logger | undefined;
+  private readonly callers = new Map<string, CallerCalls>();
   private closed = false;
 
   constructor(options: PromotionApiClientOptions) {
@@ -203,6 +233,36 @@ export class PromotionApiClient implements PromotionApiSender {
       });
     }
     const headers = this.headersFor(credentials);
+    const callerId = callerIdOf(credentials);
+    const calls = this.callers.get(callerId) ?? { pending: 0, refusals: 0, status: 401 };
+    if (calls.pending++ === 0) this.callers.set(callerId, calls);
+    const refusalsAtStart = calls.refusals;
+    const watch: RefusalWatch = {
+      refusedSinceStart: () => (calls.refusals > refusalsAtStart ? calls.status : null),
+      refused: (status) => {
+        calls.refusals++;
+        calls.status = status;
+      },
+    };
+    try {
+      return await this.sendWatched(payload, headers, count, deadline, watch);
+    } finally {
+      if (--calls.pending === 0) this.callers.delete(callerId);
+    }
+  }
+
+  /** Credentials with a call in progress; each is forgotten when its last call ends. */
+  get callersInProgress(): number {
+    return this.callers.size;
+  }
+
+  private async sendWatched(
+    payload: Buffer,
+    headers: Record<string, string>,
+    count: number,
+    deadline: number,
+    watch: RefusalWatch,
+  ): Promise<CustomerOutcome[]> {
     let attempted = false;
     /** What the previous attempt would leave the customers with if time runs out now. */
     let lastRetry: CustomerOutcome | null = null;
@@ -230,7 +290,7 @@ export class PromotionApiClient implements PromotionApiSender {
         try {
           verdict = await this.breaker.execute(() => {
             attempted = true;
-            return this.attempt(payload, headers, count, deadline);
+            return this.attempt(payload, headers, count, deadline, watch);
           });
         } catch (error) {
           if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
@@ -301,11 +361,20 @@ export class PromotionApiClient implements PromotionApiSender {
     headers: Record<string, string>,
     count: number,
     deadline: number,
+    watch: RefusalWatch,
   ): Promise<Verdict> {
-    const result = await this.dispatchOnce(payload, headers, deadline);
+    const result = await this.dispatchOnce(payload, headers, deadline, watch);
     switch (result.kind) {
       case 'not-sent': {
         const code = errorCode(result.error);
+        if (result.error instanceof CredentialsRefusedError) {
+          this.logger?.debug({ origin: this.origin, code }, 'promotion API call not sent');
+          // The API's own answer to these credentials, for a call it never saw.
+          const answer = classifyHttpAnswer(result.error.status, null, count, null);
+          if (answer.kind === 'answered') {
+            return { kind: 'done', outcomes: answer.outcomes, breakerFailure: false };
+          }
+        }
         this.logger?.debug({ origin: this.origin, code }, 'promotion API not reached');
         // Our deadline passing before the request was written means it waited for a
         // socket of our own pool (or for a connect still in progress): that says our
@@ -348,6 +417,7 @@ export class PromotionApiClient implements PromotionApiSender {
         };
       }
       case 'response': {
+        if (result.status === 401 || result.status === 403) watch.refused(result.status);
         const answer = classifyHttpAnswer(
           result.status,
           parseBody(result.body),
@@ -402,12 +472,16 @@ export class PromotionApiClient implements PromotionApiSender {
    *   that case rare; it does not make it safe to guess.)
    * If our deadline fires while the request still waits for a socket, we resolve
    * `not-sent` at once and abort the request inside `onRequestStart` if undici ever
-   * starts it, before anything is written.
+   * starts it, before anything is written. Likewise when the API refused the same
+   * credentials (401/403) while this request waited: sent, it could only be refused too,
+   * and a flood of such calls would hold our connections, and their callers' deadlines,
+   * for nothing (issue 11, finding 3).
    */
   private dispatchOnce(
     payload: Buffer,
     headers: Record<string, string>,
     deadline: number,
+    watch: RefusalWatch,
   ): Promise<Attempt> {
     return new Promise<Attempt>((resolve) => {
       // Bounded by requestTimeoutMs too, so that a far (or infinite) deadline never
@@ -441,6 +515,11 @@ export class PromotionApiClient implements PromotionApiSender {
         onRequestStart(started) {
           if (cancelled) {
             started.abort(new DeadlineExceededError());
+            return;
+          }
+          const refused = watch.refusedSinceStart();
+          if (refused !== null) {
+            started.abort(new CredentialsRefusedError(refused));
             return;
           }
           controller = started;

@@ -221,6 +221,43 @@ describe('PromotionApiClient', () => {
     expect(api.received).toHaveLength(1);
   });
 
+  it('does not send calls that waited for a connection while the API refused the same credentials', async () => {
+    const refusedCredentials: Credentials = { authorization: 'Basic bm90OnRoaXM=' };
+    const api = await upstream((req, res) => {
+      const refuse = req.headers['authorization'] === refusedCredentials.authorization;
+      // Held a moment, so that the other calls queue behind it on the one connection.
+      setTimeout(() => {
+        if (refuse) answerJson(401, { message: 'unauthorized' })(req, res);
+        else answerEnvelope(req, res);
+      }, 200);
+    });
+    const api1 = client(api.url, { maxConnections: 1 });
+    const deadline = Date.now() + 10_000;
+    const [first, second, other, third] = await Promise.all([
+      api1.send(refusedCredentials, body, deadline),
+      api1.send(refusedCredentials, body, deadline),
+      api1.send(credentials, body, deadline),
+      api1.send(refusedCredentials, body, deadline),
+    ]);
+    const refused = { kind: 'AUTH_REJECTED', status: 401, message: expect.any(String) };
+    expect([first, second, third]).toEqual([
+      [refused, refused],
+      [refused, refused],
+      [refused, refused],
+    ]);
+    expect(kinds(other!)).toEqual(['ISSUED', 'ISSUED']);
+    // The API saw the first refused call and the other caller's, nothing else.
+    expect(api.received.map((r) => r.headers['authorization'])).toEqual([
+      refusedCredentials.authorization,
+      credentials.authorization,
+    ]);
+    expect(api1.callersInProgress).toBe(0);
+
+    // Nothing is remembered past the calls that were waiting: the next call is sent.
+    await api1.send(refusedCredentials, body, Date.now() + 10_000);
+    expect(api.received).toHaveLength(3);
+  });
+
   it('answers a 415 without the envelope as a batch error with code 0, without retrying', async () => {
     const api = await upstream(answerText(415, 'Unsupported Media Type'));
     const outcomes = await client(api.url).send(credentials, body, Date.now() + 10_000);
