@@ -9,7 +9,10 @@ import { inputHashOf } from '../idempotency/input-hash';
 import { isRetryable, toPayload, type MutationPayload } from './payload';
 import { validateInput, type InputLimits, type UncheckedPromotionInput } from './validate-input';
 
-/** What the service needs of the batcher: one outcome per customer, in input order, never a rejection. */
+/**
+ * What the service needs of the batcher: one outcome per customer, in input order, never
+ * a rejection, and by `deadline` (an idempotency lease is sized on it).
+ */
 export interface PromotionSubmitter {
   submit(
     request: PromotionRequest,
