@@ -98,7 +98,7 @@ interface BusyCustomer {
 
 interface LoaderEntry {
   route: Route;
-  /** Values are unused: each key is answered on its own (`settle`), see `dispatch`. */
+  /** Values are unused: each key is answered on its own (`answer`), see `dispatch`. */
   loader: DataLoader<PendingCustomer, void>;
   /** Batches of this loader scheduled and not yet dispatched. */
   scheduled: number;
@@ -162,12 +162,16 @@ const LOST_TRACK: CustomerOutcome = {
   message: 'the gateway lost track of this customer',
 };
 
-/** A customer that waited for its other calls until (nearly) its deadline: nothing was sent for it. */
+/**
+ * A customer that waited for another call of the same customer until its deadline left no
+ * time for a call of its own: nothing was sent for it. The platform's word for it (521),
+ * so that callers handle it as the API's own CustomerBusyError: retryable, nothing done.
+ */
 const STILL_BUSY: CustomerOutcome = {
   kind: 'UPSTREAM_ERROR',
   code: UpstreamCode.CONCURRENT_ACTION,
   message:
-    'concurrent actions on the same customer: another call for this customer was still running when the deadline passed; nothing was done',
+    'concurrent actions on the same customer: another call for this customer ran until this mutation had no time left; nothing was done',
   scope: 'customer',
 };
 
