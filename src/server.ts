@@ -25,14 +25,18 @@ import { PromotionService, type PromotionSubmitter } from './promotion/promotion
 import { buildGatewaySchema } from './schema';
 import { errorReportingPlugin, formatErrorFor } from './security/error-policy';
 import {
+  BODY_BYTES_IN_FLIGHT,
   GRAPHQL_PATH,
   documentNestingLimitFor,
   gatewayErrorHandler,
+  registerBodyBudget,
   registerCors,
   registerRequestGuards,
+  registerRequestTimeout,
+  socketLimitsFor,
 } from './security/http-guards';
 import {
-  documentPerTurnPlugin,
+  documentSlicesPlugin,
   operationLimitRules,
   parseOptionsFor,
 } from './security/operation-limits';
@@ -95,12 +99,16 @@ export async function startGateway(
     // fastify types its logger against its own pino; ours is the same API.
     loggerInstance: logger as unknown as FastifyBaseLogger,
     bodyLimit: config.maxBodyBytes,
+    ...socketLimitsFor(config),
     // A caller's own request id is kept when it is safe to log; otherwise we make one.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
     },
   });
+
+  // Past it node closes each new socket as soon as it is accepted.
+  app.server.maxConnections = config.maxConnections;
 
   let shuttingDown = false;
   const executor = deps.compile === false ? null : compiledExecutor(schema, deps.compile);
@@ -118,7 +126,7 @@ export async function startGateway(
     formatError: formatErrorFor({ production: config.production }),
     plugins: [
       errorReportingPlugin(),
-      documentPerTurnPlugin(),
+      documentSlicesPlugin(),
       // Nothing this gateway answers is cacheable; the plugin would wrap every field.
       ApolloServerPluginCacheControlDisabled(),
       // Production serves no page about the API to browsers.
@@ -136,6 +144,11 @@ export async function startGateway(
   });
   app.setErrorHandler(gatewayErrorHandler(config));
   await registerCors(app, config.corsOrigins);
+  registerRequestTimeout(app, config.requestTimeoutMs);
+  registerBodyBudget(app, {
+    maxBytes: Math.max(BODY_BYTES_IN_FLIGHT, config.maxBodyBytes),
+    maxBodyBytes: config.maxBodyBytes,
+  });
   registerRequestGuards(app, {
     maxBatchOperations: config.maxBatchOperations,
     maxDocumentNesting: documentNestingLimitFor(config.maxQueryDepth),

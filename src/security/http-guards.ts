@@ -1,11 +1,19 @@
 /**
- * The HTTP edge's defences, before Apollo sees a request: the batch limit, the bracket
- * nesting of documents, CORS for browser frontends, and error answers for what fastify
- * refuses itself (body too large, bad JSON) in the GraphQL response shape, without
- * internals. The body limit itself is fastify's `bodyLimit` (MAX_BODY_BYTES).
+ * The HTTP edge's defences, before Apollo sees a request: timeouts and the connection cap
+ * against slow or idle clients, the batch limit, the bracket nesting of documents, CORS
+ * for browser frontends, and error answers for what fastify refuses itself (body too
+ * large, bad JSON) in the GraphQL response shape, without internals. The body limit
+ * itself is fastify's `bodyLimit` (MAX_BODY_BYTES).
  */
 import fastifyCors from '@fastify/cors';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerOptions } from 'node:http';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifyServerOptions,
+} from 'fastify';
 import { BoundedMemo } from '../bounded-memo';
 import type { GatewayConfig } from '../config';
 import { ErrorCode } from '../errors';
@@ -24,6 +32,112 @@ export const CORS_ALLOWED_HEADERS = [
 
 /** Default `600` s: how long a browser may reuse a preflight answer. */
 const CORS_MAX_AGE_SECONDS = 600;
+
+/**
+ * Node's clocks for a socket: a request's headers and body must arrive within
+ * BODY_TIMEOUT_MS (else node answers 408 and closes the socket); an idle keep-alive
+ * connection closes after KEEP_ALIVE_TIMEOUT_MS.
+ */
+export function socketLimitsFor(
+  config: Pick<GatewayConfig, 'bodyTimeoutMs' | 'keepAliveTimeoutMs'>,
+): Pick<FastifyServerOptions, 'requestTimeout' | 'keepAliveTimeout'> & { http: ServerOptions } {
+  return {
+    requestTimeout: config.bodyTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: config.bodyTimeoutMs,
+      headersTimeout: config.bodyTimeoutMs,
+      // Node looks for late requests every 30 s by default: a 10 s timeout would fire
+      // after up to 40 s, with every late body held meanwhile.
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, config.bodyTimeoutMs / 4)),
+    },
+  };
+}
+
+/**
+ * REQUEST_TIMEOUT_MS bounds a request from its headers to the last byte of its answer.
+ * A request still unanswered then (or whose client stopped reading the answer) loses
+ * its connection: keeping it would hold its memory for as long as the client likes.
+ */
+export function registerRequestTimeout(app: FastifyInstance, timeoutMs: number): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const timer = setTimeout(() => {
+      if (reply.raw.writableFinished) return;
+      request.log.warn({ timeoutMs }, 'request timed out; connection closed');
+      request.raw.socket.destroy();
+    }, timeoutMs);
+    // 'close' comes once the answer is sent or the connection is gone, whichever is first.
+    reply.raw.once('close', () => clearTimeout(timer));
+  });
+}
+
+/**
+ * Default `32 MiB` (at least one MAX_BODY_BYTES): bytes of request bodies the gateway
+ * receives at once. Timeouts alone let 500 clients that each send most of a 1 MB body
+ * within a second hold 500 MB until they fire.
+ */
+export const BODY_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+
+/**
+ * A body this small mostly came with its headers in node's first read of the socket:
+ * holding it back would save nothing and queue every mutation behind slow uploads.
+ */
+const UNQUEUED_BODY_BYTES = 64 * 1024;
+
+/**
+ * A body is read only once its declared length (MAX_BODY_BYTES when chunked) fits in
+ * `maxBytes` together with the bodies being read; until then its socket is not read, so
+ * its bytes wait in the kernel, and BODY_TIMEOUT_MS still runs. First come, first served
+ * among larger bodies: one is never overtaken for ever by others.
+ */
+export function registerBodyBudget(
+  app: FastifyInstance,
+  limits: { maxBytes: number; maxBodyBytes: number },
+): void {
+  let available = limits.maxBytes;
+  // A Set iterates in insertion order: the queue, with O(1) removal of one who left.
+  const waiting = new Set<{ bytes: number; admit: () => void }>();
+  const admitWaiting = (): void => {
+    for (const waiter of waiting) {
+      if (waiter.bytes > available) return;
+      waiting.delete(waiter);
+      available -= waiter.bytes;
+      waiter.admit();
+    }
+  };
+
+  app.addHook('preParsing', async (request, reply, payload) => {
+    const declared = Number(request.headers['content-length']);
+    const chunked = request.headers['transfer-encoding'] !== undefined;
+    // No body; or one fastify refuses (413) from its declared length without reading it.
+    if ((!chunked && !(declared > 0)) || declared > limits.maxBodyBytes) return payload;
+    const bytes = Number.isNaN(declared) ? limits.maxBodyBytes : declared;
+
+    if (bytes <= UNQUEUED_BODY_BYTES || (waiting.size === 0 && bytes <= available)) {
+      available -= bytes;
+    } else {
+      await new Promise<void>((admit, refuse) => {
+        const waiter = { bytes, admit };
+        waiting.add(waiter);
+        // Closed while waiting (BODY_TIMEOUT_MS, or the client left): its place goes.
+        request.raw.once('close', () => {
+          if (waiting.delete(waiter))
+            refuse(Object.assign(new Error('body timed out'), { statusCode: 408 }));
+        });
+      });
+    }
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      available += bytes;
+      admitWaiting();
+    };
+    payload.once('end', release);
+    reply.raw.once('close', release);
+    return payload;
+  });
+}
 
 function sendGraphQLError(
   reply: FastifyReply,

@@ -2,6 +2,7 @@
  * Limits on the shape of a GraphQL document, checked while Apollo parses and
  * validates it: a refused operation never reaches a resolver, so it costs no API call.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -106,23 +107,53 @@ export function operationLimitRules(limits: OperationLimits): ValidationRule[] {
   ];
 }
 
+/** Default `10` ms: parsing and validating one batched request does per event-loop turn. */
+export const DOCUMENT_SLICE_MS = 10;
+
 /**
- * Apollo parses and validates a document it has not cached in one go, and every
- * operation of a batched request right after the other: up to 50 documents of up to
- * MAX_TOKENS each, with no socket served in between. This plugin lets one such document
- * through per event-loop turn, so that other requests are answered between them.
- * Cached documents skip parsing, and this plugin with it.
+ * Apollo parses and validates the documents of a batched request back to back: up to 50
+ * uncached documents of up to MAX_TOKENS each, with no socket served in between. Once a
+ * request's documents took `sliceMs` of a turn, its next one waits for the next turn
+ * (after I/O), so health checks and other callers are answered in between. Separate
+ * requests are separate turns already: a burst of them is left alone, so that their
+ * mutations still reach the batcher together. Cached documents skip parsing, and this.
  */
-export function documentPerTurnPlugin(): ApolloServerPlugin {
-  let lastTurn: Promise<void> = Promise.resolve();
+export function documentSlicesPlugin(sliceMs = DOCUMENT_SLICE_MS): ApolloServerPlugin {
+  // Apollo gives each operation of a batch its own copy of the request (and of the
+  // context) but the same header map: that identifies the HTTP request. `checked`
+  // settles once the request's latest document has been parsed and validated.
+  const slices = new WeakMap<object, { ends: number; checked: Promise<void> }>();
   return {
-    async requestDidStart() {
+    async requestDidStart({ request }) {
+      const httpRequest = request.http?.headers;
+      let checked = (): void => {};
       return {
         async parsingDidStart() {
-          // An immediate queued while immediates run waits for the next turn (after I/O).
-          const turn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
-          lastTurn = turn;
-          await turn;
+          if (httpRequest === undefined) return;
+          const ownCheck = new Promise<void>((resolve) => (checked = resolve));
+          const slice = slices.get(httpRequest);
+          if (slice === undefined) {
+            slices.set(httpRequest, { ends: performance.now() + sliceMs, checked: ownCheck });
+          } else {
+            // Apollo starts every operation of a batch at once: wait for the one before,
+            // or its time would not be counted yet.
+            const before = slice.checked;
+            slice.checked = ownCheck;
+            await before;
+            if (performance.now() > slice.ends) {
+              await nextTurn();
+              slice.ends = performance.now() + sliceMs;
+            }
+          }
+          return async (error) => {
+            if (error) checked();
+          };
+        },
+        async validationDidStart() {
+          return async () => checked();
+        },
+        async willSendResponse() {
+          checked();
         },
       };
     },

@@ -142,8 +142,8 @@ describe('documents that expand exponentially through fragments (a gateway proce
       expect(new Set(messages)).toEqual(new Set([refusal]));
       if (timed) expect(answer.ms).toBeLessThan(1000);
     }
-    // Health checks answered between the documents of a batch, not only between requests.
-    expect(healthAnswers).toBeGreaterThanOrEqual(2 * answers.length);
+    // Today's code answers none: the first document holds the event loop for minutes.
+    expect(healthAnswers).toBeGreaterThanOrEqual(10);
     expect(sandbox.calls()).toHaveLength(0);
   });
 
@@ -157,6 +157,26 @@ describe('documents that expand exponentially through fragments (a gateway proce
     ]);
     expect(answer.ms).toBeLessThan(1000);
     expect(healthAnswers).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers health checks between the documents of a batch that each take long to validate', async () => {
+    // 600 fragments spread side by side: graphql-js compares them pairwise until its
+    // budget runs out, some 0.1 s a document. 28 distinct ones fill most of 1 MB.
+    const expensive = (n: number) => {
+      const names = Array.from({ length: 600 }, (_, i) => `D${n}F${i}`);
+      return (
+        `{ gatewayLimits { ${names.map((name) => `...${name}`).join(' ')} } } ` +
+        names.map((name) => `fragment ${name} on GatewayLimits { batchWindowMs }`).join(' ')
+      );
+    };
+    const batch = Array.from({ length: 28 }, (_, n) => ({ query: expensive(n) }));
+    const { result: answer, healthAnswers } = await whilePollingHealth(healthUrl, () =>
+      post(gateway.url, batch),
+    );
+    expect(answer.status).toBe(400);
+    expect(messagesOf(answer.body)).toEqual(batch.map(() => 'Validation aborted.'));
+    // Without slicing the batch, the event loop answers nothing for seconds (once at best).
+    expect(healthAnswers).toBeGreaterThanOrEqual(10);
   });
 
   it('answers a valid fan-out document every time, also once it is run often enough to be compiled', async () => {
@@ -175,6 +195,6 @@ describe('documents that expand exponentially through fragments (a gateway proce
       });
       expect(answer.ms).toBeLessThan(1000);
     }
-    expect(healthAnswers).toBeGreaterThanOrEqual(RUNS);
+    expect(healthAnswers).toBeGreaterThanOrEqual(5);
   });
 });
