@@ -3,9 +3,11 @@
  * asked for by 200 concurrent mutations holds back nobody else, and never sits in two
  * overlapping API calls.
  *
- * The gateway runs as its own process, and the 200 mutations of the hot customer travel
- * as batched HTTP requests (20 operations each, concurrent mutations all the same): what
- * is timed is then the gateway, not this test's HTTP client on a shared event loop.
+ * The gateway runs as its own process, as deployed (NODE_ENV=production), and the 200
+ * mutations of the hot customer travel as batched HTTP requests (20 operations each,
+ * concurrent mutations all the same): what is timed is then the gateway, not this test's
+ * HTTP client on a shared event loop. The bound is the issue's; on a machine already
+ * saturated by other work it measures the machine.
  */
 import { print } from 'graphql';
 import {
@@ -65,6 +67,7 @@ describe('200 concurrent mutations of one customer among 50 of other customers',
     gateway = await spawnGateway({
       PROMOTION_API_URL: sandbox.url,
       BATCH_WINDOW_MS: String(WINDOW_MS),
+      NODE_ENV: 'production',
     });
     // Warm up: open the client's connections and run every code path once, so that what
     // is measured is the batcher, not connection set-up or the first compilation.
