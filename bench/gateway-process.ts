@@ -32,7 +32,7 @@ export const instantSubmitter: PromotionSubmitter = {
         promotionId: 57099,
         promoIdentifier: 'REVIEW_REWARD',
         issualId: '123456',
-        earnedId: null,
+        earnedId: request.action === 'EARN' ? '654321' : null,
         warnings: [],
       })),
     );

@@ -22,7 +22,7 @@ import {
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { callerIdOf } from '../domain/caller';
 import type { CustomerOutcome } from '../domain/outcome';
-import type { Credentials } from '../domain/promotion';
+import type { BulkAction, Credentials } from '../domain/promotion';
 import {
   classifyHttpAnswer,
   parseRetryAfter,
@@ -245,7 +245,7 @@ export class PromotionApiClient implements PromotionApiSender {
       },
     };
     try {
-      return await this.sendWatched(payload, headers, count, deadline, watch);
+      return await this.sendWatched(payload, headers, count, body.bulkAction, deadline, watch);
     } finally {
       if (--calls.pending === 0) this.callers.delete(callerId);
     }
@@ -260,6 +260,7 @@ export class PromotionApiClient implements PromotionApiSender {
     payload: Buffer,
     headers: Record<string, string>,
     count: number,
+    action: BulkAction,
     deadline: number,
     watch: RefusalWatch,
   ): Promise<CustomerOutcome[]> {
@@ -290,7 +291,7 @@ export class PromotionApiClient implements PromotionApiSender {
         try {
           verdict = await this.breaker.execute(() => {
             attempted = true;
-            return this.attempt(payload, headers, count, deadline, watch);
+            return this.attempt(payload, headers, count, action, deadline, watch);
           });
         } catch (error) {
           if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
@@ -360,6 +361,7 @@ export class PromotionApiClient implements PromotionApiSender {
     payload: Buffer,
     headers: Record<string, string>,
     count: number,
+    action: BulkAction,
     deadline: number,
     watch: RefusalWatch,
   ): Promise<Verdict> {
@@ -370,7 +372,7 @@ export class PromotionApiClient implements PromotionApiSender {
         if (result.error instanceof CredentialsRefusedError) {
           this.logger?.debug({ origin: this.origin, code }, 'promotion API call not sent');
           // The API's own answer to these credentials, for a call it never saw.
-          const answer = classifyHttpAnswer(result.error.status, null, count, null);
+          const answer = classifyHttpAnswer(result.error.status, null, count, null, action);
           if (answer.kind === 'answered') {
             return { kind: 'done', outcomes: answer.outcomes, breakerFailure: false };
           }
@@ -423,6 +425,7 @@ export class PromotionApiClient implements PromotionApiSender {
           parseBody(result.body),
           count,
           parseRetryAfter(result.headers['retry-after'], Date.now()),
+          action,
         );
         switch (answer.kind) {
           case 'answered':

@@ -65,7 +65,7 @@ export class PromotionService {
 
     const key = request.idempotencyKey;
     if (key === null || key === undefined) {
-      const outcomes = await this.submit(request, credentials, deadline);
+      const outcomes = await this.submitter.submit(request, credentials, deadline);
       return this.answer(request, outcomes, false);
     }
     return this.runIdempotently(request, key, credentials, deadline);
@@ -221,12 +221,12 @@ export class PromotionService {
     deadline: number,
   ): Promise<{ outcomes: CustomerOutcome[]; fresh: CustomerOutcome[] }> {
     if (previous === null || previous.length !== request.customers.length) {
-      const outcomes = await this.submit(request, credentials, deadline);
+      const outcomes = await this.submitter.submit(request, credentials, deadline);
       return { outcomes, fresh: outcomes };
     }
     const again = previous.flatMap((o, index) => (isRetryable(o) ? [index] : []));
     if (again.length === 0) return { outcomes: previous, fresh: [] };
-    const fresh = await this.submit(
+    const fresh = await this.submitter.submit(
       { ...request, customers: again.map((index) => request.customers[index]!) },
       credentials,
       deadline,
@@ -236,28 +236,6 @@ export class PromotionService {
       merged[index] = fresh[i]!;
     });
     return { outcomes: merged, fresh };
-  }
-
-  /**
-   * The submitter's outcomes, minus one the API may give that we cannot trust: an EARN
-   * reported issued without an `earnedId` is unknown — counted as a failure, never
-   * stored as final under an idempotencyKey, and asked again on a retry with it.
-   */
-  private async submit(
-    request: PromotionRequest,
-    credentials: Credentials,
-    deadline: number,
-  ): Promise<CustomerOutcome[]> {
-    const outcomes = await this.submitter.submit(request, credentials, deadline);
-    if (request.action !== 'EARN') return outcomes;
-    return outcomes.map((outcome) =>
-      outcome.kind === 'ISSUED' && outcome.earnedId === null
-        ? {
-            kind: 'OUTCOME_UNKNOWN',
-            message: 'the promotion API answered an earn without an earnedId',
-          }
-        : outcome,
-    );
   }
 
   private answer(

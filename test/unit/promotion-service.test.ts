@@ -122,34 +122,6 @@ describe('PromotionService', () => {
     expect(third).toMatchObject({ kind: 'RESULT', replayed: true });
   });
 
-  it('treats an EARN reported issued without an earnedId as unknown, and asks again for it under its key', async () => {
-    const earned = (id: string): CustomerOutcome => ({
-      kind: 'ISSUED',
-      entityId: id,
-      programId: 469,
-      promotionId: 57099,
-      promoIdentifier: null,
-      issualId: `i-${id}`,
-      earnedId: `e-${id}`,
-      warnings: [],
-    });
-    const submitter = new ScriptedSubmitter([
-      () => [earned('1'), issued('2')],
-      (request) => request.customers.map((c) => earned(c.identifierValue)),
-    ]);
-    const { service, store } = serviceWith(submitter);
-    const first = await service.run('EARN', input(['1', '2'], 'k-earn'), credentials);
-    const second = await service.run('EARN', input(['1', '2'], 'k-earn'), credentials);
-    await store.close();
-
-    expect(first).toMatchObject({
-      kind: 'RESULT',
-      outcomes: [earned('1'), { kind: 'OUTCOME_UNKNOWN' }],
-    });
-    expect(submitter.sent).toEqual([['1', '2'], ['2']]);
-    expect(second).toMatchObject({ kind: 'RESULT', outcomes: [earned('1'), earned('2')] });
-  });
-
   it('throws, and keeps the earlier partial answer, when the API refuses the credentials on a retry', async () => {
     const submitter = new ScriptedSubmitter([
       () => [issued('1'), unknown],

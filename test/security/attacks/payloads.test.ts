@@ -22,6 +22,8 @@ import { execute } from '../../support/stack';
 
 /** A customer whose identifierValue starts with this is "in another call" at the API. */
 const BUSY_PREFIX = '521';
+/** An earn for a customer whose identifierValue starts with this is answered without an earnedId. */
+const NO_EARNED_ID_PREFIX = '000';
 
 /** The API's item for one customer: opaque ids, or 521 for a busy one; earns get an earnedId. */
 function itemFor(action: string, identifierValue: string, position: number): unknown {
@@ -38,7 +40,9 @@ function itemFor(action: string, identifierValue: string, position: number): unk
       programId: 469,
       promotionId: 57099,
       issualId: `I-77-a${position + 1}`,
-      ...(action === 'EARN' ? { earnedId: `E-${identifierValue}/0` } : {}),
+      ...(action === 'EARN' && !identifierValue.startsWith(NO_EARNED_ID_PREFIX)
+        ? { earnedId: `E-${identifierValue}/0` }
+        : {}),
     },
     errors: [],
     warnings: [],
@@ -144,6 +148,30 @@ describe('answers of an API with opaque ids and busy customers', () => {
       issualId: 'I-77-a1',
       earnedId: 'E-701/0',
     });
+  });
+
+  it('counts an earn answered without an earnedId as OutcomeUnknownError, not a success', async () => {
+    const { body } = await execute(
+      gateway.graphqlUrl,
+      EarnPromotionDocument,
+      {
+        input: {
+          promotion,
+          identifierName: 'ID',
+          customers: customers(`${NO_EARNED_ID_PREFIX}711`, '712'),
+        },
+      },
+      headers,
+    );
+    const payload = body.data?.earnPromotion as Extract<
+      EarnPromotionMutation['earnPromotion'],
+      { __typename: 'EarnPromotionResult' }
+    >;
+    expect(payload).toMatchObject({ successCount: 1, failureCount: 1, totalCount: 2 });
+    expect(payload.results.map((r) => r.outcome.__typename)).toEqual([
+      'OutcomeUnknownError',
+      'Earning',
+    ]);
   });
 
   it('answers a per-customer 521 as CustomerBusyError, retryable, beside the others', async () => {
