@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { print } from 'graphql';
 import type { PromotionSubmitter } from '../../src/promotion/promotion.service';
 import { UNEXPECTED_ERROR_MESSAGE } from '../../src/security/error-policy';
@@ -94,11 +96,13 @@ describe('production mode (NODE_ENV=production)', () => {
     expect(logged).toMatchObject({
       level: 50,
       err: {
-        message: INTERNAL_DETAIL,
+        // The detail, less the secret in it (DESIGN §9: no log line holds one).
+        message: expect.stringContaining('ledger shard 7 refused'),
         stack: expect.stringContaining('production.test.ts'),
       },
       path: 'enrolCustomers',
     });
+    expect(JSON.stringify(logged)).not.toContain('hunter2');
   });
 
   it('lets known errors through as they are: credentials, input coercion, validation', async () => {
@@ -175,5 +179,35 @@ describe('development mode (NODE_ENV unset)', () => {
       },
     ]);
     expect(response.text).not.toMatch(/stacktrace|\bat .*\.ts:\d+/);
+  });
+});
+
+describe('the gateway process in production without PROMOTION_API_URL', () => {
+  it('exits 1 naming PROMOTION_API_URL, before starting the sandbox or printing demo credentials', async () => {
+    // `node src/main.ts` as test/faults runs it, with only PATH and what production sets.
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+      {
+        cwd: path.resolve(__dirname, '../..'),
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      // Started instead of refusing: stop it rather than wait for the test's timeout.
+      if (stdout.includes('serving GraphQL')) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('PROMOTION_API_URL');
+    const output = stdout + stderr;
+    expect(output).not.toContain(DEMO_CREDENTIALS.authorizationHeader);
+    expect(output).not.toMatch(/demo credentials|sandbox at http|serving GraphQL/i);
   });
 });
