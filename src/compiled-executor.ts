@@ -11,8 +11,9 @@
  * (test/e2e/compiled-executor.test.ts runs the same requests through both):
  * - one-off documents (inline literals) are not worth a compilation, and repeated ones are
  *   compiled only from their `fromUse`-th run, so that a flood of distinct documents costs
- *   no more than Apollo's own parsing and validation of them; at most `maxOperations` stay
- *   compiled (a compiled query holds tens of KB of generated code);
+ *   no more than Apollo's own parsing and validation of them; the operations remembered are
+ *   bounded in number and in estimated heap (a compiled query holds its generated code and
+ *   its document), the least recently run leaving first;
  * - operations graphql-jit would run differently stay on graphql-js (`isCompilable`);
  * - a request whose variables are refused runs on graphql-js, so that its errors are
  *   graphql-js' own, which Apollo recognises as BAD_USER_INPUT (graphql-jit refuses
@@ -41,7 +42,8 @@ import {
   type ValueNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { BoundedMemo } from './bounded-memo';
+import { LRUCache } from 'lru-cache';
+import { documentHeapBytes } from './bounded-memo';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
@@ -52,6 +54,8 @@ interface Compilation {
   runs: number;
   /** null: graphql-js runs it (not compilable, or graphql-jit refused it). */
   query?: CompiledQuery | null;
+  /** Estimated heap: a compiled query keeps its document alive besides its own code. */
+  heapBytes: number;
 }
 
 /** Runs of an operation on graphql-js before it is compiled. */
@@ -61,15 +65,27 @@ export const COMPILE_FROM_USE = 10;
  * contract's operations expand to under 60; graphql-jit's compile time grows with it.
  */
 export const MAX_COMPILED_FIELDS = 1000;
-/** Operations remembered (compiled or counting runs); the memo starts over when full. */
+/** Operations remembered (compiled or counting runs), least recently run first out. */
 export const MAX_COMPILED_OPERATIONS = 200;
+/** Default `32 MiB`: estimated heap of the operations remembered. */
+export const COMPILED_OPERATIONS_HEAP_BYTES = 32 * 1024 * 1024;
+/** Heap of an operation counting its runs: its key and a small object. */
+const COUNTING_HEAP_BYTES = 256;
+/** Heap of graphql-jit's code per field of the expanded operation: 500 to 600 measured. */
+const COMPILED_HEAP_BYTES_PER_FIELD = 640;
 
 export interface CompiledExecutorOptions {
   /** Runs of an operation before it is compiled. Default `COMPILE_FROM_USE`. */
   fromUse?: number;
+  /** Estimated heap of the operations remembered. Default `COMPILED_OPERATIONS_HEAP_BYTES`. */
+  maxHeapBytes?: number;
 }
 
 export interface CompiledExecutorStats {
+  /** Operations remembered now, compiled or counting their runs. */
+  operations: number;
+  /** Their estimated heap, in bytes. */
+  heapBytes: number;
   /** Operations compiled so far. */
   compiled: number;
   /** Operations left on graphql-js because graphql-jit would run them differently. */
@@ -200,12 +216,22 @@ export function compiledExecutor(
   const inputFieldDefaults = hasInputFieldDefaults(schema);
   // Keyed by Apollo's hash of the query text and the operation that runs: the same text
   // sent with and without its operation name is one entry.
-  const compilations = new BoundedMemo<Compilation>(MAX_COMPILED_OPERATIONS, 1024);
+  const compilations = new LRUCache<string, Compilation>({
+    max: MAX_COMPILED_OPERATIONS,
+    maxSize: options.maxHeapBytes ?? COMPILED_OPERATIONS_HEAP_BYTES,
+    sizeCalculation: (compilation) => compilation.heapBytes,
+  });
   const stats: CompiledExecutorStats = {
     compiled: 0,
     declined: 0,
     compiledRuns: 0,
     interpretedRuns: 0,
+    get operations() {
+      return compilations.size;
+    },
+    get heapBytes() {
+      return compilations.calculatedSize;
+    },
   };
 
   const interpret = (request: ExecutorRequest): ExecutionResult | Promise<ExecutionResult> => {
@@ -227,7 +253,7 @@ export function compiledExecutor(
     const key = `${request.queryHash}\0${operationName ?? ''}`;
     let compilation = compilations.get(key);
     if (compilation === undefined) {
-      compilation = { runs: 0 };
+      compilation = { runs: 0, heapBytes: COUNTING_HEAP_BYTES };
       compilations.set(key, compilation);
     }
     compilation.runs++;
@@ -238,7 +264,15 @@ export function compiledExecutor(
       } else {
         const compiled = compileQuery(schema, request.document, operationName);
         if (isCompiledQuery(compiled)) {
-          compilation.query = compiled;
+          // A new entry: the cache sizes an entry when it is set with another value.
+          compilation = {
+            runs: compilation.runs,
+            query: compiled,
+            heapBytes:
+              documentHeapBytes(request.document) +
+              COMPILED_HEAP_BYTES_PER_FIELD * expandedFieldCount(request.document, operation),
+          };
+          compilations.set(key, compilation);
           stats.compiled++;
         }
       }

@@ -9,6 +9,7 @@ import fastifyApollo from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { documentCache, type DocumentCache } from './bounded-memo';
 import type { GatewayConfig } from './config';
 import { credentialsFrom, type GatewayContext } from './context';
 import {
@@ -48,6 +49,8 @@ export interface Gateway {
   app: FastifyInstance;
   /** How operations ran: compiled or interpreted (null when `compile: false`). */
   executorStats: CompiledExecutorStats | null;
+  /** Apollo's cache of parsed, validated documents: how many, and their estimated heap. */
+  documents: Pick<DocumentCache, 'entries' | 'heapBytes'>;
   /** Stop accepting, answer every waiting caller, close connections to the API and the store. */
   close(): Promise<void>;
 }
@@ -112,9 +115,12 @@ export async function startGateway(
 
   let shuttingDown = false;
   const executor = deps.compile === false ? null : compiledExecutor(schema, deps.compile);
+  // Apollo's default counts 30 MiB of JSON, some 140 MB of heap (src/bounded-memo.ts).
+  const documents = documentCache();
   const apollo = new ApolloServer<GatewayContext>({
     ...(executor === null ? { schema } : { gateway: executor.gateway }),
     allowBatchedHttpRequests: true,
+    documentStore: documents,
     // main.ts owns SIGTERM/SIGINT (src/shutdown.ts). Apollo's own handlers would stop the
     // server and then re-send the signal, killing the process before it exits 0.
     stopOnTerminationSignals: false,
@@ -190,6 +196,7 @@ export async function startGateway(
     port,
     app,
     executorStats: executor?.stats ?? null,
+    documents,
     close,
   };
 }

@@ -113,6 +113,31 @@ describe('compiledExecutor', () => {
       );
       expect(result).toEqual({ data: { hello: 'hi' } });
     }
-    expect(stats).toEqual({ compiled: 1, declined: 0, compiledRuns: 2, interpretedRuns: 9 });
+    expect(stats).toMatchObject({
+      compiled: 1,
+      declined: 0,
+      compiledRuns: 2,
+      interpretedRuns: 9,
+      operations: 1,
+    });
+  });
+
+  it('remembers operations within its heap bound, compiled ones counted with their document', async () => {
+    const maxHeapBytes = 256 * 1024;
+    const { gateway, stats } = compiledExecutor(schema, { fromUse: 1, maxHeapBytes });
+    const { executor } = await gateway.load({ apollo: {} });
+    for (let n = 0; n < 200; n++) {
+      const aliases = Array.from({ length: 10 }, (_, k) => `a${k}: hello`).join(' ');
+      const { document, operation } = operationOf(`query Q${n} { ${aliases} }`);
+      const request = { document, operation, queryHash: `h${n}`, request: {}, context: {} };
+      const result = await executor!(
+        request as unknown as Parameters<NonNullable<typeof executor>>[0],
+      );
+      expect(result).toEqual({ data: expect.objectContaining({ a0: 'hi', a9: 'hi' }) });
+      expect(stats.heapBytes).toBeLessThanOrEqual(maxHeapBytes);
+    }
+    expect(stats.compiled).toBe(200);
+    expect(stats.operations).toBeLessThan(200);
+    expect(stats.operations).toBeGreaterThan(0);
   });
 });
