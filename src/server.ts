@@ -32,12 +32,14 @@ import {
   gatewayErrorHandler,
   registerBodyBudget,
   registerCors,
+  registerMethodNotAllowed,
   registerRequestGuards,
   registerRequestTimeout,
   socketLimitsFor,
 } from './security/http-guards';
 import {
   documentSlicesPlugin,
+  noSubscriptionsRule,
   operationLimitRules,
   parseOptionsFor,
 } from './security/operation-limits';
@@ -128,7 +130,7 @@ export async function startGateway(
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     parseOptions: parseOptionsFor(config),
-    validationRules: operationLimitRules(config),
+    validationRules: [...operationLimitRules(config), noSubscriptionsRule],
     formatError: formatErrorFor({ production: config.production }),
     plugins: [
       errorReportingPlugin(),
@@ -159,6 +161,7 @@ export async function startGateway(
     maxBatchOperations: config.maxBatchOperations,
     maxDocumentNesting: documentNestingLimitFor(config.maxQueryDepth),
   });
+  registerMethodNotAllowed(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     if (shuttingDown) return reply.code(503).send({ status: 'shutting down' });

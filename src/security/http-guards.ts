@@ -241,6 +241,26 @@ export function registerRequestGuards(app: FastifyInstance, limits: RequestGuard
   });
 }
 
+/**
+ * PUT, DELETE and PATCH on /graphql: 405 and the methods it serves, before the body is
+ * read (GraphQL over HTTP; Apollo answers other methods it receives the same way).
+ * OPTIONS stays with CORS, HEAD with Apollo.
+ */
+export function registerMethodNotAllowed(app: FastifyInstance): void {
+  app.route({
+    method: ['PUT', 'DELETE', 'PATCH'],
+    url: GRAPHQL_PATH,
+    onRequest: async (request, reply) =>
+      sendGraphQLError(
+        reply.header('allow', 'GET, POST'),
+        405,
+        `${request.method} is not served on ${GRAPHQL_PATH}: use GET or POST.`,
+        { code: 'METHOD_NOT_ALLOWED' },
+      ),
+    handler: async () => undefined,
+  });
+}
+
 /** CORS only when CORS_ORIGINS lists origins; otherwise no CORS header is ever sent. */
 export async function registerCors(app: FastifyInstance, origins: string[]): Promise<void> {
   if (origins.length === 0) return;

@@ -9,6 +9,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   GraphQLError,
   Kind,
+  OperationTypeNode,
   type ASTVisitor,
   type FragmentDefinitionNode,
   type ParseOptions,
@@ -94,6 +95,26 @@ export function maxRootFieldsRule(max: number): ValidationRule {
         }
       },
     };
+  };
+}
+
+/**
+ * The schema has no subscription type and the gateway speaks HTTP only. Without this
+ * rule graphql-js lets a subscription through validation and fails it at execution, which
+ * Apollo answers as an unexpected error (200, INTERNAL_SERVER_ERROR, a stack in the log).
+ */
+export function noSubscriptionsRule(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(operation) {
+      if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
+        context.reportError(
+          new GraphQLError(
+            'Subscriptions are not supported: this gateway serves queries and mutations over HTTP.',
+            { nodes: [operation] },
+          ),
+        );
+      }
+    },
   };
 }
 
