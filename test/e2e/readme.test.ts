@@ -1,7 +1,8 @@
 /**
- * The README's promises to a new user: `npm start` with no PROMOTION_API_URL serves on
- * the embedded sandbox and prints a working example, and the README's first mutation,
- * pasted as written, returns an Enrolment.
+ * The README's getting-started part, followed by a new user: every command in it is run
+ * here against `src/main.ts` (gateway and embedded sandbox on free ports; the README's
+ * default URLs are swapped for the ones the banner prints), and every answer it shows
+ * must come back as shown.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,6 +12,13 @@ import { createInterface } from 'node:readline';
 
 const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+};
+
+/** The README's URLs: the defaults of PORT and SANDBOX_PORT. */
+const README_GATEWAY = 'http://127.0.0.1:4000';
+const README_SANDBOX = 'http://127.0.0.1:4010';
 
 interface CurlRequest {
   url: string;
@@ -18,47 +26,84 @@ interface CurlRequest {
   body: string;
 }
 
-/** The URL, headers and -d body of a curl command as the README and the banner write it. */
+/** The URL, headers (single- or double-quoted) and -d body of a curl command. */
 function parseCurl(text: string): CurlRequest {
   const command = text.replace(/\\\n\s*/g, ' ');
-  const url = /curl -s (\S+)/.exec(command)?.[1];
+  const url = /curl -s (?:-X POST )?(\S+)/.exec(command)?.[1];
   const headers = Object.fromEntries(
-    [...command.matchAll(/-H '([^:]+): ([^']+)'/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]),
+    [...command.matchAll(/-H (['"])([^:]+): (.+?)\1/g)].map((m) => [m[2]!.toLowerCase(), m[3]!]),
   );
   const body = /-d '([^']+)'/.exec(command)?.[1];
   if (!url || !body) throw new Error(`curl example lacks a URL or a body: ${text}`);
   return { url, headers, body };
 }
 
-/** The first `curl` block of the README. */
-function firstCurlOf(markdown: string): CurlRequest {
-  const block = /```sh\n(curl [\s\S]*?)```/.exec(markdown)?.[1];
-  if (!block) throw new Error('README has no curl example');
-  return parseCurl(block);
+interface Block {
+  lang: string;
+  text: string;
 }
 
-describe('the README, followed by a new user', () => {
+/** The README from its top to its reference section: what a new user reads first. */
+const gettingStarted = readme.slice(0, readme.indexOf('\n## Reference'));
+const blocks: Block[] = [...gettingStarted.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({
+  lang: m[1]!,
+  text: m[2]!,
+}));
+
+/** The shell blocks that send a request, each with the JSON block right after it, if any. */
+const requests = blocks.flatMap((block, index) => {
+  if (block.lang !== 'sh' || !/^(TOKEN=\$\()?curl /.test(block.text)) return [];
+  const next = blocks[index + 1];
+  return [{ command: block.text, answer: next?.lang === 'json' ? next.text : null }];
+});
+
+describe("the README's getting started, followed by a new user", () => {
   let child: ChildProcess;
   let output = '';
-  let graphqlUrl: string;
+  let gateway: string;
+  let sandbox: string;
+  let token = '';
+
+  /** A README request sent to the gateway and sandbox this test started. */
+  async function send(command: string, vars: Record<string, string> = {}): Promise<Response> {
+    const request = parseCurl(command);
+    const url = request.url.replace(README_GATEWAY, gateway).replace(README_SANDBOX, sandbox);
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [
+        name,
+        value.replace(/\$(\w+)/g, (whole, name: string) => vars[name] ?? whole),
+      ]),
+    );
+    return fetch(url, { method: 'POST', headers, body: request.body });
+  }
 
   beforeAll(async () => {
     child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', PROMOTION_API_URL: '' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        SANDBOX_PORT: '0',
+        LOG_LEVEL: 'warn',
+        PROMOTION_API_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const lines = createInterface({ input: child.stdout! });
-    graphqlUrl = await new Promise<string>((resolve, reject) => {
+    // The banner's last line is the curl example's body.
+    await new Promise<void>((resolve, reject) => {
       lines.on('line', (line) => {
         output += `${line}\n`;
-        const match = /serving GraphQL at (\S+)/.exec(line);
-        if (match) resolve(match[1]!);
+        if (/^\s*-d '/.test(line)) resolve();
       });
       child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
     });
-    if (!graphqlUrl) throw new Error(`npm start printed no URL:\n${output}`);
+    const gatewayUrl = /serving GraphQL at (http:\/\/\S+)\/graphql/.exec(output)?.[1];
+    const sandboxUrl = /upstream: the embedded sandbox at (http:\/\/\S+)/.exec(output)?.[1];
+    if (!gatewayUrl || !sandboxUrl) throw new Error(`the banner lacks a URL:\n${output}`);
+    gateway = gatewayUrl;
+    sandbox = sandboxUrl;
   }, 120_000);
 
   afterAll(async () => {
@@ -68,18 +113,82 @@ describe('the README, followed by a new user', () => {
     }
   });
 
-  it('prints the GraphQL URL, the demo Authorization header and a curl example', async () => {
-    // The banner is written right after the URL line; wait for its last part.
-    const deadline = Date.now() + 10_000;
-    while (!output.includes("-d '") && Date.now() < deadline) {
-      await new Promise((resolve) => setImmediate(resolve));
+  it('is under 120 lines, and holds no command this test does not run', () => {
+    expect(gettingStarted.split('\n').length).toBeLessThan(120);
+    const shellBlocks = blocks.filter((block) => block.lang === 'sh');
+    const runHere = requests.map((request) => request.command);
+    const others = shellBlocks.filter((block) => !runHere.includes(block.text));
+    // The one other block: the two commands, checked against package.json below.
+    expect(others.map((block) => block.text.replace(/\s+#.*$/gm, ''))).toEqual([
+      'npm ci && npm start\nnpm test\n',
+    ]);
+    expect(requests).toHaveLength(3);
+    for (const { command } of requests) {
+      expect(parseCurl(command).url).toMatch(/^http:\/\/127\.0\.0\.1:(4000|4010)\//);
     }
-    expect(output).toContain('embedded sandbox');
-    expect(output).toContain('Authorization: Basic ');
-    expect(output).toMatch(/curl -s http:\/\/127\.0\.0\.1:\d+\/graphql/);
   });
 
-  it('prints a curl example that works as printed', async () => {
+  it('documents the two commands package.json has: start builds and serves main, test runs jest', () => {
+    expect(packageJson.scripts.start).toMatch(/^npm run build .*&& node .*dist\/src\/main\.js$/);
+    expect(packageJson.scripts.test).toBe('jest');
+  });
+
+  it('starts the gateway and the embedded sandbox, and prints both URLs and a curl example', () => {
+    expect(output).toContain('Authorization: Basic ');
+    expect(output).toMatch(/curl -s http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    expect(sandbox).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('answers the first mutation, with variables and an idempotencyKey, with the Enrolment shown', async () => {
+    const [first] = requests;
+    expect(JSON.parse(parseCurl(first!.command).body)).toMatchObject({
+      variables: { input: { idempotencyKey: expect.any(String) } },
+    });
+    const response = await send(first!.command);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(JSON.parse(first!.answer!));
+  });
+
+  it('answers the same command again with the same answer and replayed: true', async () => {
+    const [first] = requests;
+    const shown = JSON.parse(first!.answer!) as {
+      data: { enrolCustomers: Record<string, unknown> };
+    };
+    const response = await send(first!.command);
+    expect(await response.json()).toEqual({
+      data: { enrolCustomers: { ...shown.data.enrolCustomers, replayed: true } },
+    });
+  });
+
+  it("gets an OAuth token from the sandbox's port, extracted as the README's sed does", async () => {
+    const command = requests[1]!.command;
+    const extraction = /\| sed -E 's\/(.+)\/\\1\/'\)\s*$/.exec(command)?.[1];
+    expect(extraction).toBeDefined();
+    const response = await send(command.replace(/^TOKEN=\$\(/, ''));
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({
+      data: { accessToken: expect.stringMatching(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/), ttlSeconds: 300 },
+      errors: null,
+    });
+    token = text.replace(new RegExp(extraction!), '$1');
+    expect(token).toBe((JSON.parse(text) as { data: { accessToken: string } }).data.accessToken);
+  });
+
+  it('earns with that token as X-CAP-API-OAUTH-TOKEN, answering the Earning shown', async () => {
+    const { command, answer } = requests[2]!;
+    expect(parseCurl(command).headers['x-cap-api-oauth-token']).toBe('$TOKEN');
+    const response = await send(command, { TOKEN: token });
+    expect(await response.json()).toEqual(JSON.parse(answer!));
+  });
+
+  it('refuses the same request with a token the sandbox did not issue', async () => {
+    const response = await send(requests[2]!.command, { TOKEN: `${token.slice(0, -4)}AAAA` });
+    const body = (await response.json()) as { errors?: { extensions: { code: string } }[] };
+    expect(body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it("answers the banner's curl example, as printed", async () => {
     const printed = parseCurl(output.slice(output.indexOf('curl -s')));
     const response = await fetch(printed.url, {
       method: 'POST',
@@ -88,23 +197,6 @@ describe('the README, followed by a new user', () => {
     });
     const body = (await response.json()) as { data: { enrolCustomers: { __typename: string } } };
     expect(body.data.enrolCustomers.__typename).toBe('EnrolCustomersResult');
-  });
-
-  it("answers the README's first mutation, pasted as written, with an Enrolment", async () => {
-    const example = firstCurlOf(readme);
-    expect(example.url).toBe('http://127.0.0.1:4000/graphql');
-    const response = await fetch(graphqlUrl, {
-      method: 'POST',
-      headers: example.headers,
-      body: example.body,
-    });
-    const body = (await response.json()) as {
-      data: {
-        enrolCustomers: { __typename: string; results: { outcome: { __typename: string } }[] };
-      };
-    };
-    expect(body.data.enrolCustomers.__typename).toBe('EnrolCustomersResult');
-    expect(body.data.enrolCustomers.results[0]?.outcome.__typename).toBe('Enrolment');
   });
 
   it('stops with exit code 0 on SIGTERM', async () => {
