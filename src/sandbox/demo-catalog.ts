@@ -47,7 +47,8 @@ export interface DemoData {
   orgs: OrgConfig[];
 }
 
-export const DEMO_DATA: DemoData = demoDataJson as unknown as DemoData;
+// demo-data.test.ts checks the file is exactly what buildDemoData() (typed DemoData) writes.
+export const DEMO_DATA: DemoData = demoDataJson as DemoData;
 
 /** One customer as a caller identifies it: `id` is the customer (entity) id, as a string. */
 export interface DemoCustomer {

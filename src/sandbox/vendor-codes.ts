@@ -1,0 +1,49 @@
+/**
+ * The vendor's codes and messages, written from reference/upstream-facts.md on their own:
+ * the gateway keeps its own table, so a wrong code on either side fails a test.
+ */
+
+/** Request-level: one error element, whatever the number of customers. */
+export const REQUEST_CODES = {
+  batchLimitExceeded: 1060,
+  invalidProgram: 1101,
+  invalidPromotion: 8874,
+  promotionInactive: 8892,
+  unsupportedAction: 8902,
+  insufficientParameters: 8881,
+  userGroupNotAllowed: 8899,
+  invalidEntityType: 8901,
+} as const;
+
+/** Per customer: the item's error (8890 is a warning, not a failure). */
+export const CUSTOMER_CODES = {
+  customerNotFound: 8015,
+  issueFailed: 8896,
+  emptyFields: 11013,
+  limitExhausted: 8890,
+  concurrentAction: 521,
+} as const;
+
+export type RequestCode = (typeof REQUEST_CODES)[keyof typeof REQUEST_CODES];
+export type CustomerCode = (typeof CUSTOMER_CODES)[keyof typeof CUSTOMER_CODES];
+export type VendorCode = RequestCode | CustomerCode;
+
+/** Word for word from the vendor's pages; 1060 and 521 are the platform page's phrases. */
+export const VENDOR_MESSAGES: Readonly<Record<VendorCode, string>> = {
+  1060: 'batch limit exceeded',
+  1101: 'invalid programId passed',
+  8874: 'promotion id passed is invalid',
+  8892: 'promotion is inactive',
+  8902: 'bulk action passed not supported for loyalty/generic promotion type',
+  8881: 'insufficient parameters passed, program id and one of promotion id/identifier are required',
+  8899: 'Cannot enrol/issue to the user group',
+  8901: 'invalid entity type passed',
+  8015: 'Customer not found for the given identifiers',
+  8896: 'Error occurred while issuing promotion to the customer',
+  11013: 'identifierName, identifierValue, source can not be empty',
+  8890: 'promotion not issued due to config issues or customer exhausted limits',
+  521: 'concurrent actions on the same customer',
+};
+
+/** The vendor's documented batch size; more customers in one call is 1060. */
+export const MAX_CUSTOMERS_PER_CALL = 100;
