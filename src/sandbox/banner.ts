@@ -1,6 +1,6 @@
 import { ACME_CREDENTIALS, DEMO_CREDENTIALS } from './demo-catalog';
 import type { Faults } from './faults';
-import { ENROL_AND_EARN_PATH, OAUTH_TOKEN_PATH } from './server';
+import { ENROL_AND_EARN_PATH, OAUTH_TOKEN_PATH } from './router';
 
 /** The vendor page's first request example, as a copy-paste curl against `url`. */
 export function curlExample(url: string): string {

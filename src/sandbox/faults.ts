@@ -1,6 +1,6 @@
 /**
- * Fault injection knobs of the sandbox: what `PUT /__sandbox/faults` accepts, what
- * `GET /__sandbox/faults` returns, and the `SANDBOX_*` environment variables.
+ * Fault injection knobs of the sandbox: what `PUT /__sandbox/faults` accepts and
+ * `GET /__sandbox/faults` returns (`env.ts` reads them from `SANDBOX_*` variables).
  */
 
 export interface Faults {
@@ -38,25 +38,30 @@ export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
 
 type Kind = 'rate' | 'milliseconds' | 'seconds' | 'limit';
 
-const KNOBS: Record<keyof Faults, { kind: Kind; env: string }> = {
-  latencyMs: { kind: 'milliseconds', env: 'SANDBOX_LATENCY_MS' },
-  jitterMs: { kind: 'milliseconds', env: 'SANDBOX_JITTER_MS' },
-  status500Rate: { kind: 'rate', env: 'SANDBOX_STATUS500_RATE' },
-  resetAfterCommitRate: { kind: 'rate', env: 'SANDBOX_RESET_AFTER_COMMIT_RATE' },
-  hangAfterCommitRate: { kind: 'rate', env: 'SANDBOX_HANG_AFTER_COMMIT_RATE' },
-  malformedRate: { kind: 'rate', env: 'SANDBOX_MALFORMED_RATE' },
-  rateLimitRate: { kind: 'rate', env: 'SANDBOX_RATE_LIMIT_RATE' },
-  retryAfterSeconds: { kind: 'seconds', env: 'SANDBOX_RETRY_AFTER_SECONDS' },
-  maxConcurrent: { kind: 'limit', env: 'SANDBOX_MAX_CONCURRENT' },
+const KINDS: Record<keyof Faults, Kind> = {
+  latencyMs: 'milliseconds',
+  jitterMs: 'milliseconds',
+  status500Rate: 'rate',
+  resetAfterCommitRate: 'rate',
+  hangAfterCommitRate: 'rate',
+  malformedRate: 'rate',
+  rateLimitRate: 'rate',
+  retryAfterSeconds: 'seconds',
+  maxConcurrent: 'limit',
 };
 
-export const FAULT_KEYS = Object.keys(KNOBS) as (keyof Faults)[];
+export const FAULT_KEYS = Object.keys(KINDS) as (keyof Faults)[];
+
+function isFaultKey(key: string): key is keyof Faults {
+  return Object.hasOwn(KINDS, key);
+}
 
 /** Longest latency the sandbox accepts: 10 minutes. */
 const MAX_MS = 600_000;
 
-function problemWith(kind: Kind, value: unknown): string | null {
-  switch (kind) {
+/** Why `value` is not a valid setting of `key`, or null when it is. */
+export function faultProblem(key: keyof Faults, value: unknown): string | null {
+  switch (KINDS[key]) {
     case 'rate':
       return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1
         ? null
@@ -88,39 +93,13 @@ export function parseFaultsPatch(body: unknown): FaultsPatchResult {
   const problems: string[] = [];
   const patch: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    const knob = (KNOBS as Record<string, { kind: Kind } | undefined>)[key];
-    if (knob === undefined) {
+    if (!isFaultKey(key)) {
       problems.push(`unknown key "${key}" (known: ${FAULT_KEYS.join(', ')})`);
       continue;
     }
-    const problem = problemWith(knob.kind, value);
+    const problem = faultProblem(key, value);
     if (problem !== null) problems.push(`${key} ${problem}, got ${JSON.stringify(value)}`);
     else patch[key] = value;
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, patch: patch };
-}
-
-export class SandboxConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable} ${problem}`);
-    this.name = 'SandboxConfigError';
-  }
-}
-
-/** The knobs set in `env` (unset or blank variables are left out). Throws naming the variable. */
-export function faultsFromEnv(env: Record<string, string | undefined>): Partial<Faults> {
-  const patch: Record<string, unknown> = {};
-  for (const key of FAULT_KEYS) {
-    const { kind, env: variable } = KNOBS[key];
-    const raw = env[variable]?.trim();
-    if (raw === undefined || raw === '') continue;
-    const value = kind === 'limit' && raw.toLowerCase() === 'null' ? null : Number(raw);
-    const problem = problemWith(kind, value);
-    if (problem !== null) throw new SandboxConfigError(variable, `${problem}, got "${raw}"`);
-    patch[key] = value;
-  }
-  return patch as Partial<Faults>;
 }

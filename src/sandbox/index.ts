@@ -5,15 +5,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO_DATA, type DemoData } from './demo-catalog';
-import {
-  DEFAULT_FAULTS,
-  SandboxConfigError,
-  faultsFromEnv,
-  parseFaultsPatch,
-  type Faults,
-} from './faults';
+import { DEFAULT_FAULTS, parseFaultsPatch, type Faults } from './faults';
 import type { CallRecord, LedgerEntry } from './records';
-import { SandboxState } from './server';
+import { requestHandler } from './router';
+import { SandboxState } from './sandbox-state';
 
 export {
   ACME_CREDENTIALS,
@@ -24,11 +19,12 @@ export {
   demoCustomers,
 } from './demo-catalog';
 export type { DemoCustomer, SandboxCredential } from './demo-catalog';
-export { DEFAULT_FAULTS, SandboxConfigError } from './faults';
+export { DEFAULT_FAULTS } from './faults';
+export { SandboxConfigError, sandboxOptionsFromEnv } from './env';
 export type { Faults } from './faults';
 export { credentialHashOf } from './credentials';
 export type { CallFault, CallRecord, LedgerEntry } from './records';
-export { ENROL_AND_EARN_PATH, OAUTH_TOKEN_PATH } from './server';
+export { ENROL_AND_EARN_PATH, OAUTH_TOKEN_PATH } from './router';
 
 export interface StartSandboxOptions {
   /** Default `0` (any free port). */
@@ -45,11 +41,7 @@ export interface StartSandboxOptions {
   random?: () => number;
   /** Default `10000`. Calls kept by `GET /__sandbox/calls`; the oldest are dropped. */
   maxCallLog?: number;
-  /**
-   * Default `200000` (about 100 MB). Entries kept by `GET /__sandbox/ledger`; the oldest are
-   * dropped and counted in its `dropped` field. A benchmark enrolling 100 customers per call
-   * fills this in seconds: raise it when a run must be checked entry by entry.
-   */
+  /** Default `200000` (about 100 MB). Entries kept by `GET /__sandbox/ledger`; the oldest are dropped and counted. */
   maxLedgerEntries?: number;
   /** Default: the seeded `demo-data.json`. */
   data?: DemoData;
@@ -96,7 +88,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     maxCallLog: options.maxCallLog ?? 10_000,
     maxLedgerEntries: options.maxLedgerEntries ?? 200_000,
   });
-  const server = createServer({ keepAliveTimeout: 5000 }, state.handle);
+  const server = createServer({ keepAliveTimeout: 5000 }, requestHandler(state));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -129,40 +121,4 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     onCallReceived: (listener) => state.onCallReceived(listener),
     onCallSettled: (listener) => state.onCallSettled(listener),
   };
-}
-
-type Env = Record<string, string | undefined>;
-
-function envInteger(env: Env, name: string, min: number, max: number): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw)) throw new SandboxConfigError(name, `must be an integer, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new SandboxConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  }
-  return value;
-}
-
-/**
- * Start options from `SANDBOX_*` variables: SANDBOX_PORT, SANDBOX_HOST,
- * SANDBOX_OAUTH_TTL_SECONDS, SANDBOX_MAX_CALL_LOG, SANDBOX_MAX_LEDGER_ENTRIES and every fault knob
- * (SANDBOX_LATENCY_MS, ..., SANDBOX_MAX_CONCURRENT). Unset variables are left out,
- * so `startSandbox`'s defaults apply. Throws `SandboxConfigError` naming a bad variable.
- */
-export function sandboxOptionsFromEnv(env: Env): StartSandboxOptions {
-  const options: StartSandboxOptions = {};
-  const port = envInteger(env, 'SANDBOX_PORT', 0, 65535);
-  if (port !== undefined) options.port = port;
-  const host = env.SANDBOX_HOST?.trim();
-  if (host) options.host = host;
-  const ttl = envInteger(env, 'SANDBOX_OAUTH_TTL_SECONDS', 1, 31_536_000);
-  if (ttl !== undefined) options.oauthTtlSeconds = ttl;
-  const maxCallLog = envInteger(env, 'SANDBOX_MAX_CALL_LOG', 1, 10_000_000);
-  if (maxCallLog !== undefined) options.maxCallLog = maxCallLog;
-  const maxLedgerEntries = envInteger(env, 'SANDBOX_MAX_LEDGER_ENTRIES', 1, 100_000_000);
-  if (maxLedgerEntries !== undefined) options.maxLedgerEntries = maxLedgerEntries;
-  const faults = faultsFromEnv(env);
-  if (Object.keys(faults).length > 0) options.faults = faults;
-  return options;
 }
