@@ -34,12 +34,7 @@ const FAULT_VARIABLES: Record<keyof Faults, string> = {
   maxConcurrent: 'SANDBOX_MAX_CONCURRENT',
 };
 
-/**
- * Start options from SANDBOX_PORT, SANDBOX_HOST, SANDBOX_OAUTH_TTL_SECONDS,
- * SANDBOX_MAX_CALL_LOG, SANDBOX_MAX_LEDGER_ENTRIES and one variable per fault knob.
- * Unset or blank variables are left out, so `startSandbox`'s defaults apply.
- * Throws `SandboxConfigError` naming the first bad variable.
- */
+/** Unset or blank variables are left out, so `startSandbox`'s defaults apply; throws naming the variable. */
 export function sandboxOptionsFromEnv(env: Env): StartSandboxOptions {
   const options: StartSandboxOptions = {};
   const valueOf = (variable: string): string | undefined => env[variable]?.trim() || undefined;

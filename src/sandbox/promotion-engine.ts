@@ -92,9 +92,8 @@ export class PromotionEngine {
   }
 
   /**
-   * The customers a call would act on, one key per known customer (the same person however
-   * the call identified them, whatever the action); none when a request-level check fails.
-   * The server holds these while the call is in flight, so another call for one gets 521.
+   * One key per known customer the call would act on (the same person however identified);
+   * the server holds them while the call is in flight, so another call for one gets 521.
    */
   customerKeysOf(org: string, body: unknown): string[] {
     const request = resolveRequest(this.orgs.get(org), body);

@@ -1,8 +1,6 @@
 /**
- * DESIGN §8: a customer that is in another call in flight gets per-customer 521
- * "concurrent actions on the same customer", and nothing is done for it. The sandbox
- * holds a customer per org, promotion and entity (however the call identified them,
- * whatever the action) from the moment a call is admitted until it is answered.
+ * DESIGN §8: a customer held by another call in flight (per org, promotion and entity,
+ * from admission until answered) gets per-customer 521, and nothing is done for it.
  */
 import {
   demoCustomers,
