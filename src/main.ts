@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { createLogger, stdoutLogDestination } from './logger';
-import { DEMO_CREDENTIALS, startSandbox } from './sandbox';
+import {
+  DEFAULT_SANDBOX_PORT,
+  DEMO_CREDENTIALS,
+  SandboxConfigError,
+  sandboxOptionsFromEnv,
+  startSandbox,
+} from './sandbox';
 import { startGateway } from './server';
 
 /** How long a stopped gateway waits for stdout to take its last log lines. */
@@ -9,10 +15,17 @@ const MAX_LOG_DRAIN_MS = 2_000;
 
 async function main(): Promise<void> {
   let config;
+  let sandboxOptions;
   try {
     config = loadConfig();
+    // The embedded sandbox listens where `npm run sandbox` would, so that its OAuth
+    // endpoint and admin API are at a known address (SANDBOX_PORT=0: any free port).
+    sandboxOptions =
+      config.promotionApiUrl === null
+        ? { port: DEFAULT_SANDBOX_PORT, ...sandboxOptionsFromEnv(process.env) }
+        : null;
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof SandboxConfigError) {
       console.error(`promotion-gateway: bad configuration: ${error.message}`);
       process.exit(1);
     }
@@ -21,7 +34,7 @@ async function main(): Promise<void> {
   // Logs and the banner share stdout, which never blocks the process (DESIGN §9).
   const stdout = stdoutLogDestination();
   const logger = createLogger(config, stdout);
-  const sandbox = config.promotionApiUrl === null ? await startSandbox({ port: 0 }) : null;
+  const sandbox = sandboxOptions === null ? null : await startSandbox(sandboxOptions);
   const apiUrl = config.promotionApiUrl ?? sandbox!.url;
   const gateway = await startGateway(config, { apiUrl, logger });
 
@@ -84,6 +97,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+    const { address, port } = error as { address?: string; port?: number };
+    console.error(
+      `promotion-gateway failed to start: ${address ?? ''}:${port ?? ''} is in use; set PORT (and SANDBOX_PORT for the embedded sandbox) to a free port, or 0 for any`,
+    );
+    process.exit(1);
+  }
   console.error('promotion-gateway failed to start:', error);
   process.exit(1);
 });
