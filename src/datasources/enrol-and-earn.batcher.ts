@@ -7,6 +7,7 @@
 import DataLoader from 'dataloader';
 import { callerIdOf } from '../domain/caller';
 import { customerIdentityOf } from '../domain/customer-identity';
+import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
 import type {
   BulkAction,
@@ -17,7 +18,7 @@ import type {
   PromotionRequest,
 } from '../domain/promotion';
 import { UpstreamCode } from '../domain/upstream-codes';
-import { sameOutcomeForAll, toRequestBody, unknownForAll } from './enrol-and-earn.mapper';
+import { toRequestBody } from './enrol-and-earn.mapper';
 import type { PromotionApiSender } from './promotion-api.client';
 
 export interface EnrolAndEarnBatcherOptions {

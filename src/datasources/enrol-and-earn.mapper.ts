@@ -1,9 +1,9 @@
 /**
- * Pure mapping between the gateway's words and the promotion API's
- * `POST /v2/promotion/bulk/enrolAndEarn` (no I/O here, see DESIGN.md §2
- * "Classifying the API's answer"): the request body, the envelope, and how an HTTP
- * status plus body becomes one outcome per customer or a reason to retry.
+ * Pure mapping between the gateway's words and the body and envelope of the promotion
+ * API's `POST /v2/promotion/bulk/enrolAndEarn` (no I/O; what an HTTP status means is
+ * `attempt-verdict.ts`).
  */
+import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome, UpstreamWarning } from '../domain/outcome';
 import type { BulkAction, CustomerRef, IdentifierName, PromotionRef } from '../domain/promotion';
 import { REQUEST_LEVEL_CODES, UpstreamCode } from '../domain/upstream-codes';
@@ -83,19 +83,6 @@ function toId(value: unknown): string | null {
 
 function unknownOutcome(message: string): CustomerOutcome {
   return { kind: 'OUTCOME_UNKNOWN', message };
-}
-
-/** Same outcome for every customer of a call (a batch-level answer, or a path failure). */
-export function sameOutcomeForAll(count: number, outcome: CustomerOutcome): CustomerOutcome[] {
-  // A copy per customer: callers own their outcomes and must not see each other's edits.
-  const out = new Array<CustomerOutcome>(count);
-  for (let i = 0; i < count; i++) out[i] = { ...outcome };
-  return out;
-}
-
-/** Fills every slot of a call with OUTCOME_UNKNOWN: the call was sent and no trustworthy answer came back. */
-export function unknownForAll(count: number, message: string): CustomerOutcome[] {
-  return sameOutcomeForAll(count, unknownOutcome(message));
 }
 
 function scopeOf(code: number): 'batch' | 'customer' {
@@ -245,95 +232,4 @@ export function toOutcomes(
     );
   }
   return items.map((item) => itemOutcome(item, action));
-}
-
-// ---------------------------------------------------------------------------------
-// HTTP status classification (used by the client; pure, so unit-tested here)
-// ---------------------------------------------------------------------------------
-
-/**
- * What one HTTP answer means for the call:
- * - `answered`: final outcomes (the envelope, an auth refusal, a request error);
- * - `retry`: the API said it did nothing and asks us to come back (429, 503 without
- *   an envelope); `retryAfterMs` is the API's wish, null when it gave none;
- * - `unknown`: sent, and the answer cannot be trusted (5xx without an envelope, a
- *   body that is not the envelope): never resent.
- */
-export type HttpAnswer =
-  | { kind: 'answered'; outcomes: CustomerOutcome[] }
-  | {
-      kind: 'retry';
-      reason: 'RATE_LIMITED' | 'UNAVAILABLE';
-      status: number;
-      retryAfterMs: number | null;
-    }
-  | { kind: 'unknown'; outcomes: CustomerOutcome[] };
-
-/** Code of the UPSTREAM_ERROR for a 4xx without the envelope: not a platform code, the status is in the message. */
-export const UNEXPECTED_STATUS_CODE = 0;
-
-/**
- * Retry-After in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
- * Null when absent or unreadable; never negative.
- */
-export function parseRetryAfter(header: string | string[] | undefined, now: number): number | null {
-  const raw = Array.isArray(header) ? header[0] : header;
-  if (raw === undefined) return null;
-  const value = raw.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, date - now);
-}
-
-/**
- * Classifies one complete HTTP answer. Order matters: 401/403 first (the caller's
- * credentials, nothing done), then the envelope (it is the answer whatever the status,
- * even on 429/503), then the retryable statuses, then the rest. `action` is the call's
- * `bulkAction`, for toOutcomes.
- */
-export function classifyHttpAnswer(
-  status: number,
-  body: unknown,
-  customerCount: number,
-  retryAfterMs: number | null,
-  action?: BulkAction,
-): HttpAnswer {
-  if (status === 401 || status === 403) {
-    return {
-      kind: 'answered',
-      outcomes: sameOutcomeForAll(customerCount, {
-        kind: 'AUTH_REJECTED',
-        status,
-        message:
-          status === 401
-            ? 'the promotion API refused the credentials'
-            : 'the promotion API refused access for these credentials',
-      }),
-    };
-  }
-  if (isEnvelope(body)) {
-    const outcomes = toOutcomes(status, body, customerCount, action);
-    // An envelope that does not fit the call (other counts, odd items) is still "sent, unclear".
-    const trustworthy = outcomes.some((o) => o.kind !== 'OUTCOME_UNKNOWN');
-    return trustworthy || customerCount === 0
-      ? { kind: 'answered', outcomes }
-      : { kind: 'unknown', outcomes };
-  }
-  if (status === 429) return { kind: 'retry', reason: 'RATE_LIMITED', status, retryAfterMs };
-  if (status === 503) return { kind: 'retry', reason: 'UNAVAILABLE', status, retryAfterMs };
-  if (status >= 400 && status < 500) {
-    // The API refused the request as a whole before doing anything (400, 404, 413, 415 ...).
-    return {
-      kind: 'answered',
-      outcomes: sameOutcomeForAll(customerCount, {
-        kind: 'UPSTREAM_ERROR',
-        code: UNEXPECTED_STATUS_CODE,
-        message: `unexpected HTTP status ${status} from the promotion API`,
-        scope: 'batch',
-      }),
-    };
-  }
-  // 2xx/3xx/5xx without the envelope: sent, and no trustworthy answer.
-  return { kind: 'unknown', outcomes: toOutcomes(status, body, customerCount) };
 }

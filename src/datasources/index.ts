@@ -11,14 +11,10 @@ export { EnrolAndEarnBatcher, batchKeyOf } from './enrol-and-earn.batcher';
 export type { EnrolAndEarnBatcherOptions } from './enrol-and-earn.batcher';
 export { PromotionApiClient, ENROL_AND_EARN_PATH } from './promotion-api.client';
 export type { PromotionApiClientOptions, PromotionApiSender } from './promotion-api.client';
-export {
-  toRequestBody,
-  toOutcomes,
-  classifyHttpAnswer,
-  parseRetryAfter,
-  UNEXPECTED_STATUS_CODE,
-} from './enrol-and-earn.mapper';
-export type { EnrolAndEarnBody, HttpAnswer } from './enrol-and-earn.mapper';
+export { toRequestBody, toOutcomes } from './enrol-and-earn.mapper';
+export type { EnrolAndEarnBody } from './enrol-and-earn.mapper';
+export { verdictOf, parseRetryAfter, UNEXPECTED_STATUS_CODE } from './attempt-verdict';
+export type { Verdict } from './attempt-verdict';
 
 export interface PromotionApi {
   batcher: EnrolAndEarnBatcher;

@@ -88,6 +88,19 @@ export function isBatchLevel(outcome: CustomerOutcome): boolean {
   }
 }
 
+/** Same outcome for every customer of a call (a batch-level answer, or a path failure). */
+export function sameOutcomeForAll(count: number, outcome: CustomerOutcome): CustomerOutcome[] {
+  // A copy per customer: callers own their outcomes and must not see each other's edits.
+  const out = new Array<CustomerOutcome>(count);
+  for (let i = 0; i < count; i++) out[i] = { ...outcome };
+  return out;
+}
+
+/** OUTCOME_UNKNOWN for every customer of a call: it was sent and no trustworthy answer came back. */
+export function unknownForAll(count: number, message: string): CustomerOutcome[] {
+  return sameOutcomeForAll(count, { kind: 'OUTCOME_UNKNOWN', message });
+}
+
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

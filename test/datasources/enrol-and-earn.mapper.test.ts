@@ -1,10 +1,4 @@
-import {
-  UNEXPECTED_STATUS_CODE,
-  classifyHttpAnswer,
-  parseRetryAfter,
-  toOutcomes,
-  toRequestBody,
-} from '../../src/datasources/enrol-and-earn.mapper';
+import { toOutcomes, toRequestBody } from '../../src/datasources/enrol-and-earn.mapper';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 
 const issued = (entityId: number | string, issualId: string, earnedId?: string) => ({
@@ -297,93 +291,5 @@ describe('toOutcomes', () => {
     ]) {
       for (const count of [1, 2, 5]) expect(toOutcomes(200, body, count)).toHaveLength(count);
     }
-  });
-});
-
-describe('classifyHttpAnswer', () => {
-  it('rejects credentials on 401 and 403 whatever the body', () => {
-    expect(classifyHttpAnswer(401, envelope([issued(1, '1')]), 2, null)).toEqual({
-      kind: 'answered',
-      outcomes: Array(2).fill({ kind: 'AUTH_REJECTED', status: 401, message: expect.any(String) }),
-    });
-    expect(classifyHttpAnswer(403, 'nope', 1, null)).toMatchObject({
-      kind: 'answered',
-      outcomes: [{ kind: 'AUTH_REJECTED', status: 403 }],
-    });
-  });
-
-  it('asks for a retry on 429 and on 503 without the envelope', () => {
-    expect(classifyHttpAnswer(429, '', 1, 1000)).toEqual({
-      kind: 'retry',
-      reason: 'RATE_LIMITED',
-      status: 429,
-      retryAfterMs: 1000,
-    });
-    expect(classifyHttpAnswer(503, { errorCode: 4001 }, 1, null)).toEqual({
-      kind: 'retry',
-      reason: 'UNAVAILABLE',
-      status: 503,
-      retryAfterMs: null,
-    });
-  });
-
-  it('takes the envelope as the answer even on 400 (batch limit 1060)', () => {
-    expect(
-      classifyHttpAnswer(400, envelope([failed(1060, 'batch limit exceeded')]), 2, null),
-    ).toEqual({
-      kind: 'answered',
-      outcomes: Array(2).fill({
-        kind: 'UPSTREAM_ERROR',
-        code: 1060,
-        message: 'batch limit exceeded',
-        scope: 'batch',
-      }),
-    });
-  });
-
-  it('answers a 4xx without the envelope as a batch error with code 0 and the status in the message', () => {
-    expect(classifyHttpAnswer(415, 'Unsupported Media Type', 1, null)).toEqual({
-      kind: 'answered',
-      outcomes: [
-        {
-          kind: 'UPSTREAM_ERROR',
-          code: UNEXPECTED_STATUS_CODE,
-          message: 'unexpected HTTP status 415 from the promotion API',
-          scope: 'batch',
-        },
-      ],
-    });
-  });
-
-  it.each([500, 502, 504, 200, 302])('answers %i without the envelope as unknown', (status) => {
-    const answer = classifyHttpAnswer(status, '<html>oops</html>', 2, null);
-    expect(answer.kind).toBe('unknown');
-  });
-
-  it('applies the EARN rule when given the action, and keeps an answer with opaque ids trusted', () => {
-    const body = envelope([issued('C-1', 'I-77-a1', 'E-1'), issued('C-2', 'I-77-a2')]);
-    const answer = classifyHttpAnswer(201, body, 2, null, 'EARN');
-    expect(answer.kind).toBe('answered');
-    expect(answer.kind === 'answered' && answer.outcomes.map((o) => o.kind)).toEqual([
-      'ISSUED',
-      'OUTCOME_UNKNOWN',
-    ]);
-  });
-
-  it('treats an envelope that does not fit the call as unknown', () => {
-    expect(classifyHttpAnswer(200, envelope([issued(1, '1')]), 2, null).kind).toBe('unknown');
-  });
-});
-
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2025-01-01T00:00:00Z');
-  it('reads delta-seconds', () => expect(parseRetryAfter('2', now)).toBe(2000));
-  it('reads an HTTP date', () =>
-    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:03 GMT', now)).toBe(3000));
-  it('never goes below zero for a date in the past', () =>
-    expect(parseRetryAfter('Tue, 31 Dec 2024 23:59:00 GMT', now)).toBe(0));
-  it('ignores absent or unreadable values', () => {
-    expect(parseRetryAfter(undefined, now)).toBeNull();
-    expect(parseRetryAfter('soon', now)).toBeNull();
   });
 });
