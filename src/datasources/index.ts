@@ -7,7 +7,8 @@ import type { GatewayConfig } from '../config';
 import { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
 import { PromotionApiClient } from './promotion-api.client';
 
-export { EnrolAndEarnBatcher, batchKeyOf } from './enrol-and-earn.batcher';
+export { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
+export { batchKeyOf } from './batch-route';
 export type { EnrolAndEarnBatcherOptions } from './enrol-and-earn.batcher';
 export { PromotionApiClient, ENROL_AND_EARN_PATH } from './promotion-api.client';
 export type { PromotionApiClientOptions, PromotionApiSender } from './promotion-api.client';

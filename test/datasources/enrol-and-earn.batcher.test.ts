@@ -1,9 +1,7 @@
 import net from 'node:net';
-import {
-  EnrolAndEarnBatcher,
-  EARLY_DEPARTURE_SHARE,
-  batchKeyOf,
-} from '../../src/datasources/enrol-and-earn.batcher';
+import { EARLY_DEPARTURE_SHARE } from '../../src/datasources/batch-queue';
+import { batchKeyOf } from '../../src/datasources/batch-route';
+import { EnrolAndEarnBatcher } from '../../src/datasources/enrol-and-earn.batcher';
 import type { EnrolAndEarnBody } from '../../src/datasources/enrol-and-earn.mapper';
 import type { PromotionApiSender } from '../../src/datasources/promotion-api.client';
 import type { CustomerOutcome } from '../../src/domain/outcome';
@@ -575,14 +573,14 @@ describe('EnrolAndEarnBatcher', () => {
       ['a', 'b'],
       ['c', 'd'],
     ]);
-    // 'e' waits for company, and joins the same loader as a later mutation.
+    // 'e' waits for company, and joins the same batch as a later mutation.
     const later = batcher.submit(request(['f']), alice, inAMinute());
     expect(fake.calls()).toEqual([
       ['a', 'b'],
       ['c', 'd'],
       ['e', 'f'],
     ]);
-    expect(batcher.activeLoaders).toBe(0);
+    expect(batcher.openBatches).toBe(0);
     await Promise.all([full, rest, later]);
     expect(await rest).toEqual([issuedFor('c'), issuedFor('d'), issuedFor('e')]);
   });
@@ -599,19 +597,19 @@ describe('EnrolAndEarnBatcher', () => {
     expect(await Promise.all([waiting, late])).toEqual([[issuedFor('a')], [issuedFor('b')]]);
   });
 
-  it('evicts a loader once its batch is dispatched', async () => {
+  it('keeps nothing of a batch once it has left', async () => {
     const fake = fakeClient();
     const batcher = new EnrolAndEarnBatcher(fake.client, { ...options, windowMs: 50 });
     const pending = [
       batcher.submit(request(['a']), alice, inAMinute()),
       batcher.submit(request(['b']), bob, inAMinute()),
     ];
-    expect(batcher.activeLoaders).toBe(2);
+    expect(batcher.openBatches).toBe(2);
     await Promise.all(pending);
-    expect(batcher.activeLoaders).toBe(0);
-    // A new mutation with the same key opens a fresh loader and still works.
+    expect(batcher.openBatches).toBe(0);
+    // A new mutation with the same key opens a fresh batch and still works.
     expect(await batcher.submit(request(['c']), alice, inAMinute())).toEqual([issuedFor('c')]);
-    expect(batcher.activeLoaders).toBe(0);
+    expect(batcher.openBatches).toBe(0);
   });
 
   it('idle resolves only when no call is waiting or in flight', async () => {
