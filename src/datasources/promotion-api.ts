@@ -1,0 +1,48 @@
+/**
+ * The datasource of the gateway built from config: one REST client (one undici Pool and
+ * one circuit breaker for the API origin) and one process-wide batcher in front of it.
+ */
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config';
+import { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
+import { PromotionApiClient } from './promotion-api.client';
+
+export interface PromotionApi {
+  batcher: EnrolAndEarnBatcher;
+  client: PromotionApiClient;
+  /**
+   * Shutdown (DESIGN.md §7): dispatch every waiting batch now, wait until every call in
+   * flight has answered (each is bounded by its mutation's deadline), then close the pool.
+   */
+  close(): Promise<void>;
+}
+
+export function createPromotionApi(
+  config: GatewayConfig,
+  apiUrl: string,
+  logger?: Logger,
+): PromotionApi {
+  const client = new PromotionApiClient({
+    apiUrl,
+    maxConnections: config.upstreamMaxConnections,
+    requestTimeoutMs: config.promotionApiTimeoutMs,
+    circuitBreakerThreshold: config.circuitBreakerThreshold,
+    circuitBreakerHalfOpenAfterMs: config.circuitBreakerHalfOpenAfterMs,
+    ...(logger === undefined ? {} : { logger }),
+  });
+  const batcher = new EnrolAndEarnBatcher(client, {
+    batchSize: config.upstreamBatchSize,
+    windowMs: config.batchWindowMs,
+    maxQueuedCustomers: config.maxQueuedCustomers,
+    maxQueuedCustomersPerCaller: config.maxQueuedCustomersPerCaller,
+  });
+  return {
+    batcher,
+    client,
+    async close() {
+      batcher.drain();
+      await batcher.idle();
+      await client.close();
+    },
+  };
+}
