@@ -119,10 +119,12 @@ export function registerBodyBudget(
       await new Promise<void>((admit, refuse) => {
         const waiter = { bytes, admit };
         waiting.add(waiter);
-        // Closed while waiting (BODY_TIMEOUT_MS, or the client left): its place goes.
+        // Closed while waiting (BODY_TIMEOUT_MS, or the client left): its place goes, and
+        // a smaller body it held back may fit now.
         request.raw.once('close', () => {
-          if (waiting.delete(waiter))
-            refuse(Object.assign(new Error('body timed out'), { statusCode: 408 }));
+          if (!waiting.delete(waiter)) return;
+          admitWaiting();
+          refuse(Object.assign(new Error('closed before its body was read'), { statusCode: 408 }));
         });
       });
     }
