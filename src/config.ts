@@ -226,6 +226,13 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       `must not exceed REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}), got ${config.bodyTimeoutMs}`,
     );
   }
+  // A mutation must be able to run to its own deadline before its request is cut.
+  if (config.promotionApiTimeoutMs >= config.requestTimeoutMs) {
+    throw new ConfigError(
+      'PROMOTION_API_TIMEOUT_MS',
+      `must be less than REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}), got ${config.promotionApiTimeoutMs}`,
+    );
+  }
   // Production never falls back to the sandbox (DESIGN §9).
   if (production && config.promotionApiUrl === null) {
     throw new ConfigError(

@@ -68,6 +68,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable} `));
   });
 
+  it('refuses a mutation deadline its own request timeout would cut', () => {
+    expect(() =>
+      loadConfig({ PROMOTION_API_TIMEOUT_MS: '30000', REQUEST_TIMEOUT_MS: '30000' }),
+    ).toThrow(
+      /^PROMOTION_API_TIMEOUT_MS must be less than REQUEST_TIMEOUT_MS \(30000\), got 30000$/,
+    );
+  });
+
   it('refuses a mutation size the queue could never admit', () => {
     expect(() =>
       loadConfig({ MAX_CUSTOMERS_PER_MUTATION: '500', MAX_QUEUED_CUSTOMERS: '400' }),
