@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
-import { createLogger, stdoutLogDestination } from './logger';
+import { createLogger, stdoutLogDestination } from './observability/logger';
 import {
   DEFAULT_SANDBOX_PORT,
   DEMO_CREDENTIALS,

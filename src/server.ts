@@ -9,22 +9,22 @@ import fastifyApollo from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import { documentCache, type DocumentCache } from './bounded-memo';
+import { documentCache, type DocumentCache } from './graphql/document-cache';
 import type { GatewayConfig } from './config';
 import { credentialsFrom, type GatewayContext } from './context';
 import {
   compiledExecutor,
   type CompiledExecutorOptions,
   type CompiledExecutorStats,
-} from './compiled-executor';
+} from './graphql/compiled-executor';
 import { createPromotionApi } from './datasources';
-import { shutDownGracefully } from './shutdown';
+import { shutDownGracefully } from './http/shutdown';
 import { createIdempotencyStore } from './idempotency';
 import type { IdempotencyStore } from './idempotency/idempotency.store';
-import { createLogger } from './logger';
+import { createLogger } from './observability/logger';
 import { PromotionService, type PromotionSubmitter } from './promotion/promotion.service';
 import { buildGatewaySchema } from './schema';
-import { errorReportingPlugin, formatErrorFor } from './security/error-policy';
+import { errorReportingPlugin, formatErrorFor } from './graphql/error-policy';
 import {
   BODY_BYTES_IN_FLIGHT,
   GRAPHQL_PATH,
@@ -36,13 +36,13 @@ import {
   registerRequestGuards,
   registerRequestTimeout,
   socketLimitsFor,
-} from './security/http-guards';
+} from './http/guards';
 import {
   documentSlicesPlugin,
   noSubscriptionsRule,
   operationLimitRules,
   parseOptionsFor,
-} from './security/operation-limits';
+} from './graphql/operation-limits';
 
 export interface Gateway {
   /** e.g. http://127.0.0.1:4000/graphql */
@@ -70,7 +70,7 @@ export interface GatewayDependencies {
    */
   submitter?: PromotionSubmitter;
   /**
-   * Default `{}`: operations run as graphql-jit compiled queries (src/compiled-executor.ts),
+   * Default `{}`: operations run as graphql-jit compiled queries (src/graphql/compiled-executor.ts),
    * with these options. false: graphql-js interprets every one, as Apollo Server does by itself.
    */
   compile?: false | CompiledExecutorOptions;
@@ -117,13 +117,13 @@ export async function startGateway(
 
   let shuttingDown = false;
   const executor = deps.compile === false ? null : compiledExecutor(schema, deps.compile);
-  // Apollo's default counts 30 MiB of JSON, some 140 MB of heap (src/bounded-memo.ts).
+  // Apollo's default counts 30 MiB of JSON, some 140 MB of heap (src/graphql/document-cache.ts).
   const documents = documentCache();
   const apollo = new ApolloServer<GatewayContext>({
     ...(executor === null ? { schema } : { gateway: executor.gateway }),
     allowBatchedHttpRequests: true,
     documentStore: documents,
-    // main.ts owns SIGTERM/SIGINT (src/shutdown.ts). Apollo's own handlers would stop the
+    // main.ts owns SIGTERM/SIGINT (src/http/shutdown.ts). Apollo's own handlers would stop the
     // server and then re-send the signal, killing the process before it exits 0.
     stopOnTerminationSignals: false,
     csrfPrevention: true,

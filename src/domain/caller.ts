@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BoundedMemo } from '../bounded-memo';
+import { BoundedMemo } from '../graphql/document-cache';
 import type { Credentials } from './promotion';
 
 /**

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { callerIdOf } from '../domain/caller';
 import { assertNever, type AuthRejectedOutcome, type CustomerOutcome } from '../domain/outcome';
 import type { BulkAction, Credentials, PromotionRequest } from '../domain/promotion';
-import { forbidden, unauthenticated } from '../errors';
+import { forbidden, unauthenticated } from '../graphql/errors';
 import { IdempotencyStoreFullError, type IdempotencyStore } from '../idempotency/idempotency.store';
 import { inputHashOf } from '../idempotency/input-hash';
 import { isRetryable, toPayload, type MutationPayload } from './payload';

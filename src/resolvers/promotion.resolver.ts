@@ -5,7 +5,7 @@ import type { BulkAction } from '../domain/promotion';
 import { EarnPromotionPayload, EnrolCustomersPayload } from '../schema/payload.union';
 import { presentPayload } from '../schema/present-payload';
 import { EarnPromotionInput, EnrolCustomersInput } from '../schema/promotion-action.input';
-import { logMutation } from '../security/mutation-log';
+import { logMutation } from '../observability/mutation-log';
 
 @Resolver()
 export class PromotionResolver {

@@ -8,7 +8,7 @@ function upstreamErrorType(name: string, description: string) {
     @Field(() => Int, { description: "The promotion API's error code." })
     upstreamCode!: number;
   }
-  // Named as its GraphQL type: logs name a payload by its class (src/security/mutation-log.ts).
+  // Named as its GraphQL type: logs name a payload by its class (src/observability/mutation-log.ts).
   return Object.defineProperty(UpstreamCodeError, 'name', { value: name });
 }
 

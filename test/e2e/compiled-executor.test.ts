@@ -1,5 +1,5 @@
 /**
- * The gateway runs operations as graphql-jit compiled queries (src/compiled-executor.ts).
+ * The gateway runs operations as graphql-jit compiled queries (src/graphql/compiled-executor.ts).
  * Callers must not be able to tell: the same requests, sent over HTTP to a gateway that
  * compiles and to one where graphql-js interprets everything, get the same answers byte
  * for byte (but the request id), and send the same customers to the API, whether an

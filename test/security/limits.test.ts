@@ -1,7 +1,7 @@
 import { Lexer, Source, TokenKind, parse, print, validate, type GraphQLSchema } from 'graphql';
 import { buildGatewaySchema } from '../../src/schema';
-import { documentNestingLimitFor, nestingOf } from '../../src/security/http-guards';
-import { operationLimitRules } from '../../src/security/operation-limits';
+import { documentNestingLimitFor, nestingOf } from '../../src/http/guards';
+import { operationLimitRules } from '../../src/graphql/operation-limits';
 import { DEMO_CREDENTIALS, demoCustomers } from '../../src/sandbox';
 import {
   EarnPromotionDocument,

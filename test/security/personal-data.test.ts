@@ -3,7 +3,7 @@ import {
   maskLogText,
   maskPersonalData,
   withoutQueryStrings,
-} from '../../src/security/personal-data';
+} from '../../src/observability/personal-data';
 
 describe('masking personal data in log text', () => {
   it.each([

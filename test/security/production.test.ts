@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { print } from 'graphql';
 import type { PromotionSubmitter } from '../../src/promotion/promotion.service';
-import { UNEXPECTED_ERROR_MESSAGE } from '../../src/security/error-policy';
+import { UNEXPECTED_ERROR_MESSAGE } from '../../src/graphql/error-policy';
 import { DEMO_CREDENTIALS } from '../../src/sandbox';
 import { EnrolCustomersDocument } from '../generated/graphql';
 import {

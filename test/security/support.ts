@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { loadConfig, type GatewayConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/observability/logger';
 import type { PromotionSubmitter } from '../../src/promotion/promotion.service';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox';
 import { startGateway, type Gateway, type GatewayDependencies } from '../../src/server';

@@ -5,7 +5,7 @@ import {
   compiledExecutor,
   expandedFieldCount,
   isCompilable,
-} from '../../src/compiled-executor';
+} from '../../src/graphql/compiled-executor';
 
 const schema = buildSchema(`
   input Item { name: String!, size: Int }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { streamLogDestination } from '../../src/logger';
+import { streamLogDestination } from '../../src/observability/logger';
 
 /** A stream whose reader has stalled until `release()`: every write waits for it. */
 function stalledStream() {

@@ -6,7 +6,7 @@ import { MutationError } from '../../src/schema/mutation-error.interface';
 import { Enrolment } from '../../src/schema/issued.type';
 import { CustomerEnrolment, EnrolCustomersResult } from '../../src/schema/result.type';
 import { InvalidProgramError } from '../../src/schema/upstream-errors.type';
-import { logMutation, type MutationLogFacts } from '../../src/security/mutation-log';
+import { logMutation, type MutationLogFacts } from '../../src/observability/mutation-log';
 
 /** A type built by a factory, as src/schema/upstream-errors.type.ts builds its own. */
 function factoryErrorType(name: string) {

@@ -2,7 +2,7 @@
  * Issue 11, finding 9: a flood of distinct documents. Apollo's own document cache counts
  * 30 MiB of JSON, some 140 MB of heap; the gateway's counts heap.
  */
-import { DOCUMENT_CACHE_HEAP_BYTES } from '../../../src/bounded-memo';
+import { DOCUMENT_CACHE_HEAP_BYTES } from '../../../src/graphql/document-cache';
 import { collectGarbage } from '../../faults/support';
 import { postJson, startSecureStack, type SecureStack } from '../support';
 

@@ -14,10 +14,10 @@ import type {
   FastifyRequest,
   FastifyServerOptions,
 } from 'fastify';
-import { BoundedMemo } from '../bounded-memo';
+import { BoundedMemo } from '../graphql/document-cache';
 import type { GatewayConfig } from '../config';
-import { ErrorCode } from '../errors';
-import { UNEXPECTED_ERROR_MESSAGE } from './error-policy';
+import { ErrorCode } from '../graphql/errors';
+import { UNEXPECTED_ERROR_MESSAGE } from '../graphql/error-policy';
 
 export const GRAPHQL_PATH = '/graphql';
 

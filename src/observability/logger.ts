@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import type { GatewayConfig } from './config';
-import { maskLogLine } from './security/personal-data';
+import type { GatewayConfig } from '../config';
+import { maskLogLine } from './personal-data';
 
 /** Values that must never reach a log line: the caller's credentials. */
 export const REDACTED_PATHS = [

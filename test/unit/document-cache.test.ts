@@ -1,5 +1,5 @@
 import { parse, print, type DocumentNode } from 'graphql';
-import { BoundedMemo, documentCache, documentHeapBytes } from '../../src/bounded-memo';
+import { BoundedMemo, documentCache, documentHeapBytes } from '../../src/graphql/document-cache';
 import { collectGarbage } from '../faults/support';
 import { EnrolCustomersDocument } from '../generated/graphql';
 

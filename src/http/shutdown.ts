@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { PromotionApi } from './datasources';
-import type { IdempotencyStore } from './idempotency/idempotency.store';
+import type { PromotionApi } from '../datasources';
+import type { IdempotencyStore } from '../idempotency/idempotency.store';
 
 export interface ShutdownParts {
   app: FastifyInstance;

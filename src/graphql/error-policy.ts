@@ -7,7 +7,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context';
-import { ErrorCode } from '../errors';
+import { ErrorCode } from './errors';
 import { rewordTokenLimit } from './operation-limits';
 
 export const UNEXPECTED_ERROR_MESSAGE =
