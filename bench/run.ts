@@ -386,10 +386,9 @@ async function writeProfileReport(run: RunRecord, profileDir: string): Promise<s
   const summaryFile = path.join(RESULTS_DIR, `profile-${path.basename(profileDir)}-summary.md`);
   writeFileSync(summaryFile, profileMd);
   writeFileSync(latest, profileMd);
-  const files = [summaryFile, latest];
-  if (await embedInBenchmarks(BENCHMARKS_FILE, 'profile', profileMd)) files.push(BENCHMARKS_FILE);
+  // BENCHMARKS.md links profile-latest.md rather than holding a copy of it.
   console.log(profileMd);
-  return files;
+  return [summaryFile, latest];
 }
 
 /**
