@@ -3,6 +3,7 @@
  * misbehave in exactly one way each.
  */
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { CircuitState } from 'cockatiel';
@@ -14,6 +15,7 @@ import {
 } from '../../src/datasources/promotion-api.client';
 import type { PromotionApiClientOptions } from '../../src/datasources/promotion-api.client';
 import type { Credentials } from '../../src/domain/promotion';
+import { eventually } from '../support/eventually';
 
 interface ReceivedRequest {
   at: number;
@@ -97,13 +99,6 @@ function capturingLogger() {
     { write: (line: string) => lines.push(JSON.parse(line)) },
   );
   return { logger, lines };
-}
-
-function until(condition: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => (condition() ? resolve() : setTimeout(check, 5));
-    check();
-  });
 }
 
 const credentials: Credentials = { authorization: 'Basic ZGVtby50aWxsOjNhNTk=' };
@@ -299,7 +294,9 @@ describe('PromotionApiClient', () => {
         body,
         Date.now() + 20_000,
       );
-      await until(() => lines.some((l) => l.msg === 'retrying promotion API call'));
+      await eventually(() => lines.some((l) => l.msg === 'retrying promotion API call'), {
+        describe: 'the first retry',
+      });
       const api = await upstream(answerEnvelope, port);
       expect(kinds(await pending)).toEqual(['ISSUED', 'ISSUED']);
       expect(api.received).toHaveLength(1);
@@ -307,17 +304,28 @@ describe('PromotionApiClient', () => {
 
     it('never writes a call whose deadline passed while it waited for a connection', async () => {
       const held: http.ServerResponse[] = [];
-      const api = await upstream((_req, res) => held.push(res));
+      const api = await upstream((req, res) =>
+        api.received.length === 1 ? held.push(res) : answerEnvelope(req, res),
+      );
       const api1 = client(api.url, { maxConnections: 1 });
       const first = api1.send(credentials, body, Date.now() + 20_000);
-      await until(() => api.received.length === 1);
+      await eventually(() => api.received.length === 1, { describe: 'the first call to arrive' });
       const second = await api1.send(credentials, body, Date.now() + 300);
       expect(kinds(second)).toEqual(['UNAVAILABLE', 'UNAVAILABLE']);
       // Free the connection: undici now starts the queued request, which must abort unwritten.
       answerEnvelope(api.received[0] as ReceivedRequest, held[0] as http.ServerResponse);
       expect(kinds(await first)).toEqual(['ISSUED', 'ISSUED']);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(api.received).toHaveLength(1);
+      // One connection, served in order: had the expired call been written, it would come
+      // before this next one.
+      const marker: Credentials = { authorization: 'Basic bWFya2VyOm5leHQ=' };
+      expect(kinds(await api1.send(marker, body, Date.now() + 10_000))).toEqual([
+        'ISSUED',
+        'ISSUED',
+      ]);
+      expect(api.received.map((r) => r.headers['authorization'])).toEqual([
+        credentials.authorization,
+        marker.authorization,
+      ]);
     });
   });
 
@@ -474,11 +482,12 @@ describe('PromotionApiClient', () => {
         { kind: 'UNAVAILABLE', message: expect.stringContaining('paused') },
         { kind: 'UNAVAILABLE', message: expect.stringContaining('paused') },
       ]);
-      expect(Date.now() - openedAt).toBeLessThan(250);
+      // At once: nowhere near the 10 s deadline.
+      expect(Date.now() - openedAt).toBeLessThan(2_000);
       expect(api.received).toHaveLength(2);
 
       healthy = true;
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await sleep(400); // halfOpenAfter is a clock, not an event
       // The probe and a call that arrives while it runs: only the probe reaches the API.
       const probe = c.send(credentials, body, deadline());
       const whileProbing = await c.send(credentials, body, deadline());
@@ -494,7 +503,7 @@ describe('PromotionApiClient', () => {
       const c = client(api.url, { circuitBreakerThreshold: 1, circuitBreakerHalfOpenAfterMs: 200 });
       await c.send(credentials, body, Date.now() + 10_000);
       expect(c.circuitState).toBe(CircuitState.Open);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300); // halfOpenAfter is a clock, not an event
       expect(kinds(await c.send(credentials, body, Date.now() + 10_000))).toEqual([
         'OUTCOME_UNKNOWN',
         'OUTCOME_UNKNOWN',
@@ -538,7 +547,7 @@ describe('PromotionApiClient', () => {
       const api = await upstream((_req, res) => held.push(res));
       const c = client(api.url, { maxConnections: 1, circuitBreakerThreshold: 2 });
       const first = c.send(credentials, body, Date.now() + 20_000);
-      await until(() => api.received.length === 1);
+      await eventually(() => api.received.length === 1, { describe: 'the first call to arrive' });
       // Three calls queue behind the held one, in our pool, until their deadline.
       const queued = await Promise.all(
         [1, 2, 3].map(() => c.send(credentials, body, Date.now() + 200)),

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { ClaimResult, IdempotencyStore } from '../../src/idempotency/idempotency.store';
 import { MemoryIdempotencyStore } from '../../src/idempotency/memory.store';
 import { RedisIdempotencyStore } from '../../src/idempotency/redis.store';
-import { deleteKeysUnder, pollUntil, REDIS_URL, uniqueTestPrefix } from './support';
+import { eventually } from '../support/eventually';
+import { deleteKeysUnder, REDIS_URL, uniqueTestPrefix } from './support';
 
 /** One implementation under test: how to make a store with a given TTL. */
 interface StoreKind {
@@ -170,10 +172,10 @@ describe.each(kinds)('$name', (kind) => {
   it('lets a new owner in once the lease of a silent owner runs out', async () => {
     claimed(await store.claim(scope, key, 'input-a', SHORT_LEASE_MS));
 
-    const takeover = await pollUntil(
-      () => store.claim(scope, key, 'input-a', LONG_LEASE_MS),
-      (result) => result.status !== 'IN_PROGRESS',
-    );
+    const takeover = await eventually(() => store.claim(scope, key, 'input-a', LONG_LEASE_MS), {
+      describe: 'the silent owner to lose its lease',
+      until: (result) => result.status !== 'IN_PROGRESS',
+    });
     expect(takeover).toEqual({ status: 'CLAIMED', previous: null, token: expect.any(String) });
   });
 
@@ -182,20 +184,20 @@ describe.each(kinds)('$name', (kind) => {
     await store.complete(scope, key, first.token, payload, false);
     claimed(await store.claim(scope, key, 'input-a', SHORT_LEASE_MS));
 
-    const takeover = await pollUntil(
-      () => store.claim(scope, key, 'input-a', LONG_LEASE_MS),
-      (result) => result.status !== 'IN_PROGRESS',
-    );
+    const takeover = await eventually(() => store.claim(scope, key, 'input-a', LONG_LEASE_MS), {
+      describe: 'the silent owner to lose its lease',
+      until: (result) => result.status !== 'IN_PROGRESS',
+    });
     expect(takeover).toEqual({ status: 'CLAIMED', previous: payload, token: expect.any(String) });
   });
 
   it('still refuses another input after the lease of a silent owner ran out', async () => {
     claimed(await store.claim(scope, key, 'input-a', SHORT_LEASE_MS));
     // The silent owner may have reached the API, so the key stays bound to its input.
-    await pollUntil(
-      () => store.claim(scope, key, 'input-a', SHORT_LEASE_MS),
-      (result) => result.status === 'CLAIMED',
-    );
+    await eventually(() => store.claim(scope, key, 'input-a', SHORT_LEASE_MS), {
+      describe: 'the silent owner to lose its lease',
+      until: (result) => result.status === 'CLAIMED',
+    });
     await expect(store.claim(scope, key, 'input-b', LONG_LEASE_MS)).resolves.toEqual({
       status: 'INPUT_MISMATCH',
     });
@@ -210,20 +212,20 @@ describe.each(kinds)('$name', (kind) => {
       payload,
     });
 
-    const after = await pollUntil(
-      () => shortLived.claim(scope, key, 'input-b', LONG_LEASE_MS),
-      (result) => result.status !== 'INPUT_MISMATCH',
-    );
+    const after = await eventually(() => shortLived.claim(scope, key, 'input-b', LONG_LEASE_MS), {
+      describe: 'the record to expire',
+      until: (result) => result.status !== 'INPUT_MISMATCH',
+    });
     expect(after).toEqual({ status: 'CLAIMED', previous: null, token: expect.any(String) });
   });
 
   it('does not let an owner whose lease ran out complete or release over the new owner', async () => {
     const stale = claimed(await store.claim(scope, key, 'input-a', SHORT_LEASE_MS));
     const current = claimed(
-      await pollUntil(
-        () => store.claim(scope, key, 'input-a', LONG_LEASE_MS),
-        (result) => result.status === 'CLAIMED',
-      ),
+      await eventually(() => store.claim(scope, key, 'input-a', LONG_LEASE_MS), {
+        describe: 'the stale owner to lose its lease',
+        until: (result) => result.status === 'CLAIMED',
+      }),
     );
 
     await expect(store.complete(scope, key, stale.token, { from: 'stale' }, true)).resolves.toBe(
@@ -245,7 +247,7 @@ describe.each(kinds)('$name', (kind) => {
 
   it('lets an owner whose lease ran out still complete when nobody took over', async () => {
     const slow = claimed(await store.claim(scope, key, 'input-a', 1));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20); // a lease is a clock: let its 1 ms run out
     await expect(store.complete(scope, key, slow.token, payload, true)).resolves.toBe(true);
     await expect(store.claim(scope, key, 'input-a', LONG_LEASE_MS)).resolves.toEqual({
       status: 'COMPLETED',

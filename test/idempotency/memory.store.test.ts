@@ -3,7 +3,8 @@ import {
   IdempotencyStoreFullError,
 } from '../../src/idempotency/idempotency.store';
 import { MemoryIdempotencyStore } from '../../src/idempotency/memory.store';
-import { capturedLogger, pollUntil } from './support';
+import { eventually } from '../support/eventually';
+import { capturedLogger } from './support';
 
 function tokenOf(result: ClaimResult): string {
   if (result.status !== 'CLAIMED') throw new Error(`expected CLAIMED, got ${result.status}`);
@@ -84,10 +85,10 @@ describe('MemoryIdempotencyStore with an injected clock', () => {
     }
     expect(store.size).toBe(3);
     now += 1_000;
-    await pollUntil(
-      async () => store.size,
-      (size) => size === 0,
-    );
+    await eventually(() => store.size, {
+      describe: 'the expired records to be swept',
+      until: (size) => size === 0,
+    });
     expect(store.storedBytes).toBe(0);
   });
 
@@ -130,7 +131,7 @@ describe('MemoryIdempotencyStore with an injected clock', () => {
     const store = open({ ttlSeconds: 600, maxBytes: 2_000 });
     let claims = 0;
     const refusal = await (async () => {
-      for (; claims < 1_000; ) {
+      for (; claims < 1_000;) {
         try {
           await store.claim('s', `silent-${claims}`, 'input', 5_000);
           claims += 1;

@@ -9,14 +9,8 @@ import {
   RedisIdempotencyStore,
 } from '../../src/idempotency';
 import type { ClaimResult } from '../../src/idempotency/idempotency.store';
-import {
-  capturedLogger,
-  deleteKeysUnder,
-  keysUnder,
-  pollUntil,
-  REDIS_URL,
-  uniqueTestPrefix,
-} from './support';
+import { eventually } from '../support/eventually';
+import { capturedLogger, deleteKeysUnder, keysUnder, REDIS_URL, uniqueTestPrefix } from './support';
 
 const LEASE_MS = 60_000;
 
@@ -205,10 +199,10 @@ describe('RedisIdempotencyStore when Redis cannot answer', () => {
       logger,
     });
     try {
-      await pollUntil(
-        async () => lines.length,
-        (count) => count > 0,
-      );
+      await eventually(() => lines.length, {
+        describe: 'the warning that it cannot connect',
+        until: (count) => count > 0,
+      });
       // A claim gives up after the first reconnect fails too: two failures, still one line.
       await expect(store.claim('scope', 'key', 'input-a', LEASE_MS)).rejects.toThrow(
         IdempotencyStoreUnavailableError,
@@ -237,15 +231,15 @@ describe('RedisIdempotencyStore when Redis cannot answer', () => {
       logger,
     });
     try {
-      await pollUntil(
-        async () => lines.length,
-        (count) => count > 0,
-      );
+      await eventually(() => lines.length, {
+        describe: 'the warning that it cannot connect',
+        until: (count) => count > 0,
+      });
       await listening(proxyToRedis(), port);
-      await pollUntil(
-        async () => lines.length,
-        (count) => count > 1,
-      );
+      await eventually(() => lines.length, {
+        describe: 'the line saying it connected again',
+        until: (count) => count > 1,
+      });
       expect(lines[1]).toMatchObject({
         level: 30,
         msg: expect.stringMatching(/connected to Redis again/),

@@ -27,28 +27,6 @@ export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<voi
   if (keys.length > 0) await redis.del(...keys);
 }
 
-/**
- * Calls `attempt` until `done` holds for its result, and returns that result. Waits on a
- * deadline rather than a fixed sleep, so a slow machine only makes the test slower.
- */
-export async function pollUntil<T>(
-  attempt: () => Promise<T>,
-  done: (value: T) => boolean,
-  { timeoutMs = 10_000, intervalMs = 20 }: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (done(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `condition not met within ${timeoutMs} ms; last value ${JSON.stringify(value)}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 export type LogLine = Record<string, unknown> & { level: number; msg: string };
 
 /** A pino logger at `info` whose lines the test reads back as objects. */

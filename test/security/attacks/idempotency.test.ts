@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { asResult, demo, enrol } from '../../faults/support';
-import { pollUntil } from '../../idempotency/support';
+import { eventually } from '../../support/eventually';
 import { startSecureStack, type SecureStack } from '../support';
 
 type LogLine = Record<string, unknown> & { level: number; msg: string };
@@ -99,9 +99,12 @@ describe('an unreachable Redis', () => {
   afterAll(() => stack.close());
 
   it('is warned about at start, and a keyed mutation is refused with its cause logged', async () => {
-    await pollUntil(
-      async () => parsed(stack).filter((line) => /cannot connect to Redis/.test(line.msg)),
-      (warnings) => warnings.length > 0,
+    await eventually(
+      () => parsed(stack).filter((line) => /cannot connect to Redis/.test(line.msg)),
+      {
+        describe: 'a warning that Redis cannot be reached',
+        until: (warnings) => warnings.length > 0,
+      },
     );
 
     const payload = await enrol(stack.url, tenIds(0).slice(0, 1), {
