@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { BoundedMemo } from '../graphql/document-cache';
+import { LRUCache } from 'lru-cache';
 import type { Credentials } from './promotion';
 
-/**
- * Enough for the live callers of a busy gateway; longer credential headers are hashed
- * every time, so the memo stays a few MB at most.
- */
-const callerIds = new BoundedMemo<string>(1_000, 4_096);
+/** Default `1,000` callers: the live callers of a busy gateway; the least recent goes first. */
+const MAX_REMEMBERED_CALLERS = 1_000;
+/** Default `4,096` characters: longer credential headers are hashed every time. */
+const MAX_REMEMBERED_KEY_LENGTH = 4_096;
+
+const callerIds = new LRUCache<string, string>({ max: MAX_REMEMBERED_CALLERS });
 
 /**
  * Who called, as a sha256 of the credential headers exactly as they came: batches and
@@ -14,9 +15,10 @@ const callerIds = new BoundedMemo<string>(1_000, 4_096);
  * mutation needs it and hashing was a visible share of the hot path.
  */
 export function callerIdOf(credentials: Credentials): string {
-  // The memo's key: unambiguous (a header value holds no NUL, and an absent header is told
-  // from an empty one) and cheaper to build than the hashed text below.
+  // Unambiguous (a header value holds no NUL; absent is told from empty) and cheaper to
+  // build than the hashed text below.
   const key = `${headerPart(credentials.authorization)}\u0000${headerPart(credentials.oauthToken)}`;
+  if (key.length > MAX_REMEMBERED_KEY_LENGTH) return hashOf(credentials);
   let id = callerIds.get(key);
   if (id === undefined) {
     id = hashOf(credentials);
@@ -27,8 +29,7 @@ export function callerIdOf(credentials: Credentials): string {
 
 /**
  * The caller id itself. Its input must never change: idempotency records (in Redis, for a
- * day, shared by every replica) are found by it, so a new spelling would let a retry that
- * reaches an upgraded replica miss its record and be sent again.
+ * day, shared by every replica) are found by it across a rolling deploy.
  */
 function hashOf(credentials: Credentials): string {
   const hashed = JSON.stringify([

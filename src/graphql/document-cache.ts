@@ -1,35 +1,7 @@
-/**
- * What the gateway remembers between requests, each bounded by what it holds in the heap.
- */
+/** Apollo's cache of parsed, validated documents, bounded by the heap it takes. */
 import type { DocumentStore } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
-
-/**
- * Values computed from a text and asked for on every request, remembered up to a bound:
- * a key longer than `maxKeyLength` is never kept (looking it up would only hash it), and a
- * memo that holds `maxEntries` starts over. It holds at most `maxEntries × maxKeyLength`
- * characters of keys; values are meant to be small. Recomputing must always be correct;
- * the memo only saves the work.
- */
-export class BoundedMemo<V> {
-  private readonly entries = new Map<string, V>();
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxKeyLength: number,
-  ) {}
-
-  get(key: string): V | undefined {
-    return key.length <= this.maxKeyLength ? this.entries.get(key) : undefined;
-  }
-
-  set(key: string, value: V): void {
-    if (key.length > this.maxKeyLength) return;
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, value);
-  }
-}
 
 /**
  * Heap a parsed document takes per character of its JSON (Apollo's own measure of a

@@ -14,7 +14,7 @@ import type {
   FastifyRequest,
   FastifyServerOptions,
 } from 'fastify';
-import { BoundedMemo } from '../graphql/document-cache';
+import { LRUCache } from 'lru-cache';
 import type { GatewayConfig } from '../config';
 import { ErrorCode } from '../graphql/errors';
 import { UNEXPECTED_ERROR_MESSAGE } from '../graphql/error-policy';
@@ -203,6 +203,10 @@ function queriesOf(request: FastifyRequest): unknown[] {
   return operations.map((operation) => (operation as { query?: unknown } | null)?.query);
 }
 
+/** Default `256` documents of at most `16,384` characters: some 8 MB of keys at most. */
+const REMEMBERED_DOCUMENTS = 256;
+const REMEMBERED_DOCUMENT_LENGTH = 16_384;
+
 export interface RequestGuardLimits {
   maxBatchOperations: number;
   maxDocumentNesting: number;
@@ -215,8 +219,9 @@ export interface RequestGuardLimits {
 export function registerRequestGuards(app: FastifyInstance, limits: RequestGuardLimits): void {
   // Clients send the same few documents again and again; scanning each one's text on
   // every request was a visible share of the hot path (BENCHMARKS.md).
-  // Bounded: 256 documents of at most 16 K characters.
-  const withinNesting = new BoundedMemo<true>(256, 16_384);
+  const withinNesting = new LRUCache<string, true>({ max: REMEMBERED_DOCUMENTS });
+  const remembered = (query: string): boolean =>
+    query.length <= REMEMBERED_DOCUMENT_LENGTH && withinNesting.get(query) === true;
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.routeOptions.url !== GRAPHQL_PATH) return;
     if (Array.isArray(request.body) && request.body.length > limits.maxBatchOperations) {
@@ -228,9 +233,9 @@ export function registerRequestGuards(app: FastifyInstance, limits: RequestGuard
       );
     }
     for (const query of queriesOf(request)) {
-      if (typeof query !== 'string' || withinNesting.get(query) === true) continue;
+      if (typeof query !== 'string' || remembered(query)) continue;
       if (nestingOf(query, limits.maxDocumentNesting) <= limits.maxDocumentNesting) {
-        withinNesting.set(query, true);
+        if (query.length <= REMEMBERED_DOCUMENT_LENGTH) withinNesting.set(query, true);
       } else {
         return sendGraphQLError(
           reply,

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { callerIdOf } from '../../src/domain/caller';
 
 /**
@@ -40,5 +41,22 @@ describe('callerIdOf', () => {
       callerIdOf({ authorization: 'abc', oauthToken: 'abc' }),
     ]);
     expect(ids.size).toBe(6);
+  });
+
+  it('keeps its live callers remembered while more than 1,000 others come and go', () => {
+    const live = Array.from({ length: 500 }, (_, i) => ({ authorization: `Basic live-${i}` }));
+    for (const caller of live) callerIdOf(caller);
+    const hashes = jest.spyOn(crypto, 'createHash');
+    try {
+      for (let wave = 0; wave < 12; wave++) {
+        for (let i = 0; i < 100; i++) callerIdOf({ authorization: `Basic passing-${wave}-${i}` });
+        for (const caller of live) callerIdOf(caller);
+      }
+      // Only the 1,200 passing callers were hashed; a memo that starts over when full
+      // would have hashed the live ones again after each time it did.
+      expect(hashes).toHaveBeenCalledTimes(1_200);
+    } finally {
+      hashes.mockRestore();
+    }
   });
 });
