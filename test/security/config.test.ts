@@ -2,20 +2,8 @@ import { ConfigError, loadConfig } from '../../src/config';
 
 const API_URL = 'https://api.example.com';
 
+// Their defaults are checked with all the others in test/unit/config.test.ts.
 describe('security settings from the environment', () => {
-  it('has documented defaults', () => {
-    expect(loadConfig({})).toMatchObject({
-      introspection: true,
-      maxQueryDepth: 10,
-      maxAliases: 15,
-      maxRootFields: 10,
-      maxTokens: 10_000,
-      maxBatchOperations: 50,
-      maxBodyBytes: 1_048_576,
-      corsOrigins: [],
-    });
-  });
-
   it('turns introspection off in production unless GRAPHQL_INTROSPECTION=true', () => {
     expect(loadConfig({ NODE_ENV: 'production', PROMOTION_API_URL: API_URL }).introspection).toBe(
       false,

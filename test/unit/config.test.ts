@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 
 describe('loadConfig', () => {
+  // The one place for every default (docs/configuration.md lists the same).
   it('has the documented defaults', () => {
     expect(loadConfig({})).toMatchObject({
       port: 4000,
@@ -13,10 +14,29 @@ describe('loadConfig', () => {
       upstreamBatchSize: 100,
       batchWindowMs: 5,
       maxCustomersPerMutation: 1000,
+      maxQueuedCustomers: 10_000,
+      maxQueuedCustomersPerCaller: 2000,
+      circuitBreakerThreshold: 5,
+      circuitBreakerHalfOpenAfterMs: 5000,
       redisUrl: null,
       idempotencyTtlSeconds: 86_400,
+      idempotencyMemoryMaxBytes: 64 * 1024 * 1024,
       logLevel: 'info',
       production: false,
+      // Security limits (their behaviour: test/security/config.test.ts and limits.test.ts).
+      introspection: true,
+      maxQueryDepth: 10,
+      maxAliases: 15,
+      maxRootFields: 10,
+      maxTokens: 10_000,
+      maxBatchOperations: 50,
+      maxBodyBytes: 1_048_576,
+      corsOrigins: [],
+      // Timeouts and the connection cap of the HTTP server.
+      requestTimeoutMs: 30_000,
+      bodyTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 4096,
     });
   });
 
