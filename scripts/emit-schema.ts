@@ -15,7 +15,7 @@ import {
   printSchema,
   type GraphQLSchema,
 } from 'graphql';
-import { buildGatewaySchema } from '../src/schema';
+import { buildGatewaySchema } from '../src/resolvers';
 
 const root = join(__dirname, '..');
 const schemaFile = join(root, 'schema.graphql');

@@ -1,18 +1,2 @@
-import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
-import { GatewayLimitsResolver } from '../resolvers/gateway-limits.resolver';
-import { PromotionResolver } from '../resolvers/promotion.resolver';
-
-/**
- * The gateway's schema, built from the type-graphql classes. Validation is our own
- * (src/promotion). Every output type is declared with `simpleResolvers: true`, so its
- * fields are read as plain properties (BENCHMARKS.md): a `@UseMiddleware` or
- * `@Authorized` on one of their fields would be ignored; drop the option on that type first.
- */
-export function buildGatewaySchema(): Promise<GraphQLSchema> {
-  return buildSchema({
-    resolvers: [PromotionResolver, GatewayLimitsResolver],
-    validate: false,
-  });
-}
+// Transitional: server.ts and test/security/limits.test.ts still import from here (issue 12).
+export { buildGatewaySchema } from '../resolvers';

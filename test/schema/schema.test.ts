@@ -12,7 +12,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { contractBreaks, contractFile } from '../../scripts/emit-schema';
-import { buildGatewaySchema } from '../../src/schema';
+import { buildGatewaySchema } from '../../src/resolvers';
 
 const root = join(__dirname, '..', '..');
 const shared = join(root, '..', 'shared');
