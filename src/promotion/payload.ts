@@ -22,6 +22,19 @@ export type MutationPayload =
   | { kind: 'INVALID_INPUT'; violations: InputViolation[] }
   | { kind: 'IDEMPOTENCY_CONFLICT'; reason: ConflictReason };
 
+/** The caller may not run the mutation: no credentials, or the API refused them (401/403). */
+export interface Refusal {
+  kind: 'UNAUTHENTICATED' | 'FORBIDDEN';
+  message: string;
+}
+
+/** What the service answers: a payload, or a refusal that no payload can carry. */
+export type PromotionAnswer = MutationPayload | Refusal;
+
+export function isRefusal(answer: PromotionAnswer): answer is Refusal {
+  return answer.kind === 'UNAUTHENTICATED' || answer.kind === 'FORBIDDEN';
+}
+
 /** Upstream codes worth the same call again: the platform's "concurrent actions on the same customer". */
 const RETRYABLE_UPSTREAM_CODES: ReadonlySet<number> = new Set([UpstreamCode.CONCURRENT_ACTION]);
 

@@ -3,10 +3,15 @@ import type { Logger } from 'pino';
 import { callerIdOf } from '../domain/caller';
 import { assertNever, type AuthRejectedOutcome, type CustomerOutcome } from '../domain/outcome';
 import type { BulkAction, Credentials, PromotionRequest } from '../domain/promotion';
-import { forbidden, unauthenticated } from '../graphql/errors';
 import { IdempotencyStoreFullError, type IdempotencyStore } from '../idempotency/idempotency.store';
 import { inputHashOf } from '../idempotency/input-hash';
-import { isRetryable, toPayload, type MutationPayload } from './payload';
+import {
+  isRetryable,
+  toPayload,
+  type MutationPayload,
+  type PromotionAnswer,
+  type Refusal,
+} from './payload';
 import { validateInput, type InputLimits, type UncheckedPromotionInput } from './validate-input';
 
 /**
@@ -52,11 +57,13 @@ export class PromotionService {
     action: BulkAction,
     input: UncheckedPromotionInput,
     credentials: Credentials,
-  ): Promise<MutationPayload> {
+  ): Promise<PromotionAnswer> {
     if (!hasCredentials(credentials)) {
-      throw unauthenticated(
-        'Send the promotion API credentials in the Authorization or X-CAP-API-OAUTH-TOKEN header.',
-      );
+      return {
+        kind: 'UNAUTHENTICATED',
+        message:
+          'Send the promotion API credentials in the Authorization or X-CAP-API-OAUTH-TOKEN header.',
+      };
     }
     const checked = validateInput(input, this.options);
     if (!checked.valid) return { kind: 'INVALID_INPUT', violations: checked.violations };
@@ -76,7 +83,7 @@ export class PromotionService {
     key: string,
     credentials: Credentials,
     deadline: number,
-  ): Promise<MutationPayload> {
+  ): Promise<PromotionAnswer> {
     // Idempotency records are scoped by who called (as batches are), never by what they sent.
     const scope = callerIdOf(credentials);
     const inputHash = inputHashOf({
@@ -121,7 +128,7 @@ export class PromotionService {
     const rejection = authRejectionOf(asked.fresh);
     if (rejection !== null) {
       await this.releaseRecord(scope, key, claim.token);
-      throw authError(rejection);
+      return refusalOf(rejection);
     }
     const final = !asked.outcomes.some(isRetryable);
     await this.completeRecord(scope, key, claim.token, { outcomes: asked.outcomes }, final);
@@ -242,9 +249,9 @@ export class PromotionService {
     request: PromotionRequest,
     outcomes: CustomerOutcome[],
     replayed: boolean,
-  ): MutationPayload {
+  ): PromotionAnswer {
     const rejection = authRejectionOf(outcomes);
-    if (rejection !== null) throw authError(rejection);
+    if (rejection !== null) return refusalOf(rejection);
     return toPayload(request.customers, outcomes, replayed);
   }
 }
@@ -294,8 +301,11 @@ function authRejectionOf(outcomes: CustomerOutcome[]): AuthRejectedOutcome | nul
   return rejection;
 }
 
-function authError(rejection: AuthRejectedOutcome): Error {
+function refusalOf(rejection: AuthRejectedOutcome): Refusal {
   return rejection.status === 403
-    ? forbidden('The promotion API refused these credentials access to this action.')
-    : unauthenticated('The promotion API did not accept these credentials.');
+    ? {
+        kind: 'FORBIDDEN',
+        message: 'The promotion API refused these credentials access to this action.',
+      }
+    : { kind: 'UNAUTHENTICATED', message: 'The promotion API did not accept these credentials.' };
 }

@@ -2,10 +2,13 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Info, Mutation, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import type { BulkAction } from '../domain/promotion';
-import { EarnPromotionPayload, EnrolCustomersPayload } from '../schema/payload.union';
-import { presentPayload } from '../schema/present-payload';
-import { EarnPromotionInput, EnrolCustomersInput } from '../schema/promotion-action.input';
+import { forbidden, unauthenticated } from '../graphql/errors';
 import { logMutation } from '../observability/mutation-log';
+import { isRefusal, type MutationPayload, type PromotionAnswer } from '../promotion/payload';
+import { EarnPromotionPayload, EnrolCustomersPayload } from '../schema/payload.union';
+import { EarnPromotionInput, EnrolCustomersInput } from '../schema/promotion-action.input';
+import { presentEarnPromotion } from './earn-promotion.presenter';
+import { presentEnrolCustomers } from './enrol-customers.presenter';
 
 @Resolver()
 export class PromotionResolver {
@@ -19,9 +22,8 @@ export class PromotionResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<typeof EnrolCustomersPayload> {
     return this.logged('ENROL', input, ctx, info, async () =>
-      presentPayload(
-        'ENROL',
-        await ctx.promotions.run('ENROL', input, ctx.credentials),
+      presentEnrolCustomers(
+        payloadOf(await ctx.promotions.run('ENROL', input, ctx.credentials)),
         input.customers,
       ),
     );
@@ -37,9 +39,8 @@ export class PromotionResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<typeof EarnPromotionPayload> {
     return this.logged('EARN', input, ctx, info, async () =>
-      presentPayload(
-        'EARN',
-        await ctx.promotions.run('EARN', input, ctx.credentials),
+      presentEarnPromotion(
+        payloadOf(await ctx.promotions.run('EARN', input, ctx.credentials)),
         input.customers,
       ),
     );
@@ -68,4 +69,10 @@ export class PromotionResolver {
       throw error;
     }
   }
+}
+
+/** A refusal is no payload: it answers the request as a top-level GraphQL error (DESIGN §2). */
+function payloadOf(answer: PromotionAnswer): MutationPayload {
+  if (!isRefusal(answer)) return answer;
+  throw answer.kind === 'FORBIDDEN' ? forbidden(answer.message) : unauthenticated(answer.message);
 }

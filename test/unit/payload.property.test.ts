@@ -9,9 +9,10 @@ import { toOutcomes } from '../../src/datasources/enrol-and-earn.mapper';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 import { BULK_ACTIONS, type BulkAction, type CustomerRef } from '../../src/domain/promotion';
 import { toPayload } from '../../src/promotion/payload';
+import { presentEarnPromotion } from '../../src/resolvers/earn-promotion.presenter';
+import { presentEnrolCustomers } from '../../src/resolvers/enrol-customers.presenter';
 import { Earning, Enrolment } from '../../src/schema/issued.type';
 import '../../src/schema/payload.union';
-import { presentPayload } from '../../src/schema/present-payload';
 import { EarnPromotionResult, EnrolCustomersResult } from '../../src/schema/result.type';
 
 /** Is `value` an instance of a member of the union, as type-graphql will resolve it? */
@@ -90,7 +91,10 @@ function checkTotals(
 ): 'HOISTED' | 'RESULT' {
   const customers = customersFor(outcomes.length);
   const payload = toPayload(customers, outcomes, replayed);
-  const presented = presentPayload(action, payload, customers);
+  const presented =
+    action === 'ENROL'
+      ? presentEnrolCustomers(payload, customers)
+      : presentEarnPromotion(payload, customers);
   if (payload.kind === 'HOISTED') {
     const union = action === 'ENROL' ? 'EnrolCustomersPayload' : 'EarnPromotionPayload';
     expect(isMemberOf(union, presented)).toBe(true);

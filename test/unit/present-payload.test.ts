@@ -1,12 +1,20 @@
 import { getMetadataStorage } from 'type-graphql';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 import { toPayload } from '../../src/promotion/payload';
+import { build } from '../../src/resolvers/build';
+import { presentEarnPromotion } from '../../src/resolvers/earn-promotion.presenter';
+import { presentEnrolCustomers } from '../../src/resolvers/enrol-customers.presenter';
+import { IdempotencyConflictReason } from '../../src/schema/idempotency-conflict-reason.enum';
+import { InvalidInputError } from '../../src/schema/invalid-input-error.type';
 import { Earning, Enrolment } from '../../src/schema/issued.type';
 // Loaded for their unions' metadata.
 import '../../src/schema/outcome.union';
 import '../../src/schema/payload.union';
-import { RateLimitedError } from '../../src/schema/path-errors.type';
-import { presentPayload } from '../../src/schema/present-payload';
+import {
+  IdempotencyConflictError,
+  RateLimitedError,
+  UpstreamUnavailableError,
+} from '../../src/schema/path-errors.type';
 import { EarnPromotionResult, EnrolCustomersResult } from '../../src/schema/result.type';
 import {
   CustomerBusyError,
@@ -32,16 +40,26 @@ const issued: CustomerOutcome = {
   warnings: [{ code: 9000, message: 'note' }],
 };
 
-describe('presentPayload', () => {
+/** The payload as the class it must be, or the test fails. */
+function asInstance<T>(value: object, type: new () => T): T {
+  if (!(value instanceof type))
+    throw new Error(`${type.name} expected, got ${value.constructor.name}`);
+  return value;
+}
+
+describe('the enrolCustomers and earnPromotion presenters', () => {
   it('dresses each outcome as its GraphQL type, carrying warnings and counting totals', () => {
     const outcomes: CustomerOutcome[] = [
       issued,
       { kind: 'UPSTREAM_ERROR', code: 8890, message: 'limits', scope: 'customer' },
       { kind: 'UPSTREAM_ERROR', code: 8015, message: 'not found', scope: 'customer' },
     ];
-    const result = presentPayload('EARN', toPayload(customers, outcomes, false), customers);
+    const result = presentEarnPromotion(toPayload(customers, outcomes, false), customers);
     expect(result).toBeInstanceOf(EarnPromotionResult);
-    const { results, totalCount, successCount, failureCount } = result as EarnPromotionResult;
+    const { results, totalCount, successCount, failureCount } = asInstance(
+      result,
+      EarnPromotionResult,
+    );
     expect([totalCount, successCount, failureCount]).toEqual([3, 1, 2]);
     expect(results[0]?.outcome).toBeInstanceOf(Earning);
     expect(results[0]?.outcome).toMatchObject({
@@ -53,21 +71,19 @@ describe('presentPayload', () => {
   });
 
   it('presents ENROL successes as Enrolment', () => {
-    const result = presentPayload(
-      'ENROL',
+    const result = presentEnrolCustomers(
       toPayload(customers.slice(0, 1), [issued], false),
       customers.slice(0, 1),
     );
     expect(result).toBeInstanceOf(EnrolCustomersResult);
-    expect((result as EnrolCustomersResult).results[0]?.outcome).toBeInstanceOf(Enrolment);
+    expect(asInstance(result, EnrolCustomersResult).results[0]?.outcome).toBeInstanceOf(Enrolment);
   });
 
   it('leaves the EARN-without-earnedId rule to the mapper: an Earning is never presented without one', () => {
     // The mapper answers those OUTCOME_UNKNOWN before anything counts; one reaching the
     // presenter is a bug, and a Result that counts it as a success would be a lie.
     expect(() =>
-      presentPayload(
-        'EARN',
+      presentEarnPromotion(
         toPayload(customers.slice(0, 1), [{ ...issued, earnedId: null }], false),
         customers.slice(0, 1),
       ),
@@ -81,11 +97,13 @@ describe('presentPayload', () => {
       message: 'concurrent actions on the same customer',
       scope: 'customer',
     };
-    const result = presentPayload(
-      'ENROL',
-      toPayload(customers.slice(0, 2), [issued, busy], false),
-      customers.slice(0, 2),
-    ) as EnrolCustomersResult;
+    const result = asInstance(
+      presentEnrolCustomers(
+        toPayload(customers.slice(0, 2), [issued, busy], false),
+        customers.slice(0, 2),
+      ),
+      EnrolCustomersResult,
+    );
     expect(result.results[1]?.outcome).toBeInstanceOf(CustomerBusyError);
     expect(result.results[1]?.outcome).toEqual({
       message: 'concurrent actions on the same customer',
@@ -94,8 +112,7 @@ describe('presentPayload', () => {
     });
     expect([result.successCount, result.failureCount]).toEqual([1, 1]);
     // Per customer even when every customer got it: never hoisted as the payload.
-    const allBusy = presentPayload(
-      'EARN',
+    const allBusy = presentEarnPromotion(
       toPayload(customers.slice(0, 2), [busy, busy], false),
       customers.slice(0, 2),
     );
@@ -108,11 +125,10 @@ describe('presentPayload', () => {
       { identifierValue: '555567089', source: 'WEBSITE' as const },
     ];
     const sent = given.map((c) => ({ ...c, identifierValue: c.identifierValue.trim() }));
-    const result = presentPayload(
-      'ENROL',
-      toPayload(sent, [issued, issued], false),
-      given,
-    ) as EnrolCustomersResult;
+    const result = asInstance(
+      presentEnrolCustomers(toPayload(sent, [issued, issued], false), given),
+      EnrolCustomersResult,
+    );
     expect(result.results.map((r) => [r.identifierValue, r.source])).toEqual([
       [' 555567088\t', 'INSTORE'],
       ['555567089', 'WEBSITE'],
@@ -126,8 +142,7 @@ describe('presentPayload', () => {
       message: 'invalid programId passed',
       scope: 'batch',
     };
-    const payload = presentPayload(
-      'ENROL',
+    const payload = presentEnrolCustomers(
       toPayload(customers, [error, error, error], false),
       customers,
     );
@@ -136,8 +151,7 @@ describe('presentPayload', () => {
   });
 
   it('maps codes it has no type for to UpstreamError and keeps retryAfterSeconds', () => {
-    const other = presentPayload(
-      'ENROL',
+    const other = presentEnrolCustomers(
       toPayload(
         customers.slice(0, 1),
         [{ kind: 'UPSTREAM_ERROR', code: 8881, message: 'x', scope: 'batch' }],
@@ -145,8 +159,7 @@ describe('presentPayload', () => {
       ),
       customers.slice(0, 1),
     );
-    const limited = presentPayload(
-      'ENROL',
+    const limited = presentEnrolCustomers(
       toPayload(
         customers.slice(0, 1),
         [{ kind: 'RATE_LIMITED', message: 'slow down', retryAfterSeconds: 3 }],
@@ -157,6 +170,52 @@ describe('presentPayload', () => {
     expect(other).toBeInstanceOf(UpstreamError);
     expect(limited).toBeInstanceOf(RateLimitedError);
     expect(limited).toMatchObject({ retryAfterSeconds: 3, retryable: true });
+  });
+});
+
+describe('errors of a whole mutation', () => {
+  it.each([
+    ['enrolCustomers', presentEnrolCustomers],
+    ['earnPromotion', presentEarnPromotion],
+  ] as const)(
+    '%s presents invalid input and idempotency conflicts as their types',
+    (_, present) => {
+      const invalid = present(
+        { kind: 'INVALID_INPUT', violations: [{ field: 'customers', message: 'empty' }] },
+        [],
+      );
+      expect(invalid).toBeInstanceOf(InvalidInputError);
+      expect(invalid).toMatchObject({
+        retryable: false,
+        violations: [{ field: 'customers', message: 'empty' }],
+      });
+      const running = present({ kind: 'IDEMPOTENCY_CONFLICT', reason: 'IN_PROGRESS' }, []);
+      const reused = present({ kind: 'IDEMPOTENCY_CONFLICT', reason: 'INPUT_MISMATCH' }, []);
+      expect(running).toBeInstanceOf(IdempotencyConflictError);
+      expect(running).toMatchObject({
+        reason: IdempotencyConflictReason.IN_PROGRESS,
+        retryable: true,
+      });
+      expect(reused).toMatchObject({
+        reason: IdempotencyConflictReason.INPUT_MISMATCH,
+        retryable: false,
+      });
+    },
+  );
+
+  it('cannot build a union member with a field missing', () => {
+    // Checked by the compiler: each line below fails to compile without its @ts-expect-error.
+    // @ts-expect-error retryable is missing
+    const unavailable = build(UpstreamUnavailableError, { message: 'down' });
+    // @ts-expect-error an Earning without earnedId
+    const earning = build(Earning, {
+      entityId: '1',
+      programId: 469,
+      issualId: '1001',
+      warnings: [],
+    });
+    expect(unavailable).toBeInstanceOf(UpstreamUnavailableError);
+    expect(earning).toBeInstanceOf(Earning);
   });
 });
 
