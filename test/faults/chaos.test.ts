@@ -7,9 +7,10 @@
  * nothing done twice without the caller having been told it might have been.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallFault } from '../../src/sandbox';
 import { startStack, type Stack } from '../support/stack';
-import { REDIS_ENV, demo, enrol, sleep, type EnrolOutcome, type EnrolPayload } from './support';
+import { REDIS_ENV, demo, enrol, type EnrolOutcome, type EnrolPayload } from './support';
 
 const MUTATIONS = 200;
 const MAX_RETRIES = 10;

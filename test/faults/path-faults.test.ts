@@ -4,6 +4,7 @@
  * sandbox's ledger (what was really done) and call log (what was really sent) agree.
  */
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
@@ -19,7 +20,6 @@ import {
   ledgerEntityIds,
   nextCall,
   outcomeTypes,
-  sleep,
 } from './support';
 
 const ids = (from: number, count: number) => demo.slice(from, from + count).map((c) => c.id);
@@ -60,7 +60,7 @@ describe('faults of the path to the API', () => {
         const ledger = stack.sandbox.ledger();
         expect(ledgerEntityIds(ledger).sort()).toEqual([...customers].sort());
         expect(ledger.every((e) => e.callId === calls[0]?.id)).toBe(true);
-        // Nothing is sent later behind the caller's back either.
+        // Nothing is sent later behind the caller's back either (an absence: a quiet spell).
         await sleep(300);
         expect(stack.sandbox.calls()).toHaveLength(1);
       },
@@ -270,7 +270,7 @@ describe('faults of the path to the API', () => {
 
       // The API recovers; after halfOpenAfter one probe goes through and closes the circuit.
       stack.sandbox.setFaults({ status500Rate: 0 });
-      await sleep(450);
+      await sleep(450); // halfOpenAfter is a clock, not an event
       expect(outcomeTypes(await enrol(url, ids(3, 1)))).toEqual(['Enrolment']);
       expect(outcomeTypes(await enrol(url, ids(4, 1)))).toEqual(['Enrolment']);
       expect(ledgerEntityIds(stack.sandbox.ledger())).toEqual(ids(3, 2));
@@ -309,7 +309,7 @@ describe('faults of the path to the API', () => {
       // The next mutation gets through: the circuit did not open.
       const next = await enrol(stack.gateway.graphqlUrl, ids(100, 1));
       expect(outcomeTypes(next)).toEqual(['Enrolment']);
-      await sleep(400);
+      await sleep(400); // nothing is done later either (an absence: a quiet spell)
       const done = new Set(ledgerEntityIds(stack.sandbox.ledger()));
       expect(notSent.some((id) => done.has(id))).toBe(false);
     });

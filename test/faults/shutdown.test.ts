@@ -7,15 +7,14 @@ import { connect, type Socket } from 'node:net';
 import { print } from 'graphql';
 import { startSandbox, type CallRecord, type RunningSandbox } from '../../src/sandbox';
 import { EnrolCustomersDocument } from '../generated/graphql';
+import { eventually } from '../support/eventually';
 import { execute } from '../support/stack';
 import {
   customersOf,
   demo,
   demoAuth,
   enrolInput,
-  sleep,
   spawnGateway,
-  waitFor,
   type EnrolPayload,
   type GatewayProcess,
 } from './support';
@@ -58,23 +57,29 @@ describe('SIGTERM under load', () => {
     const answers = viaFetch.map((id) =>
       execute(gateway.url, EnrolCustomersDocument, { input: enrolInput([id]) }, demoAuth),
     );
-    await waitFor(() => received.length >= 1, 'the first batch to reach the API');
+    await eventually(() => received.length >= 1, {
+      describe: 'the first batch to reach the API',
+      timeoutMs: 20_000,
+    });
     expect(received[0]?.call.customers).toBe(100);
     // Sent once the first batch has gone, so that it waits in the window with the rest.
     keptAlive.send(keptAliveId);
-    await waitFor(
+    await eventually(
       () => gateway.logLines().filter((l) => l.msg === 'incoming request').length >= ids.length - 1,
-      'every mutation to reach the gateway',
+      { describe: 'every mutation to reach the gateway', timeoutMs: 20_000 },
     );
 
     const signalledAt = Date.now();
     gateway.child.kill('SIGTERM');
-    await waitFor(
-      () => gateway.logLines().some((l) => l.msg === 'shutting down'),
-      'the gateway to start shutting down',
-    );
-    // Well inside the 500 ms the flushed batch spends at the API.
-    await sleep(100);
+    await eventually(() => gateway.logLines().some((l) => l.msg === 'shutting down'), {
+      describe: 'the gateway to start shutting down',
+      timeoutMs: 20_000,
+    });
+    // While the flushed batch spends its 500 ms at the API, the gateway is still shutting down.
+    await eventually(() => received.length >= 2, {
+      describe: 'the flushed batch to reach the API',
+      timeoutMs: 20_000,
+    });
     keptAlive.send(lateId);
 
     const settled = await Promise.allSettled(answers);

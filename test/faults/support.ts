@@ -1,5 +1,5 @@
 /**
- * Helpers of the fault tests: enrol mutations, waiting on the sandbox's call listeners,
+ * Helpers of the fault tests: enrol mutations, awaiting the sandbox's call listeners,
  * and a gateway started as a real OS process (`node src/main.ts`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,6 +18,7 @@ import {
   type EnrolCustomersMutation,
   type EnrolCustomersMutationVariables,
 } from '../generated/graphql';
+import { within } from '../support/eventually';
 import { execute } from '../support/stack';
 
 export const demoAuth = { authorization: DEMO_CREDENTIALS.authorizationHeader };
@@ -109,22 +110,6 @@ export function nextCall(
   });
 }
 
-/** Polls until `condition` holds; fails after `timeoutMs`. */
-export async function waitFor(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A full garbage collection, without starting node with --expose-gc. */
 export function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
@@ -163,26 +148,31 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
   let done = false;
-  void exited.then(() => (done = true));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      done = true;
+      resolve({ code, signal });
+    }),
+  );
+  const served = new Promise<string>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const url = /serving GraphQL at (http:\/\/\S+\/graphql)/.exec(output)?.[1];
+      if (url !== undefined) resolve(url);
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    void exited.then(() => reject(new Error('exited')));
+  });
 
-  const started = Date.now();
-  let url: string | undefined;
-  while (url === undefined) {
-    url = /serving GraphQL at (http:\/\/\S+\/graphql)/.exec(output)?.[1];
-    if (url !== undefined) break;
-    if (done || Date.now() - started > 60_000) {
-      child.kill('SIGKILL');
-      throw new Error(`the gateway process did not start:\n${output}`);
-    }
-    await sleep(20);
+  let servedUrl: string;
+  try {
+    servedUrl = await within(served, { describe: 'the URL it serves', timeoutMs: 60_000 });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`the gateway process did not start (${String(error)}):\n${output}`);
   }
-  const servedUrl = url;
   return {
     url: servedUrl,
     child,
