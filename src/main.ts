@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
-import { createLogger, stdoutLogDestination } from './observability/logger';
+import { stdoutLogDestination } from './observability/logger';
 import {
   DEFAULT_SANDBOX_PORT,
   DEMO_CREDENTIALS,
@@ -33,10 +33,10 @@ async function main(): Promise<void> {
   }
   // Logs and the banner share stdout, which never blocks the process (DESIGN §9).
   const stdout = stdoutLogDestination();
-  const logger = createLogger(config, stdout);
   const sandbox = sandboxOptions === null ? null : await startSandbox(sandboxOptions);
   const apiUrl = config.promotionApiUrl ?? sandbox!.url;
-  const gateway = await startGateway(config, { apiUrl, logger });
+  const gateway = await startGateway(config, { apiUrl, logDestination: stdout });
+  const { logger } = gateway;
 
   if (sandbox) {
     const auth = DEMO_CREDENTIALS.authorizationHeader;

@@ -1,28 +1,8 @@
 /**
- * Apollo Server's executor replaced by graphql-jit (BENCHMARKS.md "Third round"). Apollo
- * still parses, validates and caches every document, runs the plugins and formats the
- * errors; only execution changes: an operation Apollo has run `fromUse` times is compiled
- * once into plain JavaScript (its variable coercion included) instead of being interpreted
- * by graphql-js field by field on every request. This took about 15 % of the CPU a
- * single-customer mutation costs.
- *
- * Apollo's gateway interface is how Apollo Server takes another executor; nothing here is
- * federated. What the caller sees, and what reaches the API, is what graphql-js would do
- * (test/e2e/compiled-executor.test.ts runs the same requests through both):
- * - one-off documents (inline literals) are not worth a compilation, and repeated ones are
- *   compiled only from their `fromUse`-th run, so that a flood of distinct documents costs
- *   no more than Apollo's own parsing and validation of them; the operations remembered are
- *   bounded in number and in estimated heap (a compiled query holds its generated code and
- *   its document), the least recently run leaving first;
- * - operations graphql-jit would run differently stay on graphql-js (`isCompilable`);
- * - a request whose variables are refused runs on graphql-js, so that its errors are
- *   graphql-js' own, which Apollo recognises as BAD_USER_INPUT (graphql-jit refuses
- *   variables before any resolver runs: the request is not executed twice);
- * - graphql-jit's errors are rebuilt as graphql-js GraphQLErrors (Apollo expects
- *   `extensions` to be an object).
- * graphql-jit copies each field's resolver when it compiles: a plugin with a
- * `willResolveField` hook (Apollo's usage reporting, tracing) would not see compiled
- * operations. None is installed (src/server.ts); give startGateway `compile: false` with one.
+ * Apollo's executor replaced by graphql-jit: an operation run `fromUse` times is compiled
+ * once rather than interpreted on every request (BENCHMARKS.md, "Third round"). What a
+ * caller sees is what graphql-js would do (test/e2e/compiled-executor.test.ts). A plugin
+ * with `willResolveField` would not see compiled operations: start with `compile: false`.
  */
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import {
@@ -157,17 +137,13 @@ export function expandedFieldCount(
 }
 
 /**
- * Whether graphql-jit runs this operation as graphql-js would, and affordably. Not when:
+ * Whether graphql-jit runs this operation (and every other part of the document) as
+ * graphql-js would, and affordably. Not when:
  * - it expands to more than `MAX_COMPILED_FIELDS` fields: graphql-jit walks a fragment
- *   again for every spread of it (fragments that each spread the next twice take it
- *   2^levels steps), where graphql-js collects each fragment once per selection set;
- * - a mutation has more than one root field: graphql-js stops at the first that fails
- *   (every root field here is non-null), graphql-jit runs the rest anyway — to the API;
- * - a variable sits inside a list or object literal: graphql-jit does not check it against
- *   the input field's type (a null reaches a non-null field) and passes an absent one as null;
- * - the schema has input field defaults and an argument holds a literal object: graphql-jit
- *   does not fill them in (graphql-jit issue #142; this schema has none today).
- * The whole document is looked at, its fragments and other operations included.
+ *   again for every spread of it (2^levels steps for fragments spreading the next twice);
+ * - a mutation has several root fields: graphql-jit runs the rest after one fails;
+ * - a variable sits inside a list or object literal: graphql-jit does not check its type;
+ * - input fields have defaults and an argument holds an object literal (graphql-jit #142).
  */
 export function isCompilable(
   document: DocumentNode,

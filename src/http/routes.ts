@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { ApolloServer } from '@apollo/server';
+import fastifyApollo from '@as-integrations/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config';
+import { credentialsFrom, type GatewayContext } from '../context';
+import type { IdempotencyStore } from '../idempotency/idempotency.store';
+import type { PromotionService } from '../promotion/promotion.service';
+import {
+  BODY_BYTES_IN_FLIGHT,
+  GRAPHQL_PATH,
+  documentNestingLimitFor,
+  gatewayErrorHandler,
+  registerBodyBudget,
+  registerCors,
+  registerMethodNotAllowed,
+  registerRequestGuards,
+  registerRequestTimeout,
+  socketLimitsFor,
+} from './guards';
+
+const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
+
+/** The fastify instance with the gateway's socket limits and request ids; no routes yet. */
+export function createHttpApp(config: GatewayConfig, logger: Logger): FastifyInstance {
+  const loggerInstance: FastifyBaseLogger = logger;
+  const app = Fastify({
+    loggerInstance,
+    bodyLimit: config.maxBodyBytes,
+    ...socketLimitsFor(config),
+    // A caller's own request id is kept when it is safe to log; otherwise we make one.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    },
+  });
+  // Past it node closes each new socket as soon as it is accepted.
+  app.server.maxConnections = config.maxConnections;
+  return app;
+}
+
+export interface GatewayRouteParts {
+  apollo: ApolloServer<GatewayContext>;
+  promotions: PromotionService;
+  store: IdempotencyStore;
+  isShuttingDown: () => boolean;
+}
+
+/** Guards first, then health, readiness and GraphQL; `apollo` must have been started. */
+export async function registerGatewayRoutes(
+  app: FastifyInstance,
+  config: GatewayConfig,
+  { apollo, promotions, store, isShuttingDown }: GatewayRouteParts,
+): Promise<void> {
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    // While shutting down, close() must not wait out a keep-alive nor see the connection reused.
+    if (isShuttingDown()) reply.header('connection', 'close');
+  });
+  app.setErrorHandler(gatewayErrorHandler(config));
+  await registerCors(app, config.corsOrigins);
+  registerRequestTimeout(app, config.requestTimeoutMs);
+  registerBodyBudget(app, {
+    maxBytes: Math.max(BODY_BYTES_IN_FLIGHT, config.maxBodyBytes),
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  registerRequestGuards(app, {
+    maxBatchOperations: config.maxBatchOperations,
+    maxDocumentNesting: documentNestingLimitFor(config.maxQueryDepth),
+  });
+  registerMethodNotAllowed(app);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    if (isShuttingDown()) return reply.code(503).send({ status: 'shutting down' });
+    try {
+      await store.ping();
+    } catch {
+      return reply.code(503).send({ status: 'idempotency store unavailable' });
+    }
+    return { status: 'ready' };
+  });
+  await app.register(fastifyApollo(apollo), {
+    path: GRAPHQL_PATH,
+    context: async (request) => ({
+      requestId: request.id,
+      credentials: credentialsFrom(request.headers),
+      promotions,
+      config,
+      logger: request.log as Logger,
+    }),
+  });
+}
