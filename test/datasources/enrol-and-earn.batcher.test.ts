@@ -6,6 +6,7 @@ import type { EnrolAndEarnBody } from '../../src/datasources/enrol-and-earn.mapp
 import type { PromotionApiSender } from '../../src/datasources/promotion-api.client';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 import type { Credentials, PromotionRequest } from '../../src/domain/promotion';
+import { within } from '../support/eventually';
 
 interface RecordedCall {
   credentials: Credentials;
@@ -87,10 +88,13 @@ function gatedClient() {
   });
   /** Resolves once `count` calls have been made. */
   const calledTimes = (count: number) =>
-    new Promise<void>((resolve) => {
-      const check = () => (gates.length >= count ? resolve() : setImmediate(check));
-      check();
-    });
+    within(
+      new Promise<void>((resolve) => {
+        const check = () => (gates.length >= count ? resolve() : setImmediate(check));
+        check();
+      }),
+      { describe: `${count} calls to the API` },
+    );
   return { ...fake, gates, calledTimes };
 }
 

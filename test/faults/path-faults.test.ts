@@ -10,6 +10,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import type { StartSandboxOptions } from '../../src/sandbox';
 import { startGateway, type Gateway } from '../../src/server';
+import { within } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 import {
   asResult,
@@ -82,7 +83,7 @@ describe('faults of the path to the API', () => {
       // Answered before the API had done anything.
       expect(stack.sandbox.ledger()).toHaveLength(0);
       // "Unknown" was the honest answer: the API finished the work after we stopped waiting.
-      await settled;
+      await within(settled, { describe: 'the API to finish the call' });
       expect(ledgerEntityIds(stack.sandbox.ledger()).sort()).toEqual([...customers].sort());
       expect(stack.sandbox.calls()).toHaveLength(1);
     });
@@ -200,7 +201,9 @@ describe('faults of the path to the API', () => {
           customers: [{ identifierValue: demo[1999]!.id, source: 'INSTORE' }],
         }),
       }).catch(() => undefined);
-      await nextCall(stack.sandbox, 'received');
+      await within(nextCall(stack.sandbox, 'received'), {
+        describe: 'the holder to take the only slot',
+      });
 
       const payload = await enrol(stack.gateway.graphqlUrl, ids(0, 2));
 

@@ -3,6 +3,7 @@
  * once with RateLimitedError instead of waiting in memory, and refusing many of them
  * leaves the process's memory where it was.
  */
+import { within } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 import { collectGarbage, demo, enrol, nextCall } from './support';
 
@@ -33,7 +34,9 @@ describe('past the queue bound', () => {
   it('answers RateLimitedError at once, without an API call, and memory stays bounded', async () => {
     const url = stack.gateway.graphqlUrl;
     const held = enrol(url, ids(0, 10));
-    await nextCall(stack.sandbox, 'received');
+    await within(nextCall(stack.sandbox, 'received'), {
+      describe: 'the held call to reach the API',
+    });
 
     const started = Date.now();
     const refused = await enrol(url, ids(10, 1));

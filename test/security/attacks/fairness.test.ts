@@ -11,6 +11,7 @@ import {
   demoCustomers,
 } from '../../../src/sandbox';
 import { EnrolCustomersDocument } from '../../generated/graphql';
+import { within } from '../../support/eventually';
 import {
   enrolInput,
   graphqlBody,
@@ -76,14 +77,17 @@ describe('a caller flooding the gateway with refused credentials', () => {
     const flood = Array.from({ length: 5 }, (_, i) =>
       enrol(stack.url, demoIds.slice(i * 200, i * 200 + 1000), badAuthorization),
     );
-    const refused = await firstWhere(flood, (r) => answerOf(r) === 'RateLimitedError');
+    const refused = await within(
+      firstWhere(flood, (r) => answerOf(r) === 'RateLimitedError'),
+      { describe: 'a RateLimitedError among the flood', timeoutMs: 30_000 },
+    );
     expect(graphqlBody(refused).data?.enrolCustomers).toMatchObject({
       __typename: 'RateLimitedError',
       retryable: true,
       retryAfterSeconds: expect.any(Number),
     });
     // The flood is in flight: its calls reached the API and none has been answered yet.
-    await floodReachedTheApi;
+    await within(floodReachedTheApi, { describe: 'the flood to reach the API' });
     const floodCalls = stack.sandbox.calls().filter((c) => c.credentialHash === badCallerHash);
     expect(floodCalls.every((c) => c.status === null)).toBe(true);
 
