@@ -1,17 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { callerIdOf } from '../domain/caller';
-import { assertNever, type AuthRejectedOutcome, type CustomerOutcome } from '../domain/outcome';
+import type { CustomerOutcome } from '../domain/outcome';
 import type { BulkAction, Credentials, PromotionRequest } from '../domain/promotion';
 import { IdempotencyStoreFullError, type IdempotencyStore } from '../idempotency/idempotency.store';
 import { inputHashOf } from '../idempotency/input-hash';
-import {
-  isRetryable,
-  toPayload,
-  type MutationPayload,
-  type PromotionAnswer,
-  type Refusal,
-} from './payload';
+import { isRetryable, toPayload, type MutationPayload, type PromotionAnswer } from './payload';
+import { NO_CREDENTIALS, refusalOf } from './refusal';
 import { validateInput, type InputLimits, type UncheckedPromotionInput } from './validate-input';
 
 /**
@@ -59,11 +54,7 @@ export class PromotionService {
     credentials: Credentials,
   ): Promise<PromotionAnswer> {
     if (!hasCredentials(credentials)) {
-      return {
-        kind: 'UNAUTHENTICATED',
-        message:
-          'Send the promotion API credentials in the Authorization or X-CAP-API-OAUTH-TOKEN header.',
-      };
+      return NO_CREDENTIALS;
     }
     const checked = validateInput(input, this.options);
     if (!checked.valid) return { kind: 'INVALID_INPUT', violations: checked.violations };
@@ -125,10 +116,10 @@ export class PromotionService {
     }
     // Judged on what the API said now: a refusal of a retry must not be stored as the
     // answer of customers the earlier attempt may have done. Any earlier partial stays.
-    const rejection = authRejectionOf(asked.fresh);
-    if (rejection !== null) {
+    const refusal = refusalOf(asked.fresh);
+    if (refusal !== null) {
       await this.releaseRecord(scope, key, claim.token);
-      return refusalOf(rejection);
+      return refusal;
     }
     const final = !asked.outcomes.some(isRetryable);
     await this.completeRecord(scope, key, claim.token, { outcomes: asked.outcomes }, final);
@@ -250,9 +241,7 @@ export class PromotionService {
     outcomes: CustomerOutcome[],
     replayed: boolean,
   ): PromotionAnswer {
-    const rejection = authRejectionOf(outcomes);
-    if (rejection !== null) return refusalOf(rejection);
-    return toPayload(request.customers, outcomes, replayed);
+    return refusalOf(outcomes) ?? toPayload(request.customers, outcomes, replayed);
   }
 }
 
@@ -271,41 +260,3 @@ const COMPLETE_BACKOFFS_MS = Array.from({ length: COMPLETE_ATTEMPTS - 1 }, (_, i
 
 /** Timers fire late on a busy event loop; the lease allows this much for all of them. */
 const TIMER_LAG_ALLOWANCE_MS = 1_000;
-
-/**
- * The API's refusal of the credentials, when nothing else came from it: some calls were
- * refused (401/403) and the rest only failed on the path to it (unavailable, rate
- * limited, unknown) — no customer was issued and none got an answer of its own. 401 wins
- * over 403: credentials not accepted at all is what the caller must fix first.
- */
-function authRejectionOf(outcomes: CustomerOutcome[]): AuthRejectedOutcome | null {
-  let rejection: AuthRejectedOutcome | null = null;
-  for (const outcome of outcomes) {
-    switch (outcome.kind) {
-      case 'AUTH_REJECTED':
-        if (rejection === null || (outcome.status === 401 && rejection.status !== 401)) {
-          rejection = outcome;
-        }
-        break;
-      case 'UNAVAILABLE':
-      case 'RATE_LIMITED':
-      case 'OUTCOME_UNKNOWN':
-        break;
-      case 'ISSUED':
-      case 'UPSTREAM_ERROR':
-        return null;
-      default:
-        return assertNever(outcome);
-    }
-  }
-  return rejection;
-}
-
-function refusalOf(rejection: AuthRejectedOutcome): Refusal {
-  return rejection.status === 403
-    ? {
-        kind: 'FORBIDDEN',
-        message: 'The promotion API refused these credentials access to this action.',
-      }
-    : { kind: 'UNAUTHENTICATED', message: 'The promotion API did not accept these credentials.' };
-}
