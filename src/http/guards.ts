@@ -1,9 +1,6 @@
 /**
- * The HTTP edge's defences, before Apollo sees a request: timeouts and the connection cap
- * against slow or idle clients, the batch limit, the bracket nesting of documents, CORS
- * for browser frontends, and error answers for what fastify refuses itself (body too
- * large, bad JSON) in the GraphQL response shape, without internals. The body limit
- * itself is fastify's `bodyLimit` (MAX_BODY_BYTES).
+ * The HTTP edge's defences before Apollo sees a request (the body budget and bracket
+ * nesting have their own modules); what fastify refuses answers in GraphQL's shape.
  */
 import fastifyCors from '@fastify/cors';
 import type { ServerOptions } from 'node:http';
@@ -18,6 +15,7 @@ import { LRUCache } from 'lru-cache';
 import type { GatewayConfig } from '../config';
 import { ErrorCode } from '../graphql/errors';
 import { UNEXPECTED_ERROR_MESSAGE } from '../graphql/error-policy';
+import { nestingOf } from './document-nesting';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -71,76 +69,6 @@ export function registerRequestTimeout(app: FastifyInstance, timeoutMs: number):
   });
 }
 
-/**
- * Default `32 MiB` (at least one MAX_BODY_BYTES): bytes of request bodies the gateway
- * receives at once. Timeouts alone let 500 clients that each send most of a 1 MB body
- * within a second hold 500 MB until they fire.
- */
-export const BODY_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
-
-/**
- * A body this small mostly came with its headers in node's first read of the socket:
- * holding it back would save nothing and queue every mutation behind slow uploads.
- */
-const UNQUEUED_BODY_BYTES = 64 * 1024;
-
-/**
- * A body is read only once its declared length (MAX_BODY_BYTES when chunked) fits in
- * `maxBytes` together with the bodies being read; until then its socket is not read, so
- * its bytes wait in the kernel, and BODY_TIMEOUT_MS still runs. First come, first served
- * among larger bodies: one is never overtaken for ever by others.
- */
-export function registerBodyBudget(
-  app: FastifyInstance,
-  limits: { maxBytes: number; maxBodyBytes: number },
-): void {
-  let available = limits.maxBytes;
-  // A Set iterates in insertion order: the queue, with O(1) removal of one who left.
-  const waiting = new Set<{ bytes: number; admit: () => void }>();
-  const admitWaiting = (): void => {
-    for (const waiter of waiting) {
-      if (waiter.bytes > available) return;
-      waiting.delete(waiter);
-      available -= waiter.bytes;
-      waiter.admit();
-    }
-  };
-
-  app.addHook('preParsing', async (request, reply, payload) => {
-    const declared = Number(request.headers['content-length']);
-    const chunked = request.headers['transfer-encoding'] !== undefined;
-    // No body; or one fastify refuses (413) from its declared length without reading it.
-    if ((!chunked && !(declared > 0)) || declared > limits.maxBodyBytes) return payload;
-    const bytes = Number.isNaN(declared) ? limits.maxBodyBytes : declared;
-
-    if (bytes <= UNQUEUED_BODY_BYTES || (waiting.size === 0 && bytes <= available)) {
-      available -= bytes;
-    } else {
-      await new Promise<void>((admit, refuse) => {
-        const waiter = { bytes, admit };
-        waiting.add(waiter);
-        // Closed while waiting (BODY_TIMEOUT_MS, or the client left): its place goes, and
-        // a smaller body it held back may fit now.
-        request.raw.once('close', () => {
-          if (!waiting.delete(waiter)) return;
-          admitWaiting();
-          refuse(Object.assign(new Error('closed before its body was read'), { statusCode: 408 }));
-        });
-      });
-    }
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
-      available += bytes;
-      admitWaiting();
-    };
-    payload.once('end', release);
-    reply.raw.once('close', release);
-    return payload;
-  });
-}
-
 function sendGraphQLError(
   reply: FastifyReply,
   status: number,
@@ -151,50 +79,6 @@ function sendGraphQLError(
     .code(status)
     .type('application/json; charset=utf-8')
     .send({ errors: [{ message, extensions }] });
-}
-
-/**
- * Deepest bracket nesting (`{`, `[`, `(`) of a GraphQL source outside strings and
- * comments. Stops counting once past `limit`.
- */
-export function nestingOf(source: string, limit: number): number {
-  let depth = 0;
-  let deepest = 0;
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i];
-    if (char === '#') {
-      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i++;
-    } else if (char === '"') {
-      if (source.startsWith('"""', i)) {
-        let end = source.indexOf('"""', i + 3);
-        // `\"""` is an escaped triple quote inside a block string, not its end.
-        while (end !== -1 && source[end - 1] === '\\') end = source.indexOf('"""', end + 3);
-        i = end === -1 ? source.length : end + 2;
-      } else {
-        for (i++; i < source.length && source[i] !== '"' && source[i] !== '\n'; i++) {
-          if (source[i] === '\\') i++;
-        }
-      }
-    } else if (char === '{' || char === '[' || char === '(') {
-      depth++;
-      if (depth > deepest) {
-        deepest = depth;
-        if (deepest > limit) return deepest;
-      }
-    } else if (char === '}' || char === ']' || char === ')') {
-      depth--;
-    }
-  }
-  return deepest;
-}
-
-/**
- * Bracket nesting a document may have before it is parsed: room for every field level
- * of MAX_QUERY_DEPTH with an inline fragment and arguments, and never so deep that
- * graphql-js' recursive parser or validators run out of stack (a 500 instead of a 400).
- */
-export function documentNestingLimitFor(maxQueryDepth: number): number {
-  return Math.max(64, 4 * maxQueryDepth);
 }
 
 function queriesOf(request: FastifyRequest): unknown[] {

@@ -7,12 +7,11 @@ import type { GatewayConfig } from '../config';
 import { credentialsFrom, type GatewayContext } from '../context';
 import type { IdempotencyStore } from '../idempotency/idempotency.store';
 import type { PromotionService } from '../promotion/promotion.service';
+import { BODY_BYTES_IN_FLIGHT, registerBodyBudget } from './body-budget';
+import { documentNestingLimitFor } from './document-nesting';
 import {
-  BODY_BYTES_IN_FLIGHT,
   GRAPHQL_PATH,
-  documentNestingLimitFor,
   gatewayErrorHandler,
-  registerBodyBudget,
   registerCors,
   registerMethodNotAllowed,
   registerRequestGuards,

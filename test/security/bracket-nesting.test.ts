@@ -1,4 +1,4 @@
-import { nestingOf } from '../../src/http/guards';
+import { nestingOf } from '../../src/http/document-nesting';
 
 describe('bracket nesting of a GraphQL source', () => {
   it('counts brackets of every kind, outside strings and comments', () => {

@@ -1,6 +1,6 @@
 import { Lexer, Source, TokenKind, parse, print, validate, type GraphQLSchema } from 'graphql';
 import { buildGatewaySchema } from '../../src/schema';
-import { documentNestingLimitFor, nestingOf } from '../../src/http/guards';
+import { documentNestingLimitFor, nestingOf } from '../../src/http/document-nesting';
 import { operationLimitRules } from '../../src/graphql/operation-limits';
 import { DEMO_CREDENTIALS, demoCustomers } from '../../src/sandbox';
 import {

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { print } from 'graphql';
 import { DEMO_CREDENTIALS, startSandbox, type RunningSandbox } from '../../../src/sandbox';
 import { EnrolCustomersDocument } from '../../generated/graphql';
-import { BODY_BYTES_IN_FLIGHT } from '../../../src/http/guards';
+import { BODY_BYTES_IN_FLIGHT } from '../../../src/http/body-budget';
 import { enrol, enrolInput, spawnGateway, type GatewayProcess } from '../../faults/support';
 import { graphqlBody, postJson, startSecureStack, type SecureStack } from '../support';
 
