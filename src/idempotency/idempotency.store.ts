@@ -1,12 +1,7 @@
 /**
- * Idempotency records: one per (caller's credentials, idempotencyKey).
- *
- * A record moves through three states. `claim` creates it RUNNING under a lease and an
- * owner token; the owner ends the run with `complete` (FINAL: replayed until the TTL
- * ends; PARTIAL: kept for the next claimer, who asks the API again only for what is
- * still unknown) or `release` (no payload: the key is free again, an earlier partial
- * payload stays). Only the holder of the current token can end a run, so an owner whose
- * lease ran out and was taken over cannot overwrite the newer owner's record.
+ * Idempotency records, one per (caller, idempotencyKey): `claim` makes one RUNNING under a
+ * lease and a token, and only the token's holder ends the run (`complete`, `release`), so
+ * an owner whose lease was taken over cannot overwrite the newer owner's record.
  */
 
 /** JSON-serialisable; the service decides its shape. Stored and returned as a JSON copy. */

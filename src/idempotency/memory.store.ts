@@ -46,14 +46,9 @@ const RECORD_OVERHEAD_BYTES = 256;
 const FULL_WARNING_INTERVAL_MS = 60_000;
 
 /**
- * Idempotency records in this process's memory: for a single gateway instance and for
- * development. Replicas do not see each other's records; use Redis for those.
- *
- * Completed and partial records are kept for their whole TTL: dropping one early would
- * let a retry with its key reach the API again. So memory is bounded by refusing: past
- * `maxBytes`, a claim of a new key rejects with `IdempotencyStoreFullError` until records
- * expire (or a silent owner's lease lapses with nothing stored), while existing keys are
- * still served and their owners may still complete.
+ * Idempotency records in this process's memory (one replica, or development). A record
+ * dropped before its TTL would let a retry reach the API again, so past `maxBytes` only
+ * claims of new keys are refused (`IdempotencyStoreFullError`); existing keys are served.
  */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly records = new Map<string, MemoryRecord>();

@@ -114,12 +114,8 @@ interface IdempotencyCommands {
 }
 
 /**
- * Idempotency records in Redis, shared by every gateway replica. Each operation is one
- * Lua script, so claim/complete/release are atomic across processes.
- *
- * Failures never hang: commands wait at most `commandTimeoutMs`, queued ones are
- * failed after one reconnect attempt, and every failure rejects with
- * `IdempotencyStoreUnavailableError`.
+ * Idempotency records in Redis, shared by every replica: each operation is one Lua script,
+ * atomic across processes; a failure rejects (`IdempotencyStoreUnavailableError`), never hangs.
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly redis: Redis & IdempotencyCommands;
@@ -150,19 +146,16 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const redis = new Redis(options.url, {
       connectTimeout: options.connectTimeoutMs ?? 2000,
       commandTimeout: commandTimeoutMs,
-      // Queue while (re)connecting, so a blip or start-up does not fail requests, but
-      // give queued commands up after one failed reconnect: a caller waits seconds, not
-      // ioredis's default of 20 attempts.
+      // A blip or start-up does not fail requests, but a caller waits one reconnect, not
+      // ioredis's default of 20.
       enableOfflineQueue: true,
       maxRetriesPerRequest: 1,
       // Reconnects go on in the background (50 ms, 100 ms, ... at most 2 s apart).
       retryStrategy: (attempt) => Math.min(attempt * 50, 2000),
-      // close() drops a connection that is not ready at once; ioredis would otherwise
-      // keep a 2 s timer for a socket that already failed, holding the process open.
+      // Else ioredis keeps a 2 s timer for a socket that already failed, holding the process open.
       disconnectTimeout: 0,
     }) as Redis & IdempotencyCommands;
-    // Without a listener, ioredis prints every failed reconnect to stderr; keep the last
-    // one instead, to say why a command failed, and tell the logger once in a while.
+    // Without a listener, ioredis prints every failed reconnect to stderr.
     redis.on('error', (error: Error) => {
       this.lastConnectionError = error;
       this.connectionFailed(error);

@@ -42,12 +42,9 @@ export interface LogDestination extends pino.DestinationStream {
 }
 
 /**
- * Lines to a stream (stdout) without ever blocking the process on it (DESIGN §9). pino's
- * default destination writes stdout from its own buffer, unbounded, and flushes it
- * synchronously on exit: with a pipe nobody reads, that flush spins forever and SIGTERM
- * never ends the process. Here Node's stream does the waiting (a pipe is non-blocking),
- * at most `maxPendingBytes` wait, beyond that lines are dropped and counted, and nothing
- * runs at exit.
+ * Lines to a stream without ever blocking the process (DESIGN §9): pino's own destination
+ * flushes at exit synchronously, for ever on a pipe nobody reads. Past `maxPendingBytes`
+ * waiting, lines are dropped and counted.
  */
 export function streamLogDestination(
   stream: Writable,
@@ -100,10 +97,8 @@ export function stdoutLogDestination(): LogDestination {
 }
 
 /**
- * The gateway's logger: JSON lines, credentials redacted by path, and every line masked
- * for mobile numbers, emails and credential values wherever they appear — library
- * messages and GraphQL errors that echo a caller's variables included. Default
- * destination: stdout, never blocking (`stdoutLogDestination`).
+ * The gateway's logger: JSON lines, credentials redacted, and every line masked for personal
+ * data wherever it appears (GraphQL errors echo variables). Default destination: stdout.
  */
 export function createLogger(
   config: Pick<GatewayConfig, 'logLevel'>,

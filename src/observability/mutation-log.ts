@@ -1,10 +1,7 @@
 /**
- * One info line per mutation field: what was asked (action, how many customers), what
- * came of it (payload type, successes, failures by outcome type) and how long it took. No customer,
- * program or credential identifiers: the request id (reqId) ties it to the rest.
- *
- * Written by the resolver rather than by an Apollo plugin's willResolveField: that hook
- * makes Apollo wrap every field of every mutation, a measurable cost on the hot path.
+ * One info line per mutation field: what was asked, what came of it, how long it took; no
+ * identifier but the request id. Written by the resolver: a `willResolveField` plugin
+ * would make Apollo wrap every field (BENCHMARKS.md).
  */
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';

@@ -1,8 +1,6 @@
 /**
- * Masks for personal data and credentials in log text. Customers are identified by
- * mobile number and email, and GraphQL echoes variables in its error messages
- * (`Variable "$input" got invalid value "..."`), so log lines are masked as a whole.
- * Every pass here is linear in the text: a log line can hold a caller's huge value.
+ * Masks for personal data and credentials in log text, over whole lines since GraphQL echoes
+ * variables in its errors. Every pass is linear: a line can hold a caller's huge value.
  */
 
 /** Characters of an email's local part, loosely: anything but space, `@` and delimiters. */
