@@ -3,9 +3,10 @@
  * once with RateLimitedError instead of waiting in memory, and refusing many of them
  * leaves the process's memory where it was.
  */
+import { collectGarbage } from '../support/collect-garbage';
 import { within } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
-import { collectGarbage, demo, enrol, nextCall } from './support';
+import { demo, enrol, nextCall } from './support';
 
 const ids = (from: number, count: number) => demo.slice(from, from + count).map((c) => c.id);
 

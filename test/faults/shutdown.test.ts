@@ -8,16 +8,9 @@ import { print } from 'graphql';
 import { startSandbox, type CallRecord, type RunningSandbox } from '../../src/sandbox';
 import { EnrolCustomersDocument } from '../generated/graphql';
 import { eventually } from '../support/eventually';
+import { spawnGateway, type GatewayProcess } from '../support/gateway-process';
 import { execute } from '../support/stack';
-import {
-  customersOf,
-  demo,
-  demoAuth,
-  enrolInput,
-  spawnGateway,
-  type EnrolPayload,
-  type GatewayProcess,
-} from './support';
+import { customersOf, demo, demoAuth, enrolInput, type EnrolPayload } from './support';
 
 const TIMEOUT_MS = 5000;
 const WINDOW_MS = 1000;

@@ -1,11 +1,6 @@
 /**
- * Helpers of the fault tests: enrol mutations, awaiting the sandbox's call listeners,
- * and a gateway started as a real OS process (`node src/main.ts`).
+ * Helpers of the fault tests: enrol mutations and the sandbox's call listeners.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import {
   DEMO_CREDENTIALS,
   demoCustomers,
@@ -18,7 +13,6 @@ import {
   type EnrolCustomersMutation,
   type EnrolCustomersMutationVariables,
 } from '../generated/graphql';
-import { within } from '../support/eventually';
 import { execute } from '../support/stack';
 
 export const demoAuth = { authorization: DEMO_CREDENTIALS.authorizationHeader };
@@ -110,85 +104,6 @@ export function nextCall(
   });
 }
 
-/** A full garbage collection, without starting node with --expose-gc. */
-export function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
-// ---------------------------------------------------------------------------------
-// The gateway as a real process
-// ---------------------------------------------------------------------------------
-
-const REPO_ROOT = path.resolve(__dirname, '../..');
-
-export interface GatewayProcess {
-  /** e.g. http://127.0.0.1:41234/graphql */
-  url: string;
-  child: ChildProcess;
-  /** Settles when the process has exited. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Everything it wrote to stdout and stderr so far. */
-  output(): string;
-  /** Lines of its JSON log (pino) so far. */
-  logLines(): Record<string, unknown>[];
-  /** SIGTERM (then SIGKILL after 15 s) unless it already exited. */
-  stop(): Promise<void>;
-}
-
-/**
- * Starts `node src/main.ts` (through ts-node, transpile only) with exactly the given
- * environment plus PATH — not jest's: jest sets NODE_ENV=test, and the gateway must
- * run as it runs in production. Resolves once it printed the URL it serves.
- */
-export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let done = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      done = true;
-      resolve({ code, signal });
-    }),
-  );
-  const served = new Promise<string>((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const url = /serving GraphQL at (http:\/\/\S+\/graphql)/.exec(output)?.[1];
-      if (url !== undefined) resolve(url);
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    void exited.then(() => reject(new Error('exited')));
-  });
-
-  let servedUrl: string;
-  try {
-    servedUrl = await within(served, { describe: 'the URL it serves', timeoutMs: 60_000 });
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`the gateway process did not start (${String(error)}):\n${output}`);
-  }
-  return {
-    url: servedUrl,
-    child,
-    exited,
-    output: () => output,
-    logLines: () =>
-      output
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-    stop: async () => {
-      if (done) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
+// Shared with the security tests, which still import them from here.
+export { collectGarbage } from '../support/collect-garbage';
+export { spawnGateway, type GatewayProcess } from '../support/gateway-process';

@@ -18,7 +18,7 @@ import {
   type CallRecord,
   type RunningSandbox,
 } from '../../../src/sandbox';
-import { spawnGateway, type GatewayProcess } from '../../faults/support';
+import { spawnGateway, type GatewayProcess } from '../../support/gateway-process';
 import { EnrolCustomersDocument, GatewayLimitsDocument } from '../../generated/graphql';
 import { enrolInput, postJson, type RawResponse } from '../support';
 
