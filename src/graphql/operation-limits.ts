@@ -132,12 +132,9 @@ export function operationLimitRules(limits: OperationLimits): ValidationRule[] {
 export const DOCUMENT_SLICE_MS = 10;
 
 /**
- * Apollo parses and validates the documents of a batched request back to back: up to 50
- * uncached documents of up to MAX_TOKENS each, with no socket served in between. Once a
- * request's documents took `sliceMs` of a turn, its next one waits for the next turn
- * (after I/O), so health checks and other callers are answered in between. Separate
- * requests are separate turns already: a burst of them is left alone, so that their
- * mutations still reach the batcher together. Cached documents skip parsing, and this.
+ * Apollo parses a batched request's documents back to back (up to 50 of MAX_TOKENS): once
+ * they took `sliceMs` of a turn, the next waits for the next turn, so other sockets are
+ * served. Separate requests are left alone, so their mutations still batch together.
  */
 export function documentSlicesPlugin(sliceMs = DOCUMENT_SLICE_MS): ApolloServerPlugin {
   // Apollo gives each operation of a batch its own copy of the request (and of the
