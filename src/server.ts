@@ -22,7 +22,7 @@ import { createIdempotencyStore } from './idempotency';
 import type { IdempotencyStore } from './idempotency/idempotency.store';
 import { createLogger } from './observability/logger';
 import { PromotionService, type PromotionSubmitter } from './promotion/promotion.service';
-import { buildGatewaySchema } from './schema';
+import { buildGatewaySchema } from './resolvers';
 
 export interface Gateway {
   /** e.g. http://127.0.0.1:4000/graphql */

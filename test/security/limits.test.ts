@@ -1,5 +1,5 @@
 import { Lexer, Source, TokenKind, parse, print, validate, type GraphQLSchema } from 'graphql';
-import { buildGatewaySchema } from '../../src/schema';
+import { buildGatewaySchema } from '../../src/resolvers';
 import { documentNestingLimitFor, nestingOf } from '../../src/http/document-nesting';
 import { operationLimitRules } from '../../src/graphql/operation-limits';
 import { DEMO_CREDENTIALS, demoCustomers } from '../../src/sandbox';
