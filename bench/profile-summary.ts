@@ -93,13 +93,15 @@ export const HOTSPOTS: readonly Hotspot[] = [
     mode: 'inclusive',
   },
   { label: 'src/http/guards', url: 'src/http/guards', mode: 'inclusive' },
+  { label: 'src/http/body-budget', url: 'src/http/body-budget', mode: 'inclusive' },
+  { label: 'src/http/document-nesting', url: 'src/http/document-nesting', mode: 'inclusive' },
   {
     label: 'src/observability/mutation-log',
     url: 'src/observability/mutation-log',
     mode: 'inclusive',
   },
   { label: 'src/promotion/validate-input', url: 'src/promotion/validate-input', mode: 'inclusive' },
-  { label: 'src/schema/present-payload', url: 'src/schema/present-payload', mode: 'inclusive' },
+  { label: 'src/resolvers/*.presenter (payload shaping)', url: '.presenter', mode: 'inclusive' },
   {
     label: 'src REST client parsing answers (parseBody)',
     url: 'src/datasources/attempt-verdict',

@@ -9,16 +9,8 @@ import { loadConfig } from '../../src/config';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { startGateway, type Gateway } from '../../src/server';
 import { startStack, type Stack } from '../support/stack';
-import {
-  asResult,
-  customersOf,
-  demo,
-  enrol,
-  ledgerEntityIds,
-  spawnGateway,
-  type GatewayProcess,
-  REDIS_ENV,
-} from './support';
+import { asResult, customersOf, demo, enrol, ledgerEntityIds, REDIS_ENV } from './support';
+import { spawnGateway, type GatewayProcess } from '../support/gateway-process';
 
 const ids = (from: number, count: number) => demo.slice(from, from + count).map((c) => c.id);
 

@@ -103,7 +103,3 @@ export function nextCall(
     });
   });
 }
-
-// Shared with the security tests, which still import them from here.
-export { collectGarbage } from '../support/collect-garbage';
-export { spawnGateway, type GatewayProcess } from '../support/gateway-process';

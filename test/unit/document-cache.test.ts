@@ -1,6 +1,6 @@
 import { parse, print, type DocumentNode } from 'graphql';
 import { documentCache, documentHeapBytes } from '../../src/graphql/document-cache';
-import { collectGarbage } from '../faults/support';
+import { collectGarbage } from '../support/collect-garbage';
 import { EnrolCustomersDocument } from '../generated/graphql';
 
 /** A distinct operation of the contract's size: some 100 tokens. */

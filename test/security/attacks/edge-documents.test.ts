@@ -3,7 +3,7 @@
  * 30 MiB of JSON, some 140 MB of heap; the gateway's counts heap.
  */
 import { DOCUMENT_CACHE_HEAP_BYTES } from '../../../src/graphql/document-cache';
-import { collectGarbage } from '../../faults/support';
+import { collectGarbage } from '../../support/collect-garbage';
 import { postJson, startSecureStack, type SecureStack } from '../support';
 
 const DOCUMENTS = 400;

@@ -9,7 +9,8 @@ import { print } from 'graphql';
 import { DEMO_CREDENTIALS, startSandbox, type RunningSandbox } from '../../../src/sandbox';
 import { EnrolCustomersDocument } from '../../generated/graphql';
 import { BODY_BYTES_IN_FLIGHT } from '../../../src/http/body-budget';
-import { enrol, enrolInput, spawnGateway, type GatewayProcess } from '../../faults/support';
+import { enrol, enrolInput } from '../../faults/support';
+import { spawnGateway, type GatewayProcess } from '../../support/gateway-process';
 import { graphqlBody, postJson, startSecureStack, type SecureStack } from '../support';
 
 const BODY_BYTES = 1_048_000;

@@ -5,7 +5,7 @@
  * loop shows as unanswered health checks instead of freezing the test itself.
  */
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
-import { spawnGateway, type GatewayProcess } from '../../faults/support';
+import { spawnGateway, type GatewayProcess } from '../../support/gateway-process';
 
 const LEVELS = 30;
 
