@@ -10,27 +10,7 @@ import {
 } from '../../src/datasources/upstream-dispatch';
 import type { Attempt } from '../../src/datasources/upstream-dispatch';
 
-const issued = (entityId: number | string, issualId: string, earnedId?: string) => ({
-  result: {
-    entityType: 'CUSTOMER',
-    entityId,
-    promotionId: 57099,
-    programId: 469,
-    issualId,
-    ...(earnedId === undefined ? {} : { earnedId }),
-  },
-  errors: [],
-  warnings: [],
-});
-const failed = (code: number, message: string) => ({
-  errors: [{ status: false, code, message }],
-  warnings: [],
-});
-const envelope = (items: unknown[]) => ({
-  response: items,
-  totalCount: items.length,
-  failureCount: 0,
-});
+import { envelope, failed, issued } from './envelope-fixtures';
 
 function response(status: number, body: unknown, headers: Record<string, string> = {}): Attempt {
   const text = typeof body === 'string' ? body : JSON.stringify(body);

@@ -1,27 +1,7 @@
 import { toOutcomes, toRequestBody } from '../../src/datasources/enrol-and-earn.mapper';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 
-const issued = (entityId: number | string, issualId: string, earnedId?: string) => ({
-  result: {
-    entityType: 'CUSTOMER',
-    entityId,
-    promotionId: 57099,
-    programId: 469,
-    issualId,
-    ...(earnedId === undefined ? {} : { earnedId }),
-  },
-  errors: [],
-  warnings: [],
-});
-const failed = (code: number, message: string) => ({
-  errors: [{ status: false, code, message }],
-  warnings: [],
-});
-const envelope = (items: unknown[]) => ({
-  response: items,
-  totalCount: items.length,
-  failureCount: 0,
-});
+import { envelope, failed, issued } from './envelope-fixtures';
 
 describe('toRequestBody', () => {
   it('builds the documented body with promotionId', () => {
