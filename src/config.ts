@@ -161,7 +161,8 @@ function origins(env: Env, name: string): string[] {
 }
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
-  const production = valueOf(env, 'NODE_ENV') === 'production';
+  // Any spelling of production counts: a typo must never start the sandbox in production.
+  const production = /^prod(uction)?$/i.test(valueOf(env, 'NODE_ENV') ?? '');
   const config: GatewayConfig = {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: valueOf(env, 'HOST') ?? '127.0.0.1',

@@ -88,6 +88,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable} `));
   });
 
+  it.each(['Production', 'PRODUCTION', 'prod'])(
+    'takes NODE_ENV=%s as production, refusing to start without PROMOTION_API_URL',
+    (value) => {
+      expect(() => loadConfig({ NODE_ENV: value })).toThrow(/^PROMOTION_API_URL must be set/);
+    },
+  );
+
   it('refuses a mutation deadline its own request timeout would cut', () => {
     expect(() =>
       loadConfig({ PROMOTION_API_TIMEOUT_MS: '30000', REQUEST_TIMEOUT_MS: '30000' }),
