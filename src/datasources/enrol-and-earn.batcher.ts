@@ -4,6 +4,7 @@
  * in two concurrent calls of the same caller and promotion (§8), and one caller cannot
  * fill the queue (§9).
  */
+import { LRUCache } from 'lru-cache';
 import { callerIdOf } from '../domain/caller';
 import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
@@ -51,6 +52,8 @@ interface PendingCustomer {
   mutation: PendingMutation;
   /** Its place in the mutation's input. */
   index: number;
+  /** Admitted while its caller's credentials had not yet been accepted by the API. */
+  unverified: boolean;
   /** The customer within its lane (`exclusionKeyOf`): what never goes in two calls at once. */
   exclusionKey: string;
   settled: boolean;
@@ -93,12 +96,17 @@ const DEADLINE_PASSED: CustomerOutcome = {
   message: 'the deadline passed before the promotion API could be reached',
 };
 
+/** Callers whose credentials the API accepted lately: they keep room that unverified ones cannot take. */
+const ACCEPTED_CALLERS = { max: 10_000, ttl: 60 * 60 * 1000 };
+
 export class EnrolAndEarnBatcher {
   private readonly queue: BatchQueue<PendingCustomer>;
   private readonly idleWaiters: Array<() => void> = [];
   private readonly callers = new Map<string, CallerCount>();
   private readonly busy = new Map<string, BusyCustomer>();
+  private readonly accepted = new LRUCache<string, true>(ACCEPTED_CALLERS);
   private queued = 0;
+  private unverifiedQueued = 0;
 
   constructor(
     private readonly client: PromotionApiSender,
@@ -125,8 +133,12 @@ export class EnrolAndEarnBatcher {
     if (count === 0) return Promise.resolve([]);
     const callerId = callerIdOf(credentials);
     const known = this.callers.get(callerId);
+    const unverified = !this.accepted.has(callerId);
     const refusal =
-      this.queued + count > this.options.maxQueuedCustomers
+      this.queued + count > this.options.maxQueuedCustomers ||
+      (unverified &&
+        this.unverifiedQueued > 0 &&
+        this.unverifiedQueued + count > this.unverifiedRoom())
         ? 'the gateway is busy; try again shortly'
         : (known?.queued ?? 0) + count > this.options.maxQueuedCustomersPerCaller
           ? 'too many customers of these credentials are waiting; try again shortly'
@@ -140,6 +152,7 @@ export class EnrolAndEarnBatcher {
     if (known === undefined) this.callers.set(callerId, caller);
     caller.queued += count;
     this.queued += count;
+    if (unverified) this.unverifiedQueued += count;
 
     const route = routeOf(callerId, request, credentials);
     return new Promise<CustomerOutcome[]>((resolve) => {
@@ -152,6 +165,7 @@ export class EnrolAndEarnBatcher {
           caller,
           mutation,
           index,
+          unverified,
           exclusionKey: exclusionKeyOf(route, customer),
           settled: false,
           waitTimer: undefined,
@@ -159,6 +173,16 @@ export class EnrolAndEarnBatcher {
       });
       this.queue.leaveIfLate(route.key);
     });
+  }
+
+  /**
+   * Callers the API has not yet accepted share what is left when one accepted caller's full
+   * share is kept free, but never less than two callers' shares: rotating made-up
+   * credentials, each a caller of its own, cannot lock the known tenants out (DESIGN.md §9).
+   */
+  private unverifiedRoom(): number {
+    const { maxQueuedCustomers: all, maxQueuedCustomersPerCaller: share } = this.options;
+    return Math.max(all - share, Math.min(all, 2 * share));
   }
 
   /** Dispatch every waiting batch now, without waiting for its window. */
@@ -266,6 +290,7 @@ export class EnrolAndEarnBatcher {
     if (--caller.queued === 0 && this.callers.get(caller.id) === caller) {
       this.callers.delete(caller.id);
     }
+    if (key.unverified) this.unverifiedQueued--;
     const busy = this.busy.get(key.exclusionKey);
     if (busy?.holder === key) this.handOn(key.exclusionKey, busy, callMs);
     if (--this.queued === 0) {
@@ -309,6 +334,10 @@ export class EnrolAndEarnBatcher {
       return unknownForAll(keys.length, LOST_TRACK_MESSAGE);
     }
     if (outcomes.length !== keys.length) return unknownForAll(keys.length, LOST_TRACK_MESSAGE);
+    // An answer of the API itself (not a refusal, not the path failing) vouches for the caller.
+    if (outcomes.some((o) => o.kind === 'ISSUED' || o.kind === 'UPSTREAM_ERROR')) {
+      this.accepted.set((keys[0] as PendingCustomer).caller.id, true);
+    }
     return outcomes;
   }
 }

@@ -164,3 +164,47 @@ describe('a 1,000-customer mutation whose credentials the API refuses', () => {
     }
   });
 });
+
+describe('callers flooding the gateway with ever new made-up credentials', () => {
+  let stack: SecureStack;
+
+  beforeAll(async () => {
+    // Defaults: 10,000 customers queued in all, 2,000 per caller. Calls take a second.
+    stack = await startSecureStack({}, { sandbox: { faults: { latencyMs: 1_000 } } });
+  });
+  afterAll(() => stack.close());
+
+  it('cannot lock out a tenant whose credentials the API has accepted', async () => {
+    // The demo org has been served before: the API vouched for its credentials.
+    const warmUp = await enrol(
+      stack.url,
+      demoIds.slice(1900, 1901),
+      DEMO_CREDENTIALS.authorizationHeader,
+    );
+    expect(answerOf(warmUp)).toBe('EnrolCustomersResult');
+
+    const flood = Array.from({ length: 20 }, (_, i) =>
+      enrol(
+        stack.url,
+        demoIds.slice((i * 50) % 1000, ((i * 50) % 1000) + 1000),
+        basicAuthorization(`attacker-${i}`, `password-${i}`),
+      ),
+    );
+    // Past the room left for unverified callers, the flood is refused at once.
+    await within(
+      firstWhere(flood, (r) => answerOf(r) === 'RateLimitedError'),
+      { describe: 'a RateLimitedError among the flood', timeoutMs: 30_000 },
+    );
+    const served = await enrol(
+      stack.url,
+      demoIds.slice(1500, 1510),
+      DEMO_CREDENTIALS.authorizationHeader,
+    );
+    expect(answerOf(served)).toBe('EnrolCustomersResult');
+    const answers = (await Promise.all(flood)).map(answerOf);
+    // 8,000 customers of room: eight floods at a time reach the API (and are refused there).
+    expect(answers.filter((a) => a === 'UNAUTHENTICATED').length).toBeGreaterThanOrEqual(8);
+    expect(answers.filter((a) => a === 'RateLimitedError').length).toBeGreaterThanOrEqual(1);
+    expect(answers.every((a) => a === 'UNAUTHENTICATED' || a === 'RateLimitedError')).toBe(true);
+  });
+});
