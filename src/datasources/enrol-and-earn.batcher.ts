@@ -107,11 +107,19 @@ export class EnrolAndEarnBatcher {
   private readonly accepted = new LRUCache<string, true>(ACCEPTED_CALLERS);
   private queued = 0;
   private unverifiedQueued = 0;
+  /**
+   * Callers the API has not yet accepted share what is left when one accepted caller's full
+   * share is kept free, but never less than two callers' shares: rotating made-up
+   * credentials, each a caller of its own, cannot lock the known tenants out (DESIGN.md §9).
+   */
+  private readonly unverifiedRoom: number;
 
   constructor(
     private readonly client: PromotionApiSender,
     private readonly options: EnrolAndEarnBatcherOptions,
   ) {
+    const { maxQueuedCustomers: all, maxQueuedCustomersPerCaller: share } = options;
+    this.unverifiedRoom = Math.max(all - share, Math.min(all, 2 * share));
     this.queue = new BatchQueue<PendingCustomer>(
       { maxSize: options.batchSize, windowMs: options.windowMs },
       (keys) => this.dispatch(keys),
@@ -138,7 +146,7 @@ export class EnrolAndEarnBatcher {
       this.queued + count > this.options.maxQueuedCustomers ||
       (unverified &&
         this.unverifiedQueued > 0 &&
-        this.unverifiedQueued + count > this.unverifiedRoom())
+        this.unverifiedQueued + count > this.unverifiedRoom)
         ? 'the gateway is busy; try again shortly'
         : (known?.queued ?? 0) + count > this.options.maxQueuedCustomersPerCaller
           ? 'too many customers of these credentials are waiting; try again shortly'
@@ -173,16 +181,6 @@ export class EnrolAndEarnBatcher {
       });
       this.queue.leaveIfLate(route.key);
     });
-  }
-
-  /**
-   * Callers the API has not yet accepted share what is left when one accepted caller's full
-   * share is kept free, but never less than two callers' shares: rotating made-up
-   * credentials, each a caller of its own, cannot lock the known tenants out (DESIGN.md §9).
-   */
-  private unverifiedRoom(): number {
-    const { maxQueuedCustomers: all, maxQueuedCustomersPerCaller: share } = this.options;
-    return Math.max(all - share, Math.min(all, 2 * share));
   }
 
   /** Dispatch every waiting batch now, without waiting for its window. */
