@@ -12,6 +12,7 @@ import { BODY_BYTES_IN_FLIGHT } from '../../../src/http/body-budget';
 import { enrol, enrolInput } from '../../faults/support';
 import { spawnGateway, type GatewayProcess } from '../../support/gateway-process';
 import { graphqlBody, postJson, startSecureStack, type SecureStack } from '../support';
+import { within } from '../../support/eventually';
 
 const BODY_BYTES = 1_048_000;
 const SENT_BYTES = 1_000_000;
@@ -40,19 +41,6 @@ async function connect(url: string): Promise<{ socket: net.Socket; closed: Promi
     socket.once('close', () => reject(new Error('closed before it connected')));
   });
   return { socket, closed };
-}
-
-/** Rejects when `promise` has not settled within `ms`, naming `what`. */
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Resolves once the socket has received `text`. */
@@ -124,12 +112,11 @@ describe('slow and idle clients (a gateway process, BODY_TIMEOUT_MS=1000)', () =
         payload,
         attackersLeft,
       }));
-      await within(
-        30_000,
-        `all ${SOCKETS} silent sockets closed`,
-        Promise.all(attackers.map((attacker) => attacker.closed)),
-      );
-      const served = await within(30_000, 'the mutation', mutation);
+      await within(Promise.all(attackers.map((attacker) => attacker.closed)), {
+        describe: `all ${SOCKETS} silent sockets closed`,
+        timeoutMs: 30_000,
+      });
+      const served = await within(mutation, { describe: 'the mutation', timeoutMs: 30_000 });
       expect(served.payload.__typename).toBe('EnrolCustomersResult');
       // Served while the attack still held its sockets, not after it.
       expect(served.attackersLeft).toBeGreaterThan(0);
@@ -146,7 +133,7 @@ describe('slow and idle clients (a gateway process, BODY_TIMEOUT_MS=1000)', () =
       'POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n' +
         'Content-Length: 100\r\n\r\n{"query":',
     );
-    await within(30_000, 'the socket closed', closed);
+    await within(closed, { describe: 'the socket closed', timeoutMs: 30_000 });
     expect(answer()).toMatch(/^HTTP\/1\.1 408 /);
   });
 
@@ -154,7 +141,7 @@ describe('slow and idle clients (a gateway process, BODY_TIMEOUT_MS=1000)', () =
     const { socket, closed } = await connect(gateway.url);
     const answer = received(socket);
     socket.write('GET /healthz HTTP/1.1\r\nHost: gateway\r\nConnection: keep-alive\r\n\r\n');
-    await within(30_000, 'the idle keep-alive connection closed', closed);
+    await within(closed, { describe: 'the idle keep-alive connection closed', timeoutMs: 30_000 });
     expect(answer()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*Keep-Alive: timeout=5\r\n/i);
   });
 });
@@ -179,7 +166,7 @@ describe('MAX_CONNECTIONS (a gateway process, MAX_CONNECTIONS=20)', () => {
     const answer = received(socket);
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.write('GET /healthz HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n');
-    await within(30_000, 'the socket closed', closed);
+    await within(closed, { describe: 'the socket closed', timeoutMs: 30_000 });
     return answer();
   }
 
@@ -189,7 +176,7 @@ describe('MAX_CONNECTIONS (a gateway process, MAX_CONNECTIONS=20)', () => {
     for (const { socket } of held) {
       const answered = untilReceived(socket, '"ok"');
       socket.write('GET /healthz HTTP/1.1\r\nHost: gateway\r\n\r\n');
-      await within(30_000, 'a held socket answered', answered);
+      await within(answered, { describe: 'a held socket answered', timeoutMs: 30_000 });
     }
 
     expect(await healthOnFreshSocket()).toBe('');
@@ -198,14 +185,13 @@ describe('MAX_CONNECTIONS (a gateway process, MAX_CONNECTIONS=20)', () => {
     await held[0]!.closed;
     // The server counts the closed socket down when it sees the close; ask until it has.
     const answer = await within(
-      30_000,
-      'a socket accepted again',
       (async () => {
         for (;;) {
           const text = await healthOnFreshSocket();
           if (text !== '') return text;
         }
       })(),
+      { describe: 'a socket accepted again', timeoutMs: 30_000 },
     );
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK/);
     for (const { socket } of held) socket.destroy();
@@ -260,7 +246,7 @@ describe('a request stuck inside the gateway (REQUEST_TIMEOUT_MS=3000)', () => {
         `Authorization: ${DEMO_CREDENTIALS.authorizationHeader}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
-    await within(30_000, 'the connection closed', closed);
+    await within(closed, { describe: 'the connection closed', timeoutMs: 30_000 });
     expect(answer()).toBe('');
     // Not closed for some other reason before its time.
     expect(performance.now() - started).toBeGreaterThan(2500);
