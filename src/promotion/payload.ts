@@ -1,4 +1,3 @@
-import type { CustomerRef } from '../domain/promotion';
 import {
   assertNever,
   isBatchLevel,
@@ -14,7 +13,6 @@ export type ConflictReason = 'IN_PROGRESS' | 'INPUT_MISMATCH';
 export type MutationPayload =
   | {
       kind: 'RESULT';
-      customers: CustomerRef[];
       outcomes: CustomerOutcome[];
       replayed: boolean;
     }
@@ -66,11 +64,7 @@ function sameError(a: CustomerOutcome, b: CustomerOutcome): boolean {
  * mutation, the payload is that error; otherwise each customer keeps its own outcome.
  * Per-customer errors (8015, 8896, 8890, ...) are never hoisted.
  */
-export function toPayload(
-  customers: CustomerRef[],
-  outcomes: CustomerOutcome[],
-  replayed: boolean,
-): MutationPayload {
+export function toPayload(outcomes: CustomerOutcome[], replayed: boolean): MutationPayload {
   const first = outcomes[0];
   if (
     first !== undefined &&
@@ -79,5 +73,5 @@ export function toPayload(
   ) {
     return { kind: 'HOISTED', outcome: first };
   }
-  return { kind: 'RESULT', customers, outcomes, replayed };
+  return { kind: 'RESULT', outcomes, replayed };
 }

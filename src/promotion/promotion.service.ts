@@ -64,7 +64,7 @@ export class PromotionService {
     const key = request.idempotencyKey;
     if (key === null || key === undefined) {
       const outcomes = await this.submitter.submit(request, credentials, deadline);
-      return this.answer(request, outcomes, false);
+      return this.answer(outcomes, false);
     }
     return this.runIdempotently(request, key, credentials, deadline);
   }
@@ -97,7 +97,7 @@ export class PromotionService {
     }
     switch (claim.status) {
       case 'COMPLETED':
-        return this.answer(request, (claim.payload as StoredOutcomes).outcomes, true);
+        return this.answer((claim.payload as StoredOutcomes).outcomes, true);
       case 'IN_PROGRESS':
         return { kind: 'IDEMPOTENCY_CONFLICT', reason: 'IN_PROGRESS' };
       case 'INPUT_MISMATCH':
@@ -123,7 +123,7 @@ export class PromotionService {
     }
     const final = !asked.outcomes.some(isRetryable);
     await this.completeRecord(scope, key, claim.token, { outcomes: asked.outcomes }, final);
-    return toPayload(request.customers, asked.outcomes, false);
+    return toPayload(asked.outcomes, false);
   }
 
   /**
@@ -236,12 +236,8 @@ export class PromotionService {
     return { outcomes: merged, fresh };
   }
 
-  private answer(
-    request: PromotionRequest,
-    outcomes: CustomerOutcome[],
-    replayed: boolean,
-  ): PromotionAnswer {
-    return refusalOf(outcomes) ?? toPayload(request.customers, outcomes, replayed);
+  private answer(outcomes: CustomerOutcome[], replayed: boolean): PromotionAnswer {
+    return refusalOf(outcomes) ?? toPayload(outcomes, replayed);
   }
 }
 

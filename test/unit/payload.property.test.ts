@@ -90,7 +90,7 @@ function checkTotals(
   replayed: boolean,
 ): 'HOISTED' | 'RESULT' {
   const customers = customersFor(outcomes.length);
-  const payload = toPayload(customers, outcomes, replayed);
+  const payload = toPayload(outcomes, replayed);
   const presented =
     action === 'ENROL'
       ? presentEnrolCustomers(payload, customers)

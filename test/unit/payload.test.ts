@@ -1,11 +1,6 @@
 import type { CustomerOutcome } from '../../src/domain/outcome';
-import type { CustomerRef } from '../../src/domain/promotion';
 import { isRetryable, toPayload } from '../../src/promotion/payload';
 
-const customers: CustomerRef[] = [
-  { identifierValue: '1', source: 'INSTORE' },
-  { identifierValue: '2', source: 'INSTORE' },
-];
 const invalidProgram: CustomerOutcome = {
   kind: 'UPSTREAM_ERROR',
   code: 1101,
@@ -32,29 +27,28 @@ const issued: CustomerOutcome = {
 
 describe('toPayload', () => {
   it('hoists InvalidProgramError when every batch of the mutation got 1101', () => {
-    expect(toPayload(customers, [invalidProgram, invalidProgram], false)).toEqual({
+    expect(toPayload([invalidProgram, invalidProgram], false)).toEqual({
       kind: 'HOISTED',
       outcome: invalidProgram,
     });
   });
 
   it('hoists OutcomeUnknownError when no customer got a trustworthy answer', () => {
-    expect(toPayload(customers, [unknown, unknown], false)).toMatchObject({ kind: 'HOISTED' });
+    expect(toPayload([unknown, unknown], false)).toMatchObject({ kind: 'HOISTED' });
   });
 
   it('never hoists per-customer errors, even when every customer got one', () => {
-    expect(toPayload(customers, [notFound, notFound], false)).toMatchObject({ kind: 'RESULT' });
+    expect(toPayload([notFound, notFound], false)).toMatchObject({ kind: 'RESULT' });
   });
 
   it('keeps per-customer outcomes when batch-level errors differ between calls', () => {
-    const payload = toPayload(customers, [invalidProgram, unknown], false);
+    const payload = toPayload([invalidProgram, unknown], false);
     expect(payload).toMatchObject({ kind: 'RESULT', outcomes: [invalidProgram, unknown] });
   });
 
   it('keeps per-customer outcomes when some customers succeeded', () => {
-    expect(toPayload(customers, [issued, unknown], true)).toEqual({
+    expect(toPayload([issued, unknown], true)).toEqual({
       kind: 'RESULT',
-      customers,
       outcomes: [issued, unknown],
       replayed: true,
     });

@@ -54,7 +54,7 @@ describe('the enrolCustomers and earnPromotion presenters', () => {
       { kind: 'UPSTREAM_ERROR', code: 8890, message: 'limits', scope: 'customer' },
       { kind: 'UPSTREAM_ERROR', code: 8015, message: 'not found', scope: 'customer' },
     ];
-    const result = presentEarnPromotion(toPayload(customers, outcomes, false), customers);
+    const result = presentEarnPromotion(toPayload(outcomes, false), customers);
     expect(result).toBeInstanceOf(EarnPromotionResult);
     const { results, totalCount, successCount, failureCount } = asInstance(
       result,
@@ -71,10 +71,7 @@ describe('the enrolCustomers and earnPromotion presenters', () => {
   });
 
   it('presents ENROL successes as Enrolment', () => {
-    const result = presentEnrolCustomers(
-      toPayload(customers.slice(0, 1), [issued], false),
-      customers.slice(0, 1),
-    );
+    const result = presentEnrolCustomers(toPayload([issued], false), customers.slice(0, 1));
     expect(result).toBeInstanceOf(EnrolCustomersResult);
     expect(asInstance(result, EnrolCustomersResult).results[0]?.outcome).toBeInstanceOf(Enrolment);
   });
@@ -84,7 +81,7 @@ describe('the enrolCustomers and earnPromotion presenters', () => {
     // presenter is a bug, and a Result that counts it as a success would be a lie.
     expect(() =>
       presentEarnPromotion(
-        toPayload(customers.slice(0, 1), [{ ...issued, earnedId: null }], false),
+        toPayload([{ ...issued, earnedId: null }], false),
         customers.slice(0, 1),
       ),
     ).toThrow(/earnedId/);
@@ -98,10 +95,7 @@ describe('the enrolCustomers and earnPromotion presenters', () => {
       scope: 'customer',
     };
     const result = asInstance(
-      presentEnrolCustomers(
-        toPayload(customers.slice(0, 2), [issued, busy], false),
-        customers.slice(0, 2),
-      ),
+      presentEnrolCustomers(toPayload([issued, busy], false), customers.slice(0, 2)),
       EnrolCustomersResult,
     );
     expect(result.results[1]?.outcome).toBeInstanceOf(CustomerBusyError);
@@ -112,10 +106,7 @@ describe('the enrolCustomers and earnPromotion presenters', () => {
     });
     expect([result.successCount, result.failureCount]).toEqual([1, 1]);
     // Per customer even when every customer got it: never hoisted as the payload.
-    const allBusy = presentEarnPromotion(
-      toPayload(customers.slice(0, 2), [busy, busy], false),
-      customers.slice(0, 2),
-    );
+    const allBusy = presentEarnPromotion(toPayload([busy, busy], false), customers.slice(0, 2));
     expect(allBusy).toBeInstanceOf(EarnPromotionResult);
   });
 
@@ -124,9 +115,8 @@ describe('the enrolCustomers and earnPromotion presenters', () => {
       { identifierValue: ' 555567088\t', source: 'INSTORE' as const },
       { identifierValue: '555567089', source: 'WEBSITE' as const },
     ];
-    const sent = given.map((c) => ({ ...c, identifierValue: c.identifierValue.trim() }));
     const result = asInstance(
-      presentEnrolCustomers(toPayload(sent, [issued, issued], false), given),
+      presentEnrolCustomers(toPayload([issued, issued], false), given),
       EnrolCustomersResult,
     );
     expect(result.results.map((r) => [r.identifierValue, r.source])).toEqual([
@@ -142,29 +132,18 @@ describe('the enrolCustomers and earnPromotion presenters', () => {
       message: 'invalid programId passed',
       scope: 'batch',
     };
-    const payload = presentEnrolCustomers(
-      toPayload(customers, [error, error, error], false),
-      customers,
-    );
+    const payload = presentEnrolCustomers(toPayload([error, error, error], false), customers);
     expect(payload).toBeInstanceOf(InvalidProgramError);
     expect(payload).toMatchObject({ upstreamCode: 1101, retryable: false });
   });
 
   it('maps codes it has no type for to UpstreamError and keeps retryAfterSeconds', () => {
     const other = presentEnrolCustomers(
-      toPayload(
-        customers.slice(0, 1),
-        [{ kind: 'UPSTREAM_ERROR', code: 8881, message: 'x', scope: 'batch' }],
-        false,
-      ),
+      toPayload([{ kind: 'UPSTREAM_ERROR', code: 8881, message: 'x', scope: 'batch' }], false),
       customers.slice(0, 1),
     );
     const limited = presentEnrolCustomers(
-      toPayload(
-        customers.slice(0, 1),
-        [{ kind: 'RATE_LIMITED', message: 'slow down', retryAfterSeconds: 3 }],
-        false,
-      ),
+      toPayload([{ kind: 'RATE_LIMITED', message: 'slow down', retryAfterSeconds: 3 }], false),
       customers.slice(0, 1),
     );
     expect(other).toBeInstanceOf(UpstreamError);
