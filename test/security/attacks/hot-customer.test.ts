@@ -31,7 +31,8 @@ const DISTINCT_MUTATIONS = 50;
 const demoIds = demoCustomers('demo').map((c) => c.id);
 const hotId = demoIds[0]!;
 const distinctIds = demoIds.slice(1, 1 + DISTINCT_MUTATIONS);
-const baselineIds = demoIds.slice(200, 200 + DISTINCT_MUTATIONS);
+const controlIds = demoIds.slice(200, 200 + DISTINCT_MUTATIONS);
+const controlBurstIds = demoIds.slice(300, 300 + HOT_MUTATIONS);
 const auth = { authorization: DEMO_CREDENTIALS.authorizationHeader };
 const ENROL = print(EnrolCustomersDocument);
 
@@ -63,6 +64,36 @@ async function timed(url: string, id: string): Promise<{ outcome: Outcome; ms: n
   return { outcome: outcomeOf(response.json), ms: performance.now() - started };
 }
 
+/**
+ * 50 timed single-customer mutations among 200 more sent as batched HTTP requests of 20;
+ * `burstId(n)` is the customer of the n-th of those 200.
+ */
+async function burst(
+  url: string,
+  timedIds: string[],
+  burstId: (n: number) => string,
+): Promise<{ distinct: { outcome: Outcome; ms: number }[]; burst: Outcome[] }> {
+  const burstRequests: Promise<RawResponse>[] = [];
+  const timedRequests: Promise<{ outcome: Outcome; ms: number }>[] = [];
+  for (let i = 0; i < HOT_MUTATIONS / HOT_PER_REQUEST; i++) {
+    burstRequests.push(
+      postJson(
+        url,
+        Array.from({ length: HOT_PER_REQUEST }, (_, k) =>
+          operation(burstId(i * HOT_PER_REQUEST + k)),
+        ),
+        auth,
+      ),
+    );
+    for (const id of timedIds.slice(i * 5, i * 5 + 5)) timedRequests.push(timed(url, id));
+  }
+  const distinct = await Promise.all(timedRequests);
+  const answered = (await Promise.all(burstRequests)).flatMap((response) =>
+    (response.json as unknown[]).map(outcomeOf),
+  );
+  return { distinct, burst: answered };
+}
+
 function customersOf(call: CallRecord): string[] {
   return (call.body as { customers: { identifierValue: string }[] }).customers.map(
     (c) => c.identifierValue,
@@ -74,7 +105,7 @@ describe('200 concurrent mutations of one customer among 50 of other customers',
   let gateway: GatewayProcess;
   let hot: Outcome[];
   let distinct: { outcome: Outcome; ms: number }[];
-  let baselineP99: number;
+  let controlP99: number;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ faults: { latencyMs: LATENCY_MS } });
@@ -93,30 +124,14 @@ describe('200 concurrent mutations of one customer among 50 of other customers',
     await Promise.all(
       demoIds.slice(100, 150).map((id) => postJson(gateway.url, operation(id), auth)),
     );
-    // The same 50 mutations without the hot customer: what this machine gives right now.
-    baselineP99 = p99Of(
-      (await Promise.all(baselineIds.map((id) => timed(gateway.url, id)))).map((d) => d.ms),
-    );
+    // The control: the same load, 200 other customers in place of the hot one's 200.
+    const control = await burst(gateway.url, controlIds, (n) => controlBurstIds[n]!);
+    controlP99 = p99Of(control.distinct.map((d) => d.ms));
     sandbox.reset();
 
-    const hotRequests: Promise<RawResponse>[] = [];
-    const distinctRequests: Promise<{ outcome: Outcome; ms: number }>[] = [];
-    for (let i = 0; i < HOT_MUTATIONS / HOT_PER_REQUEST; i++) {
-      hotRequests.push(
-        postJson(
-          gateway.url,
-          Array.from({ length: HOT_PER_REQUEST }, () => operation(hotId)),
-          auth,
-        ),
-      );
-      for (const id of distinctIds.slice(i * 5, i * 5 + 5)) {
-        distinctRequests.push(timed(gateway.url, id));
-      }
-    }
-    distinct = await Promise.all(distinctRequests);
-    hot = (await Promise.all(hotRequests)).flatMap((response) =>
-      (response.json as unknown[]).map(outcomeOf),
-    );
+    const measured = await burst(gateway.url, distinctIds, () => hotId);
+    distinct = measured.distinct;
+    hot = measured.burst;
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -126,12 +141,11 @@ describe('200 concurrent mutations of one customer among 50 of other customers',
   it('answers the other customers within 2 × (latency + window) at the 99th percentile', () => {
     expect(distinct.map((d) => d.outcome.__typename)).toEqual(distinctIds.map(() => 'Enrolment'));
     const p99 = p99Of(distinct.map((d) => d.ms));
-    // A quiet machine answers the 50 alone within 1.5 × (latency + window): the issue's
-    // bound then holds as written; a busy one gets half as much again as it gave alone.
-    const quiet = baselineP99 <= 1.5 * (LATENCY_MS + WINDOW_MS);
-    const bound = quiet ? 2 * (LATENCY_MS + WINDOW_MS) : 1.5 * baselineP99;
+    // The issue's bound, unless the same load without the hot customer already misses it
+    // on this machine (parsing 200 more operations shares its cores): then that load's p99.
+    const bound = Math.max(2 * (LATENCY_MS + WINDOW_MS), 1.25 * controlP99);
     console.log(
-      `distinct customers beside the hot one: p99 ${p99.toFixed(0)} ms; alone: p99 ${baselineP99.toFixed(0)} ms; bound ${bound.toFixed(0)} ms`,
+      `distinct customers beside the hot one: p99 ${p99.toFixed(0)} ms; beside 200 others: p99 ${controlP99.toFixed(0)} ms; bound ${bound.toFixed(0)} ms`,
     );
     // Before the fix: about 8,000 ms.
     expect(p99).toBeLessThanOrEqual(bound);
