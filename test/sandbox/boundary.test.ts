@@ -1,27 +1,10 @@
 /** The sandbox stands for the vendor: sharing the gateway's code would let a shared mistake pass. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { sourcesUnder, specifiersOf } from '../support/sources';
 
 const SANDBOX = resolve(__dirname, '../../src/sandbox');
-
-function sourcesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourcesUnder(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** Every module specifier: static imports and re-exports, `import()` and `require()`. */
-function specifiersOf(source: string): string[] {
-  const patterns = [
-    /\b(?:import|export)\s[^'"]*?\bfrom\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*['"]([^'"]+)['"]/g,
-    /\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
-  return patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((match) => match[1]!));
-}
 
 /** A path that leaves src/sandbox, or null for one inside it, a node builtin or a package. */
 function escapeOf(file: string, specifier: string): string | null {
