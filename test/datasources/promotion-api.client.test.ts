@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { CircuitState } from 'cockatiel';
 import { toRequestBody } from '../../src/datasources/enrol-and-earn.mapper';
-import type { EnrolAndEarnBody } from '../../src/datasources/enrol-and-earn.mapper';
+import type { BulkActionBody } from '../../src/datasources/enrol-and-earn.mapper';
 import {
   ENROL_AND_EARN_PATH,
   PromotionApiClient,
@@ -102,7 +102,7 @@ function capturingLogger() {
 }
 
 const credentials: Credentials = { authorization: 'Basic ZGVtby50aWxsOjNhNTk=' };
-const body: EnrolAndEarnBody = toRequestBody(
+const body: BulkActionBody = toRequestBody(
   'ENROL',
   { programId: 469, promotionId: 57099 },
   'id',
@@ -112,7 +112,7 @@ const body: EnrolAndEarnBody = toRequestBody(
   ],
 );
 
-function envelopeFor(sent: EnrolAndEarnBody) {
+function envelopeFor(sent: BulkActionBody) {
   return {
     response: sent.customers.map((_c, i) => ({
       result: {
@@ -138,7 +138,7 @@ const answerJson =
   };
 
 const answerEnvelope: Answer = (req, res) =>
-  answerJson(200, envelopeFor(JSON.parse(req.body) as EnrolAndEarnBody))(req, res);
+  answerJson(200, envelopeFor(JSON.parse(req.body) as BulkActionBody))(req, res);
 
 const answerText =
   (status: number, text: string, headers: Record<string, string> = {}): Answer =>
