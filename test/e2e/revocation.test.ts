@@ -327,6 +327,50 @@ describe('undo: revokeEarnings and revokeEnrolments against the sandbox', () => 
     });
   });
 
+  describe('idempotencyKey', () => {
+    it('counts earnedIds and the action as input: another list or the other revocation under one key is INPUT_MISMATCH', async () => {
+      const [a] = ids(0, 1) as [string];
+      await enrol(url, [a]);
+      const [earnedId] = await earn(url, [a]);
+      const key = 'undo-key-of-this-test';
+      const input = (earnedIds?: string[]) => ({
+        promotion: E_AND_I,
+        identifierName: 'ID' as const,
+        customers: [
+          { identifierValue: a, source: 'INSTORE' as const, ...(earnedIds ? { earnedIds } : {}) },
+        ],
+        idempotencyKey: key,
+      });
+      const send = async (earnedIds?: string[]) =>
+        (await execute(url, RevokeEarningsDocument, { input: input(earnedIds) }, demoAuth)).body
+          .data?.revokeEarnings;
+
+      const first = resultOf(await send([earnedId!]));
+      const replay = resultOf(await send([earnedId!]));
+      const otherList = await send();
+      const otherAction = (
+        await execute(
+          url,
+          RevokeEnrolmentsDocument,
+          { input: { ...input(), customers: customers([a]) } },
+          demoAuth,
+        )
+      ).body.data?.revokeEnrolments;
+
+      expect(first).toMatchObject({ successCount: 1, replayed: false });
+      expect(replay).toMatchObject({ replayed: true, results: first.results });
+      expect(otherList).toMatchObject({
+        __typename: 'IdempotencyConflictError',
+        reason: 'INPUT_MISMATCH',
+      });
+      expect(otherAction).toMatchObject({
+        __typename: 'IdempotencyConflictError',
+        reason: 'INPUT_MISMATCH',
+      });
+      expect(revocationCalls(stack.sandbox.calls())).toHaveLength(1);
+    });
+  });
+
   describe('the request body the API receives', () => {
     it('matches the page field by field: earnIds as numbers when digits, absent when not given', async () => {
       const [a, b] = ids(0, 2) as [string, string];
