@@ -21,6 +21,11 @@ import {
   type CallRecord,
 } from '../../src/sandbox';
 import { getCalls, getLedger } from '../../src/sandbox/admin-client';
+import { loadConfig } from '../../src/config';
+import { startSandbox } from '../../src/sandbox';
+import { startGateway } from '../../src/server';
+import { capturedLogger } from '../idempotency/support';
+import { eventually } from '../support/eventually';
 import { execute, executeBatch, startStack, type Stack } from '../support/stack';
 
 const demoAuth = { authorization: DEMO_CREDENTIALS.authorizationHeader };
@@ -556,6 +561,58 @@ describe('undo: revokeEarnings and revokeEnrolments against the sandbox', () => 
           expect.objectContaining({ entityId: c, revokedEarnedIds: [earnedIds[2]] }),
         ],
       );
+    });
+  });
+
+  describe('shutdown', () => {
+    it('sends a revocation waiting for its window at once on close, and answers it', async () => {
+      // A window longer than the deadline: only the flush on close lets the call out in time.
+      const sandbox = await startSandbox({ port: 0 });
+      const { logger, lines } = capturedLogger();
+      const gateway = await startGateway(
+        loadConfig({
+          PORT: '0',
+          PROMOTION_API_URL: sandbox.url,
+          BATCH_WINDOW_MS: '1000',
+          PROMOTION_API_TIMEOUT_MS: '950',
+        }),
+        { apiUrl: sandbox.url, logger },
+      );
+      try {
+        const [a] = ids(0, 1) as [string];
+        // Enrolled at the sandbox itself: through this gateway it would wait for the window too.
+        const enrolled = await fetch(`${sandbox.url}/v2/promotion/bulk/enrolAndEarn`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...demoAuth },
+          body: JSON.stringify({
+            type: 'CUSTOMER',
+            bulkAction: 'ENROL',
+            promotionDetails: E_AND_I,
+            identifierName: 'id',
+            customers: customers([a]),
+          }),
+        });
+        expect(enrolled.status).toBe(200);
+        const issualId = sandbox.ledger()[0]?.issualId;
+        expect(issualId).toEqual(expect.any(String));
+        const requests = () => lines.filter((l) => l.msg === 'incoming request').length;
+        const before = requests();
+
+        const answer = revokeEnrolments(gateway.graphqlUrl, [a]);
+        await eventually(() => requests() > before, {
+          describe: 'the revocation to reach the gateway',
+        });
+        await gateway.close();
+
+        expect(resultOf(await answer).results[0]?.outcome).toMatchObject({
+          __typename: 'EnrolmentRevocation',
+          revokedIssualId: issualId,
+        });
+        expect(revocationCalls(sandbox.calls())).toHaveLength(1);
+      } finally {
+        await gateway.close();
+        await sandbox.close();
+      }
     });
   });
 });
