@@ -1,12 +1,12 @@
 /**
- * Coalesces the customers of concurrent mutations into bulk enrolAndEarn calls
- * (DESIGN.md §2 "Coalescing") through one process-wide `BatchQueue`. One customer is never
+ * Coalesces the customers of concurrent mutations into bulk calls, whichever the action
+ * (enrolAndEarn, revokeEnrolAndEarn; DESIGN.md §2 "Coalescing", §8) through one process-wide `BatchQueue`. One customer is never
  * in two concurrent calls of the same caller and promotion (§8), and one caller cannot
  * fill the queue (§9).
  */
 import { LRUCache } from 'lru-cache';
 import { callerIdOf } from '../domain/caller';
-import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
+import { isSuccess, sameOutcomeForAll, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { Credentials, CustomerRef, PromotionRequest } from '../domain/promotion';
 import { UpstreamCode } from '../domain/upstream-codes';
@@ -333,7 +333,7 @@ export class EnrolAndEarnBatcher {
     }
     if (outcomes.length !== keys.length) return unknownForAll(keys.length, LOST_TRACK_MESSAGE);
     // An answer of the API itself (not a refusal, not the path failing) vouches for the caller.
-    if (outcomes.some((o) => o.kind === 'ISSUED' || o.kind === 'UPSTREAM_ERROR')) {
+    if (outcomes.some((o) => isSuccess(o) || o.kind === 'UPSTREAM_ERROR')) {
       this.accepted.set((keys[0] as PendingCustomer).caller.id, true);
     }
     return outcomes;

@@ -1,20 +1,36 @@
 /**
- * Pure mapping between the gateway's words and the body and envelope of the promotion
- * API's `POST /v2/promotion/bulk/enrolAndEarn` (no I/O; what an HTTP status means is
- * `attempt-verdict.ts`).
+ * Pure mapping between the gateway's words and the bodies and envelopes of the promotion
+ * API's bulk calls, `POST /v2/promotion/bulk/enrolAndEarn` (ENROL, EARN) and
+ * `.../revokeEnrolAndEarn` (REVOKE_ENROL, REVOKE_EARN): one envelope, and the action
+ * decides the body's per-customer fields and what a result must hold (no I/O; what an
+ * HTTP status means is `attempt-verdict.ts`).
  */
 import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome, UpstreamWarning } from '../domain/outcome';
-import type { BulkAction, CustomerRef, IdentifierName, PromotionRef } from '../domain/promotion';
+import { isRevocation } from '../domain/promotion';
+import type {
+  BulkAction,
+  CustomerRef,
+  CustomerSource,
+  IdentifierName,
+  PromotionRef,
+} from '../domain/promotion';
 import { REQUEST_LEVEL_CODES, UpstreamCode } from '../domain/upstream-codes';
 
-/** The REST body, exactly as the vendor's page documents it. */
-export interface EnrolAndEarnBody {
+/** One customer of a body; `earnIds` only in REVOKE_EARN, and only when the caller named earns. */
+export interface BodyCustomer {
+  identifierValue: string;
+  source: CustomerSource;
+  earnIds?: Array<number | string>;
+}
+
+/** The REST body of either bulk call, exactly as the vendor's pages document it. */
+export interface BulkActionBody {
   type: 'CUSTOMER';
   bulkAction: BulkAction;
   promotionDetails: { programId: number; promotionId?: number; promoIdentifier?: string };
   identifierName: IdentifierName;
-  customers: CustomerRef[];
+  customers: BodyCustomer[];
 }
 
 /**
@@ -26,8 +42,8 @@ export function toRequestBody(
   promotion: PromotionRef,
   identifierName: IdentifierName,
   customers: readonly CustomerRef[],
-): EnrolAndEarnBody {
-  const promotionDetails: EnrolAndEarnBody['promotionDetails'] =
+): BulkActionBody {
+  const promotionDetails: BulkActionBody['promotionDetails'] =
     promotion.promotionId !== null && promotion.promotionId !== undefined
       ? { programId: promotion.programId, promotionId: promotion.promotionId }
       : { programId: promotion.programId, promoIdentifier: promotion.promoIdentifier ?? '' };
@@ -36,9 +52,27 @@ export function toRequestBody(
     bulkAction: action,
     promotionDetails,
     identifierName,
-    // A fresh object per customer so that nothing but the two documented fields is sent.
-    customers: customers.map((c) => ({ identifierValue: c.identifierValue, source: c.source })),
+    // A fresh object per customer so that nothing but the documented fields is sent.
+    customers: customers.map((c) =>
+      action === 'REVOKE_EARN' && c.earnedIds !== null && c.earnedIds !== undefined
+        ? {
+            identifierValue: c.identifierValue,
+            source: c.source,
+            earnIds: c.earnedIds.map(toEarnId),
+          }
+        : { identifierValue: c.identifierValue, source: c.source },
+    ),
   };
+}
+
+/**
+ * The page types `earnIds` as integers: digits go as a number, unless a number could not
+ * hold them exactly; anything else goes as the caller gave it, for the API to judge.
+ */
+function toEarnId(earnedId: string): number | string {
+  if (!/^\d+$/.test(earnedId)) return earnedId;
+  const value = Number(earnedId);
+  return Number.isSafeInteger(value) ? value : earnedId;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -100,9 +134,20 @@ function messagesOf(value: unknown): ApiMessage[] | null {
   return out;
 }
 
+/** The result fields that name work done: an answer with them and errors contradicts itself. */
+function namesWork(result: unknown, action: BulkAction | undefined): boolean {
+  if (!isObject(result)) return false;
+  const fields =
+    action !== undefined && isRevocation(action)
+      ? ['revokedIssualId', 'issualId', 'revokedEarnIds']
+      : ['issualId'];
+  return fields.some((field) => result[field] !== undefined && result[field] !== null);
+}
+
 /**
  * One item of `response`, for the customer at the same position. `action` is what the
- * call asked for, when the caller says: an EARN needs an earnedId to count as done.
+ * call asked for, when the caller says: an EARN needs an earnedId to count as done, a
+ * revocation the ids it revoked.
  */
 function itemOutcome(item: unknown, action: BulkAction | undefined): CustomerOutcome {
   if (!isObject(item))
@@ -118,7 +163,7 @@ function itemOutcome(item: unknown, action: BulkAction | undefined): CustomerOut
   const firstError = errors[0];
   if (firstError !== undefined) {
     // An error next to a result with ids would contradict itself: we cannot tell which holds.
-    if (isObject(result) && result['issualId'] !== undefined && result['issualId'] !== null) {
+    if (namesWork(result, action)) {
       return unknownOutcome('the promotion API sent an item with both a result and errors');
     }
     return {
@@ -132,6 +177,8 @@ function itemOutcome(item: unknown, action: BulkAction | undefined): CustomerOut
   if (!isObject(result)) {
     return unknownOutcome('the promotion API sent an item with neither a result nor errors');
   }
+  const carried: UpstreamWarning[] = warnings.map((w) => ({ code: w.code, message: w.message }));
+  if (action !== undefined && isRevocation(action)) return revokedOutcome(result, action, carried);
 
   const issualId = toId(result['issualId']);
   if (issualId === null) {
@@ -151,14 +198,11 @@ function itemOutcome(item: unknown, action: BulkAction | undefined): CustomerOut
     return unknownOutcome('the promotion API sent a result without a usable issualId');
   }
 
-  const entityId = toId(result['entityId']);
-  const programId = result['programId'];
+  const subject = subjectOf(result);
   const rawEarnedId = result['earnedId'];
   const earnedId = rawEarnedId === undefined || rawEarnedId === null ? null : toId(rawEarnedId);
   if (
-    entityId === null ||
-    typeof programId !== 'number' ||
-    !Number.isSafeInteger(programId) ||
+    subject === null ||
     (rawEarnedId !== undefined && rawEarnedId !== null && earnedId === null)
   ) {
     return unknownOutcome('the promotion API sent a result with malformed ids');
@@ -168,19 +212,62 @@ function itemOutcome(item: unknown, action: BulkAction | undefined): CustomerOut
     // so a result never says "success" for an earn it cannot name.
     return unknownOutcome('the promotion API answered an earn without an earnedId');
   }
+  return { kind: 'ISSUED', ...subject, issualId, earnedId, warnings: carried };
+}
+
+/** Who and what a result is about; null when its ids are malformed. */
+function subjectOf(result: JsonObject): {
+  entityId: string;
+  programId: number;
+  promotionId: number | null;
+  promoIdentifier: string | null;
+} | null {
+  const entityId = toId(result['entityId']);
+  const programId = result['programId'];
+  if (entityId === null || typeof programId !== 'number' || !Number.isSafeInteger(programId)) {
+    return null;
+  }
   const promotionId = result['promotionId'];
   const promoIdentifier = result['promoIdentifier'];
-  const carried: UpstreamWarning[] = warnings.map((w) => ({ code: w.code, message: w.message }));
   return {
-    kind: 'ISSUED',
     entityId,
     programId,
     promotionId:
       typeof promotionId === 'number' && Number.isSafeInteger(promotionId) ? promotionId : null,
     promoIdentifier: typeof promoIdentifier === 'string' ? promoIdentifier : null,
-    issualId,
-    earnedId,
-    warnings: carried,
+  };
+}
+
+/**
+ * A revocation's result. The page's table says `revokedIssualId`, its REVOKE_ENROL
+ * examples `issualId` (a string of digits): either names the enrolment revoked. A
+ * REVOKE_EARN names the earns revoked in `revokedEarnIds` (numbers on the page).
+ */
+function revokedOutcome(
+  result: JsonObject,
+  action: 'REVOKE_ENROL' | 'REVOKE_EARN',
+  warnings: UpstreamWarning[],
+): CustomerOutcome {
+  const subject = subjectOf(result);
+  if (subject === null) return unknownOutcome('the promotion API sent a result with malformed ids');
+  if (action === 'REVOKE_ENROL') {
+    const revokedIssualId = toId(result['revokedIssualId'] ?? result['issualId']);
+    if (revokedIssualId === null) {
+      return unknownOutcome('the promotion API answered a revocation without the revoked issualId');
+    }
+    return { kind: 'REVOKED', ...subject, revokedIssualId, revokedEarnedIds: [], warnings };
+  }
+  const raw = result['revokedEarnIds'];
+  const revokedEarnedIds = Array.isArray(raw) ? raw.map(toId) : null;
+  if (revokedEarnedIds === null || revokedEarnedIds.some((id) => id === null)) {
+    return unknownOutcome('the promotion API answered a revocation without usable revokedEarnIds');
+  }
+  return {
+    kind: 'REVOKED',
+    ...subject,
+    revokedIssualId: null,
+    revokedEarnedIds: revokedEarnedIds as string[],
+    warnings,
   };
 }
 
@@ -195,7 +282,8 @@ function itemOutcome(item: unknown, action: BulkAction | undefined): CustomerOut
  * - N elements for N customers → by position.
  * - Anything else (other counts, not JSON, not the envelope) → OUTCOME_UNKNOWN for
  *   every customer: the call was sent and we cannot tell what was done.
- * - With `action` EARN, a result without an earnedId → OUTCOME_UNKNOWN for that customer.
+ * - With `action` EARN, a result without an earnedId → OUTCOME_UNKNOWN for that customer;
+ *   with a revocation, a result without the ids it revoked, too.
  */
 export function toOutcomes(
   status: number,

@@ -4,9 +4,14 @@ export type { PromotionApi } from './promotion-api';
 export { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
 export type { EnrolAndEarnBatcherOptions } from './enrol-and-earn.batcher';
 export { batchKeyOf } from './batch-route';
-export { PromotionApiClient, ENROL_AND_EARN_PATH } from './promotion-api.client';
+export {
+  PromotionApiClient,
+  ENROL_AND_EARN_PATH,
+  REVOKE_ENROL_AND_EARN_PATH,
+  endpointPathOf,
+} from './promotion-api.client';
 export type { PromotionApiClientOptions, PromotionApiSender } from './promotion-api.client';
 export { toRequestBody, toOutcomes } from './enrol-and-earn.mapper';
-export type { EnrolAndEarnBody } from './enrol-and-earn.mapper';
+export type { BodyCustomer, BulkActionBody } from './enrol-and-earn.mapper';
 export { verdictOf, parseRetryAfter, UNEXPECTED_STATUS_CODE } from './attempt-verdict';
 export type { Verdict } from './attempt-verdict';

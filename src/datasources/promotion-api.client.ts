@@ -1,5 +1,6 @@
 /**
- * The REST client of `POST /v2/promotion/bulk/enrolAndEarn`: one circuit breaker per API
+ * The REST client of the bulk calls (`POST /v2/promotion/bulk/enrolAndEarn` and
+ * `.../revokeEnrolAndEarn`, chosen by the body's action): one circuit breaker per API
  * origin, retries only where the API provably did nothing, and one outcome per customer
  * for every call — `send` never rejects. A call that may have reached the API is never
  * sent again by the gateway (no duplicated enrolments or earns).
@@ -18,21 +19,28 @@ import type { CircuitBreakerPolicy } from 'cockatiel';
 import { callerIdOf } from '../domain/caller';
 import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
+import { isRevocation } from '../domain/promotion';
 import type { BulkAction, Credentials } from '../domain/promotion';
 import { errorCode, verdictOf } from './attempt-verdict';
 import type { Verdict } from './attempt-verdict';
-import type { EnrolAndEarnBody } from './enrol-and-earn.mapper';
+import type { BulkActionBody } from './enrol-and-earn.mapper';
 import { CredentialsRefusedError, UpstreamDispatcher } from './upstream-dispatch';
 import type { Attempt, UpstreamDispatcherOptions } from './upstream-dispatch';
 
 export const ENROL_AND_EARN_PATH = '/v2/promotion/bulk/enrolAndEarn';
+export const REVOKE_ENROL_AND_EARN_PATH = '/v2/promotion/bulk/revokeEnrolAndEarn';
+
+/** The endpoint of an action: revocations have their own, with the same envelope. */
+export function endpointPathOf(action: BulkAction): string {
+  return isRevocation(action) ? REVOKE_ENROL_AND_EARN_PATH : ENROL_AND_EARN_PATH;
+}
 
 /** What the batcher needs from a client; tests give the batcher a fake of this. */
 export interface PromotionApiSender {
   /** One call; resolves to one outcome per `body.customers` entry, in order; never rejects. */
   send(
     credentials: Credentials,
-    body: EnrolAndEarnBody,
+    body: BulkActionBody,
     deadline: number,
   ): Promise<CustomerOutcome[]>;
 }
@@ -67,6 +75,8 @@ export class PromotionApiClient implements PromotionApiSender {
   private readonly dispatcher: UpstreamDispatcher;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly origin: string;
+  /** The API URL's path prefix, kept before each endpoint's path. */
+  private readonly basePath: string;
   private readonly retryBaseDelayMs: number;
   private readonly retryMaxDelayMs: number;
   private readonly logger: Logger | undefined;
@@ -76,8 +86,8 @@ export class PromotionApiClient implements PromotionApiSender {
   constructor(options: PromotionApiClientOptions) {
     const url = new URL(options.apiUrl);
     this.origin = url.origin;
-    const path = url.pathname.replace(/\/+$/, '') + ENROL_AND_EARN_PATH;
-    this.dispatcher = new UpstreamDispatcher(this.origin, path, options);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.dispatcher = new UpstreamDispatcher(this.origin, options);
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 50;
     this.retryMaxDelayMs = options.retryMaxDelayMs ?? 1000;
     this.logger = options.logger;
@@ -108,7 +118,7 @@ export class PromotionApiClient implements PromotionApiSender {
 
   async send(
     credentials: Credentials,
-    body: EnrolAndEarnBody,
+    body: BulkActionBody,
     deadline: number,
   ): Promise<CustomerOutcome[]> {
     const count = body.customers.length;
@@ -124,6 +134,7 @@ export class PromotionApiClient implements PromotionApiSender {
       });
     }
     const headers = headersFor(credentials);
+    const path = this.basePath + endpointPathOf(body.bulkAction);
     // A refusal of these credentials while this call waits for a socket means it need not
     // be sent: it could only be refused too, and would hold a connection for nothing.
     const callerId = callerIdOf(credentials);
@@ -134,6 +145,7 @@ export class PromotionApiClient implements PromotionApiSender {
     try {
       return await this.retrying(count, body.bulkAction, deadline, async () => {
         const attempt = await this.dispatcher.dispatch(
+          path,
           payload,
           headers,
           deadline,

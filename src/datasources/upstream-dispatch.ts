@@ -71,11 +71,7 @@ export class UpstreamDispatcher {
   private readonly maxResponseBytes: number;
   private readonly requestTimeoutMs: number;
 
-  constructor(
-    origin: string,
-    private readonly path: string,
-    options: UpstreamDispatcherOptions,
-  ) {
+  constructor(origin: string, options: UpstreamDispatcherOptions) {
     this.requestTimeoutMs = options.requestTimeoutMs;
     this.maxResponseBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
     const keepAliveTimeout = options.keepAliveTimeoutMs ?? 4000;
@@ -95,10 +91,11 @@ export class UpstreamDispatcher {
   }
 
   /**
-   * One POST of `payload`; never rejects. `refusedSinceStart` is asked just before the
+   * One POST of `payload` to `path`; never rejects. `refusedSinceStart` is asked just before the
    * request would be written: a refusal of the same credentials meanwhile aborts it unsent.
    */
   dispatch(
+    path: string,
     payload: Buffer,
     headers: Record<string, string>,
     deadline: number,
@@ -178,7 +175,7 @@ export class UpstreamDispatcher {
       try {
         this.pool.dispatch(
           {
-            path: this.path,
+            path,
             method: 'POST',
             headers,
             body: payload,

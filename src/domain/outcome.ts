@@ -21,6 +21,23 @@ export interface IssuedOutcome {
   warnings: UpstreamWarning[];
 }
 
+/** The API reported a revocation: the enrolment (REVOKE_ENROL) or earns (REVOKE_EARN) taken back. */
+export interface RevokedOutcome {
+  kind: 'REVOKED';
+  entityId: string;
+  programId: number;
+  promotionId: number | null;
+  promoIdentifier: string | null;
+  /** Set for REVOKE_ENROL, null for REVOKE_EARN. */
+  revokedIssualId: string | null;
+  /** The earns revoked (REVOKE_EARN); empty for REVOKE_ENROL. */
+  revokedEarnedIds: string[];
+  warnings: UpstreamWarning[];
+}
+
+/** What the API reported done, whichever the action. */
+export type SuccessOutcome = IssuedOutcome | RevokedOutcome;
+
 /**
  * The API answered with an error code. `scope: 'batch'` when it was a request-level
  * error (one element for the whole call, e.g. 1101), `'customer'` when it was this
@@ -65,16 +82,25 @@ export interface AuthRejectedOutcome {
 
 export type CustomerOutcome =
   | IssuedOutcome
+  | RevokedOutcome
   | UpstreamErrorOutcome
   | UnavailableOutcome
   | RateLimitedOutcome
   | OutcomeUnknownOutcome
   | AuthRejectedOutcome;
 
+/** Every outcome that is not the work done. */
+export type FailureOutcome = Exclude<CustomerOutcome, SuccessOutcome>;
+
+export function isSuccess(outcome: CustomerOutcome): outcome is SuccessOutcome {
+  return outcome.kind === 'ISSUED' || outcome.kind === 'REVOKED';
+}
+
 /** Errors of the path to the API apply to a whole call, so they are always batch-level. */
 export function isBatchLevel(outcome: CustomerOutcome): boolean {
   switch (outcome.kind) {
     case 'ISSUED':
+    case 'REVOKED':
       return false;
     case 'UPSTREAM_ERROR':
       return outcome.scope === 'batch';

@@ -4,8 +4,13 @@
  * No GraphQL or HTTP types here.
  */
 
-export const BULK_ACTIONS = ['ENROL', 'EARN'] as const;
+export const BULK_ACTIONS = ['ENROL', 'EARN', 'REVOKE_ENROL', 'REVOKE_EARN'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+/** The actions of `POST /v2/promotion/bulk/revokeEnrolAndEarn`; the others are enrolAndEarn's. */
+export function isRevocation(action: BulkAction): action is 'REVOKE_ENROL' | 'REVOKE_EARN' {
+  return action === 'REVOKE_ENROL' || action === 'REVOKE_EARN';
+}
 
 /** The API's `identifierName` values (the GraphQL enum is ID / MOBILE / EMAIL). */
 export const IDENTIFIER_NAMES = ['id', 'mobile', 'email'] as const;
@@ -36,6 +41,8 @@ export interface PromotionRef {
 export interface CustomerRef {
   identifierValue: string;
   source: CustomerSource;
+  /** REVOKE_EARN only: the earns to revoke; absent or null = all of them. */
+  earnedIds?: readonly string[] | null;
 }
 
 /**

@@ -13,6 +13,7 @@ export const UpstreamCode = {
   EMPTY_FIELDS: 11013,
   LIMIT_EXHAUSTED: 8890,
   CONCURRENT_ACTION: 521,
+  EARN_NOT_REVOCABLE: 8903,
 } as const;
 
 /** Codes that describe the whole request; they come back as one element however many customers were sent. */

@@ -1,8 +1,9 @@
 import {
   assertNever,
   isBatchLevel,
+  isSuccess,
   type CustomerOutcome,
-  type IssuedOutcome,
+  type FailureOutcome,
 } from '../domain/outcome';
 import { UpstreamCode } from '../domain/upstream-codes';
 import type { InputViolation } from './validate-input';
@@ -16,7 +17,7 @@ export type MutationPayload =
       outcomes: CustomerOutcome[];
       replayed: boolean;
     }
-  | { kind: 'HOISTED'; outcome: Exclude<CustomerOutcome, IssuedOutcome> }
+  | { kind: 'HOISTED'; outcome: FailureOutcome }
   | { kind: 'INVALID_INPUT'; violations: InputViolation[] }
   | { kind: 'IDEMPOTENCY_CONFLICT'; reason: ConflictReason };
 
@@ -40,6 +41,7 @@ const RETRYABLE_UPSTREAM_CODES: ReadonlySet<number> = new Set([UpstreamCode.CONC
 export function isRetryable(outcome: CustomerOutcome): boolean {
   switch (outcome.kind) {
     case 'ISSUED':
+    case 'REVOKED':
     case 'AUTH_REJECTED':
       return false;
     case 'UPSTREAM_ERROR':
@@ -68,7 +70,7 @@ export function toPayload(outcomes: CustomerOutcome[], replayed: boolean): Mutat
   const first = outcomes[0];
   if (
     first !== undefined &&
-    first.kind !== 'ISSUED' &&
+    !isSuccess(first) &&
     outcomes.every((o) => isBatchLevel(o) && sameError(o, first))
   ) {
     return { kind: 'HOISTED', outcome: first };

@@ -34,6 +34,7 @@ function authRejectionOf(outcomes: readonly CustomerOutcome[]): AuthRejectedOutc
       case 'OUTCOME_UNKNOWN':
         break;
       case 'ISSUED':
+      case 'REVOKED':
       case 'UPSTREAM_ERROR':
         return null;
       default:

@@ -26,6 +26,10 @@ export interface InputLimits {
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 const MAX_PROMO_IDENTIFIER_LENGTH = 255;
 const MAX_EMAIL_LENGTH = 254;
+/** Earns one customer's revocation may name: the API takes 100 customers a call, this bounds each. */
+export const MAX_EARNED_IDS_PER_CUSTOMER = 100;
+/** DESIGN §9: ids are opaque strings of at most 64 characters. */
+const MAX_EARNED_ID_LENGTH = 64;
 
 const identifierRules: Record<IdentifierName, { pattern: RegExp; expected: string }> = {
   id: { pattern: /^\d{1,20}$/, expected: 'a customer id: digits only' },
@@ -103,12 +107,55 @@ function customerViolations(
       violations.push({ field, message: `is the same customer as customers[${first}]` });
     }
   });
+  customers.forEach((customer, index) => {
+    if (customer.earnedIds !== undefined && customer.earnedIds !== null) {
+      violations.push(...earnedIdViolations(`customers[${index}].earnedIds`, customer.earnedIds));
+    }
+  });
+  return violations;
+}
+
+/** A list given must name earns: left out it means all of them, so an empty one is refused. */
+function earnedIdViolations(field: string, earnedIds: readonly string[]): InputViolation[] {
+  if (earnedIds.length === 0 || earnedIds.length > MAX_EARNED_IDS_PER_CUSTOMER) {
+    return [
+      {
+        field,
+        message: `must hold 1 to ${MAX_EARNED_IDS_PER_CUSTOMER} earnedIds when given (leave it out to revoke every earn), got ${earnedIds.length}`,
+      },
+    ];
+  }
+  const violations: InputViolation[] = [];
+  const firstIndexOf = new Map<string, number>();
+  earnedIds.forEach((raw, index) => {
+    const value = raw.trim();
+    if (value === '') {
+      violations.push({ field: `${field}[${index}]`, message: 'must not be empty' });
+      return;
+    }
+    if (value.length > MAX_EARNED_ID_LENGTH) {
+      violations.push({
+        field: `${field}[${index}]`,
+        message: `must be at most ${MAX_EARNED_ID_LENGTH} characters`,
+      });
+      return;
+    }
+    // "0042" and "42" reach the API as the same number.
+    const identity = /^\d+$/.test(value) ? value.replace(/^0+(?=\d)/, '') : value;
+    const first = firstIndexOf.get(identity);
+    if (first === undefined) firstIndexOf.set(identity, index);
+    else
+      violations.push({
+        field: `${field}[${index}]`,
+        message: `is the same earn as ${field}[${first}]`,
+      });
+  });
   return violations;
 }
 
 /**
  * Checks the whole input and reports every problem at once. Valid input comes back
- * normalised (identifiers and promoIdentifier trimmed) as the request to send.
+ * normalised (identifiers, earnedIds and promoIdentifier trimmed) as the request to send.
  */
 export function validateInput(
   input: UncheckedPromotionInput,
@@ -143,10 +190,15 @@ export function validateInput(
     request: {
       promotion,
       identifierName: input.identifierName,
-      customers: input.customers.map((c) => ({
-        identifierValue: c.identifierValue.trim(),
-        source: c.source,
-      })),
+      customers: input.customers.map((c) =>
+        c.earnedIds === undefined || c.earnedIds === null
+          ? { identifierValue: c.identifierValue.trim(), source: c.source }
+          : {
+              identifierValue: c.identifierValue.trim(),
+              source: c.source,
+              earnedIds: c.earnedIds.map((id) => id.trim()),
+            },
+      ),
       idempotencyKey: key ?? null,
     },
   };

@@ -1,4 +1,4 @@
-import { assertNever, type CustomerOutcome, type IssuedOutcome } from '../domain/outcome';
+import { assertNever, type FailureOutcome } from '../domain/outcome';
 import { UpstreamCode } from '../domain/upstream-codes';
 import { isRetryable, type MutationPayload } from '../promotion/payload';
 import { IdempotencyConflictReason } from '../schema/idempotency-conflict-reason.enum';
@@ -12,6 +12,7 @@ import {
 import {
   CustomerBusyError,
   CustomerNotFoundError,
+  EarningNotRevocableError,
   InvalidProgramError,
   InvalidPromotionError,
   IssueFailedError,
@@ -40,19 +41,33 @@ const callErrorTypeByCode: ReadonlyMap<number, new () => UpstreamCodeError> = ne
   [UpstreamCode.UNSUPPORTED_ACTION, UnsupportedActionError],
 ]);
 
-/** Errors one customer's outcome may be: those of a call, and the customer's own. */
-const customerErrorTypeByCode: ReadonlyMap<number, new () => UpstreamCodeError> = new Map([
+/** The error types of one outcome union, by upstream code; other codes are UpstreamError. */
+export type CustomerErrorTypes = ReadonlyMap<number, new () => UpstreamCodeError>;
+
+/** An enrolment's revocation: the errors of a call, and the customer's own. */
+export const ENROLMENT_REVOCATION_ERRORS: CustomerErrorTypes = new Map([
   ...callErrorTypeByCode,
   [UpstreamCode.CUSTOMER_NOT_FOUND, CustomerNotFoundError],
   [UpstreamCode.ISSUE_FAILED, IssueFailedError],
-  [UpstreamCode.LIMIT_EXHAUSTED, LimitExhaustedError],
   [UpstreamCode.CONCURRENT_ACTION, CustomerBusyError],
+]);
+
+/** An earning's revocation: as an enrolment's, and earns that cannot be revoked (8903). */
+export const EARNING_REVOCATION_ERRORS: CustomerErrorTypes = new Map([
+  ...ENROLMENT_REVOCATION_ERRORS,
+  [UpstreamCode.EARN_NOT_REVOCABLE, EarningNotRevocableError],
+]);
+
+/** An enrolment or an earning: as a revocation of an enrolment, and the earn limit (8890). */
+export const ISSUE_ERRORS: CustomerErrorTypes = new Map([
+  ...ENROLMENT_REVOCATION_ERRORS,
+  [UpstreamCode.LIMIT_EXHAUSTED, LimitExhaustedError],
 ]);
 
 /** `typeByCode` says which union the error is for: a payload's, or a customer outcome's. */
 function presentOutcomeError(
-  outcome: Exclude<CustomerOutcome, IssuedOutcome>,
-  typeByCode: ReadonlyMap<number, new () => UpstreamCodeError>,
+  outcome: FailureOutcome,
+  typeByCode: CustomerErrorTypes,
 ): OutcomeError {
   const message = outcome.message;
   const retryable = isRetryable(outcome);
@@ -78,11 +93,12 @@ function presentOutcomeError(
   }
 }
 
-/** One customer's outcome that is not a success, as a member of its outcome union. */
+/** One customer's outcome that is not a success, as a member of the outcome union of `types`. */
 export function presentCustomerError(
-  outcome: Exclude<CustomerOutcome, IssuedOutcome>,
+  outcome: FailureOutcome,
+  types: CustomerErrorTypes = ISSUE_ERRORS,
 ): OutcomeError {
-  return presentOutcomeError(outcome, customerErrorTypeByCode);
+  return presentOutcomeError(outcome, types);
 }
 
 /** A payload that is one error for the whole mutation, as either payload union's member. */

@@ -5,10 +5,22 @@ import type { BulkAction } from '../domain/promotion';
 import { forbidden, unauthenticated } from '../graphql/errors';
 import { logMutation } from '../observability/mutation-log';
 import { isRefusal, type MutationPayload, type PromotionAnswer } from '../promotion/payload';
-import { EarnPromotionPayload, EnrolCustomersPayload } from '../schema/payload.union';
-import { EarnPromotionInput, EnrolCustomersInput } from '../schema/promotion-action.input';
+import {
+  EarnPromotionPayload,
+  EnrolCustomersPayload,
+  RevokeEarningsPayload,
+  RevokeEnrolmentsPayload,
+} from '../schema/payload.union';
+import {
+  EarnPromotionInput,
+  EnrolCustomersInput,
+  RevokeEarningsInput,
+  RevokeEnrolmentsInput,
+  type PromotionActionInput,
+} from '../schema/promotion-action.input';
 import { presentEarnPromotion } from './earn-promotion.presenter';
 import { presentEnrolCustomers } from './enrol-customers.presenter';
+import { presentRevokeEarnings, presentRevokeEnrolments } from './revocation.presenter';
 
 @Resolver()
 export class PromotionResolver {
@@ -46,10 +58,50 @@ export class PromotionResolver {
     );
   }
 
+  @Mutation(() => RevokeEnrolmentsPayload, {
+    description:
+      "Revoke customers' enrolments (bulkAction REVOKE_ENROL). Their earnings must be revoked first.",
+  })
+  revokeEnrolments(
+    @Arg('input', () => RevokeEnrolmentsInput, {
+      description: 'Whose enrolment in which promotion to revoke.',
+    })
+    input: RevokeEnrolmentsInput,
+    @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<typeof RevokeEnrolmentsPayload> {
+    return this.logged('REVOKE_ENROL', input, ctx, info, async () =>
+      presentRevokeEnrolments(
+        payloadOf(await ctx.promotions.run('REVOKE_ENROL', input, ctx.credentials)),
+        input.customers,
+      ),
+    );
+  }
+
+  @Mutation(() => RevokeEarningsPayload, {
+    description:
+      'Revoke what customers earned (bulkAction REVOKE_EARN): the earnedIds given, or all of them.',
+  })
+  revokeEarnings(
+    @Arg('input', () => RevokeEarningsInput, {
+      description: 'Whose earnings of which promotion to revoke.',
+    })
+    input: RevokeEarningsInput,
+    @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<typeof RevokeEarningsPayload> {
+    return this.logged('REVOKE_EARN', input, ctx, info, async () =>
+      presentRevokeEarnings(
+        payloadOf(await ctx.promotions.run('REVOKE_EARN', input, ctx.credentials)),
+        input.customers,
+      ),
+    );
+  }
+
   /** Runs `answer`, then writes the mutation's log line, whether it answered or threw. */
   private async logged<T extends object>(
     action: BulkAction,
-    input: EnrolCustomersInput | EarnPromotionInput,
+    input: PromotionActionInput,
     ctx: GatewayContext,
     info: GraphQLResolveInfo,
     answer: () => Promise<T>,

@@ -1,11 +1,13 @@
 /**
- * `POST /v2/promotion/bulk/enrolAndEarn` with its injected faults, in the order
+ * `POST /v2/promotion/bulk/enrolAndEarn` and `.../revokeEnrolAndEarn` (one pipeline, the
+ * engine's rules per endpoint) with their injected faults, in the order
  * src/sandbox/README.md lists: log → admit → latency → pre-work faults → auth and
  * request checks → the engine → post-commit faults → the envelope.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StoredCall } from './call-log';
 import { credentialHashOf, type Principal } from './credentials';
+import type { BulkEndpoint } from './enrol-and-earn-request';
 import type { EngineAnswer } from './envelope';
 import type { Faults } from './faults';
 import { headerValue, isJsonContentType, parseJson, readBody, sendJson } from './http-io';
@@ -87,7 +89,7 @@ function customerCountOf(body: Received['body']): number {
   return Array.isArray(value.customers) ? value.customers.length : 0;
 }
 
-function receive(state: SandboxState, req: IncomingMessage, raw: string, id: string) {
+function receive(state: SandboxState, req: IncomingMessage, raw: string, id: string, path: string) {
   const authorization = headerValue(req, 'authorization');
   const oauthToken = headerValue(req, 'x-cap-api-oauth-token');
   const received: Received = {
@@ -97,6 +99,7 @@ function receive(state: SandboxState, req: IncomingMessage, raw: string, id: str
   };
   const call: StoredCall = {
     id,
+    path,
     credentialHash: credentialHashOf({ authorization, oauthToken }),
     org: received.principal?.org ?? null,
     rawBody: raw,
@@ -115,6 +118,7 @@ function admit(
   res: ServerResponse,
   outcome: CallOutcome,
   { principal, body, jsonContentType }: Received,
+  endpoint: BulkEndpoint,
 ): Set<string> | null {
   state.inFlight++;
   // 'close' fires once the answer is sent or the socket goes away: hung calls stay in flight.
@@ -124,7 +128,7 @@ function admit(
   });
   // Held from admission, as the platform's processing (the injected latency) starts then.
   if (principal?.writeAccess !== true || body === undefined || !jsonContentType) return null;
-  const keys = state.engine.customerKeysOf(principal.org, body.value);
+  const keys = state.engine.customerKeysOf(principal.org, body.value, endpoint);
   const { held, conflicts } = state.holds.hold(outcome.call.id, keys);
   outcome.held = held;
   return conflicts;
@@ -187,7 +191,26 @@ function refusal({
   return { org: principal.org, value: body.value };
 }
 
-export async function enrolAndEarn(
+export function enrolAndEarn(
+  state: SandboxState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
+  return bulkCall('enrolAndEarn', state, req, res, requestId);
+}
+
+export function revokeEnrolAndEarn(
+  state: SandboxState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
+  return bulkCall('revokeEnrolAndEarn', state, req, res, requestId);
+}
+
+async function bulkCall(
+  endpoint: BulkEndpoint,
   state: SandboxState,
   req: IncomingMessage,
   res: ServerResponse,
@@ -195,7 +218,8 @@ export async function enrolAndEarn(
 ): Promise<void> {
   const raw = await readBody(req, res);
   if (raw === null) return;
-  const { received, call } = receive(state, req, raw, requestId);
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  const { received, call } = receive(state, req, raw, requestId, path);
   state.calls.push(call);
   const outcome = new CallOutcome(state, res, call);
   const faults = state.faults;
@@ -208,7 +232,7 @@ export async function enrolAndEarn(
       message: `sandbox overloaded: already ${max} calls in flight`,
     });
   }
-  const busy = admit(state, res, outcome, received);
+  const busy = admit(state, res, outcome, received, endpoint);
   state.calls.emitReceived(call);
 
   const delay = state.delayOf(faults);
@@ -219,7 +243,7 @@ export async function enrolAndEarn(
   const checked = refusal(received);
   if ('status' in checked) return outcome.answer(checked.status, checked.body);
 
-  const answer = state.engine.enrolAndEarn(checked.org, checked.value, {
+  const answer = state.engine.answer(endpoint, checked.org, checked.value, {
     callId: requestId,
     time: call.time,
     ...(busy === null || busy.size === 0 ? {} : { busy }),

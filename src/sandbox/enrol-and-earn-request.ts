@@ -1,10 +1,10 @@
 /**
- * The request-level checks of enrolAndEarn, in the vendor's order, and how an item names
+ * The request-level checks of enrolAndEarn and revokeEnrolAndEarn, in the vendor's order, and how an item names
  * a customer. Pure: the org's index in, the failing check's answer or the resolved call out.
  */
 import type { OrgConfig, PromotionConfig } from './demo-catalog';
 import { requestLevelAnswer, type EngineAnswer } from './envelope';
-import { MAX_CUSTOMERS_PER_CALL, REQUEST_CODES } from './vendor-codes';
+import { MAX_CUSTOMERS_PER_CALL, REQUEST_CODES, REVOKE_UNSUPPORTED_MESSAGE } from './vendor-codes';
 import { CUSTOMER_SOURCES, IDENTIFIER_NAMES, type IdentifierName } from './vendor-fields';
 
 interface ProgramIndex {
@@ -18,11 +18,22 @@ export interface OrgIndex {
   customers: Record<IdentifierName, Map<string, number>>;
 }
 
+/** The sandbox's two bulk endpoints: one envelope, each with its own pair of actions. */
+export type BulkEndpoint = 'enrolAndEarn' | 'revokeEnrolAndEarn';
+
+export type BulkActionName = 'ENROL' | 'EARN' | 'REVOKE_ENROL' | 'REVOKE_EARN';
+
+/** Per endpoint: the action every promotion type allows, and the one only Enrol-and-Issue does. */
+const ACTIONS: Record<BulkEndpoint, { any: BulkActionName; enrolAndIssue: BulkActionName }> = {
+  enrolAndEarn: { any: 'EARN', enrolAndIssue: 'ENROL' },
+  revokeEnrolAndEarn: { any: 'REVOKE_EARN', enrolAndIssue: 'REVOKE_ENROL' },
+};
+
 /** What a call that passed the request-level checks acts on. */
 export interface ResolvedCall {
   programId: number;
   promotion: PromotionConfig;
-  action: 'ENROL' | 'EARN';
+  action: BulkActionName;
   /** The org's customers by the call's identifierName; null when that name is not valid. */
   lookup: Map<string, number> | null;
   identifierName: unknown;
@@ -69,6 +80,7 @@ export function indexOrg(org: OrgConfig): OrgIndex {
 export function resolveRequest(
   orgIndex: OrgIndex | undefined,
   body: unknown,
+  endpoint: BulkEndpoint = 'enrolAndEarn',
 ): ResolvedCall | EngineAnswer {
   if (!isRecord(body)) return requestLevelAnswer(REQUEST_CODES.insufficientParameters);
 
@@ -104,14 +116,27 @@ export function resolveRequest(
   if (promotion === undefined) return requestLevelAnswer(REQUEST_CODES.invalidPromotion);
   if (!promotion.active) return requestLevelAnswer(REQUEST_CODES.promotionInactive);
 
+  const allowed = ACTIONS[endpoint];
   const action = body.bulkAction;
-  if (action !== 'EARN' && !(action === 'ENROL' && promotion.type === 'ENROL_AND_ISSUE')) {
-    return requestLevelAnswer(REQUEST_CODES.unsupportedAction);
+  if (
+    action !== allowed.any &&
+    !(action === allowed.enrolAndIssue && promotion.type === 'ENROL_AND_ISSUE')
+  ) {
+    return endpoint === 'enrolAndEarn'
+      ? requestLevelAnswer(REQUEST_CODES.unsupportedAction)
+      : requestLevelAnswer(REQUEST_CODES.unsupportedAction, 500, REVOKE_UNSUPPORTED_MESSAGE);
   }
 
   const identifierName = body.identifierName;
   const lookup = isIdentifierName(identifierName) ? orgIndex.customers[identifierName] : null;
-  return { programId, promotion, action, lookup, identifierName, customers };
+  return {
+    programId,
+    promotion,
+    action: action as BulkActionName,
+    lookup,
+    identifierName,
+    customers,
+  };
 }
 
 /** The item's identifierValue and source are there and valid (else 11013). */

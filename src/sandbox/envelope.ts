@@ -1,4 +1,4 @@
-/** The enrolAndEarn answer's shape (the vendor's envelope) and its builders. */
+/** The bulk calls' answer shape (the vendor's envelope, the same for revokeEnrolAndEarn) and its builders. */
 import type { LedgerEntry } from './records';
 import {
   CUSTOMER_CODES,
@@ -22,6 +22,8 @@ export interface ItemResult {
   programId: number;
   issualId?: string;
   earnedId?: string;
+  /** REVOKE_EARN: the earns revoked, as numbers (the page's form). */
+  revokedEarnIds?: number[];
 }
 
 export interface EnvelopeItem {
@@ -44,16 +46,20 @@ export interface EngineAnswer {
   entries: LedgerEntry[];
 }
 
-function vendorMessage(code: VendorCode): VendorMessage {
-  return { status: false, code, message: VENDOR_MESSAGES[code] };
+function vendorMessage(code: VendorCode, message = VENDOR_MESSAGES[code]): VendorMessage {
+  return { status: false, code, message };
 }
 
 /** One error element for the whole call, however many customers it sent (upstream-facts.md). */
-export function requestLevelAnswer(code: RequestCode, status = 500): EngineAnswer {
+export function requestLevelAnswer(
+  code: RequestCode,
+  status = 500,
+  message?: string,
+): EngineAnswer {
   return {
     status,
     envelope: {
-      response: [{ errors: [vendorMessage(code)], warnings: [] }],
+      response: [{ errors: [vendorMessage(code, message)], warnings: [] }],
       totalCount: 1,
       failureCount: 1,
     },
@@ -61,8 +67,8 @@ export function requestLevelAnswer(code: RequestCode, status = 500): EngineAnswe
   };
 }
 
-export function customerError(code: CustomerCode): EnvelopeItem {
-  return { errors: [vendorMessage(code)], warnings: [] };
+export function customerError(code: CustomerCode, message?: string): EnvelopeItem {
+  return { errors: [vendorMessage(code, message)], warnings: [] };
 }
 
 /** Nothing issued: a `result` without ids and warning 8890; not a failure. */

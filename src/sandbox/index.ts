@@ -24,7 +24,7 @@ export { SandboxConfigError, sandboxOptionsFromEnv } from './env';
 export type { Faults } from './faults';
 export { credentialHashOf } from './credentials';
 export type { CallFault, CallRecord, LedgerEntry } from './records';
-export { ENROL_AND_EARN_PATH, OAUTH_TOKEN_PATH } from './router';
+export { ENROL_AND_EARN_PATH, OAUTH_TOKEN_PATH, REVOKE_ENROL_AND_EARN_PATH } from './router';
 
 export interface StartSandboxOptions {
   /** Default `0` (any free port). */
@@ -60,7 +60,7 @@ export interface RunningSandbox {
   reset(): void;
   ledger(): LedgerEntry[];
   calls(): CallRecord[];
-  /** Listener runs when an enrolAndEarn call is admitted (in flight) or refused as overloaded. */
+  /** Listener runs when a bulk call (enrolAndEarn, revokeEnrolAndEarn) is admitted (in flight) or refused as overloaded. */
   onCallReceived(listener: (call: CallRecord) => void): () => void;
   /** Listener runs when a call's fate is sealed: answered, reset, or hanging after its work. */
   onCallSettled(listener: (call: CallRecord) => void): () => void;

@@ -1,6 +1,7 @@
 /**
- * The emulated `POST /v2/promotion/bulk/enrolAndEarn`: in-memory state and the rules of
- * reference/enrol-and-issue-promotion.md + upstream-facts.md, with DESIGN §5's decisions
+ * The emulated `POST /v2/promotion/bulk/enrolAndEarn` and `.../revokeEnrolAndEarn`:
+ * in-memory state and the rules of reference/enrol-and-issue-promotion.md,
+ * upstream-facts.md and neighbour-endpoints.md §1, with DESIGN §5's and §8's decisions
  * where the vendor is silent. No HTTP here: the server hands in an org and a parsed body.
  */
 import type { DemoData } from './demo-catalog';
@@ -19,11 +20,12 @@ import {
   hasRequiredFields,
   indexOrg,
   resolveRequest,
+  type BulkEndpoint,
   type OrgIndex,
   type ResolvedCall,
 } from './enrol-and-earn-request';
 import type { LedgerEntry } from './records';
-import { CUSTOMER_CODES } from './vendor-codes';
+import { CUSTOMER_CODES, REVOKE_EARNS_FIRST_MESSAGE } from './vendor-codes';
 
 export type { EngineAnswer } from './envelope';
 
@@ -53,6 +55,15 @@ interface Enrolment {
   earns: number;
 }
 
+/** One earn, kept so that it can be revoked by its id. */
+interface EarnRecord {
+  earnedId: string;
+  /** The enrolment earned on; the placeholder for Direct Issue. */
+  issualId: string;
+  /** ISO 8601 once revoked. */
+  revokedAt: string | null;
+}
+
 interface Counters {
   issual: number;
   earned: number;
@@ -69,6 +80,8 @@ export class PromotionEngine {
   private enrolments = new Map<string, Enrolment>();
   /** Earns per `customerKey` (DIRECT). */
   private directEarns = new Map<string, number>();
+  /** Every earn per `customerKey`, oldest first, revoked ones included (both types). */
+  private earnings = new Map<string, EarnRecord[]>();
 
   constructor(data: DemoData) {
     for (const org of data.orgs) this.orgs.set(org.org, indexOrg(org));
@@ -79,10 +92,20 @@ export class PromotionEngine {
     this.counters = new Map();
     this.enrolments = new Map();
     this.directEarns = new Map();
+    this.earnings = new Map();
   }
 
   enrolAndEarn(org: string, body: unknown, call: CallContext): EngineAnswer {
-    const request = resolveRequest(this.orgs.get(org), body);
+    return this.answer('enrolAndEarn', org, body, call);
+  }
+
+  revokeEnrolAndEarn(org: string, body: unknown, call: CallContext): EngineAnswer {
+    return this.answer('revokeEnrolAndEarn', org, body, call);
+  }
+
+  /** One call of either endpoint: request-level checks, then each customer in order. */
+  answer(endpoint: BulkEndpoint, org: string, body: unknown, call: CallContext): EngineAnswer {
+    const request = resolveRequest(this.orgs.get(org), body, endpoint);
     if ('status' in request) return request;
     const entries: LedgerEntry[] = [];
     const response = request.customers.map((customer) =>
@@ -95,8 +118,8 @@ export class PromotionEngine {
    * One key per known customer the call would act on (the same person however identified);
    * the server holds them while the call is in flight, so another call for one gets 521.
    */
-  customerKeysOf(org: string, body: unknown): string[] {
-    const request = resolveRequest(this.orgs.get(org), body);
+  customerKeysOf(org: string, body: unknown, endpoint: BulkEndpoint = 'enrolAndEarn'): string[] {
+    const request = resolveRequest(this.orgs.get(org), body, endpoint);
     if ('status' in request) return [];
     const keys: string[] = [];
     for (const customer of request.customers) {
@@ -135,6 +158,8 @@ export class PromotionEngine {
         callId: call.callId,
       });
     };
+    if (action === 'REVOKE_ENROL') return this.revokeEnrolment(key, result, record);
+    if (action === 'REVOKE_EARN') return this.revokeEarns(key, customer, result, record, call);
 
     if (action === 'ENROL') {
       // One active enrolment per customer: re-enrolling replaces it (and its earn count).
@@ -150,6 +175,7 @@ export class PromotionEngine {
       if (enrolment.earns >= promotion.earnLimit) return limitExhausted(result);
       enrolment.earns++;
       const earnedId = String(counters.earned++);
+      this.keepEarn(key, earnedId, enrolment.issualId);
       record(enrolment.issualId, earnedId);
       return issued({ ...result, issualId: enrolment.issualId, earnedId });
     }
@@ -160,8 +186,68 @@ export class PromotionEngine {
     // Direct Issue has no enrolment: the vendor sends a dummy issualId, here a fresh counter value.
     const issualId = String(counters.issual++);
     const earnedId = String(counters.earned++);
+    this.keepEarn(key, earnedId, issualId);
     record(issualId, earnedId);
     return issued({ ...result, issualId, earnedId });
+  }
+
+  private keepEarn(key: string, earnedId: string, issualId: string): void {
+    const kept = this.earnings.get(key);
+    if (kept === undefined) this.earnings.set(key, [{ earnedId, issualId, revokedAt: null }]);
+    else kept.push({ earnedId, issualId, revokedAt: null });
+  }
+
+  /**
+   * REVOKE_ENROL (Enrol-and-Issue only, checked per request): the active enrolment, once
+   * none of its earns is active (DESIGN §8: 8896 "revoke the earns first"). Without an
+   * active enrolment there is nothing to revoke: 8896 with the vendor's words.
+   */
+  private revokeEnrolment(
+    key: string,
+    result: ItemResult,
+    record: (issualId: string, earnedId: string | null) => void,
+  ): EnvelopeItem {
+    const enrolment = this.enrolments.get(key);
+    if (enrolment === undefined) return customerError(CUSTOMER_CODES.issueFailed);
+    const active = this.earnings.get(key) ?? [];
+    if (active.some((e) => e.revokedAt === null && e.issualId === enrolment.issualId)) {
+      return customerError(CUSTOMER_CODES.issueFailed, REVOKE_EARNS_FIRST_MESSAGE);
+    }
+    this.enrolments.delete(key);
+    record(enrolment.issualId, null);
+    // The page's REVOKE_ENROL examples: the revoked enrolment as `issualId`, a string of digits.
+    return issued({ ...result, issualId: enrolment.issualId });
+  }
+
+  /**
+   * REVOKE_EARN: the `earnIds` given, or every active earn when absent. All or nothing per
+   * customer: an id unknown, already revoked or given twice, or no active earn → 8903.
+   */
+  private revokeEarns(
+    key: string,
+    customer: unknown,
+    result: ItemResult,
+    record: (issualId: string, earnedId: string | null) => void,
+    call: CallContext,
+  ): EnvelopeItem {
+    const active = (this.earnings.get(key) ?? []).filter((e) => e.revokedAt === null);
+    const asked = (customer as { earnIds?: unknown }).earnIds;
+    let targets: EarnRecord[];
+    if (asked === undefined || asked === null) {
+      targets = active;
+    } else {
+      const ids = Array.isArray(asked) ? asked.map(earnIdOf) : [];
+      targets = ids.flatMap((id) => active.filter((e) => e.earnedId === id));
+      if (ids.length === 0 || targets.length !== ids.length || new Set(ids).size !== ids.length) {
+        return customerError(CUSTOMER_CODES.earnNotRevocable);
+      }
+    }
+    if (targets.length === 0) return customerError(CUSTOMER_CODES.earnNotRevocable);
+    for (const earn of targets) {
+      earn.revokedAt = call.time;
+      record(earn.issualId, earn.earnedId);
+    }
+    return issued({ ...result, revokedEarnIds: targets.map((e) => Number(e.earnedId)) });
   }
 
   private countersOf(org: string): Counters {
@@ -172,4 +258,11 @@ export class PromotionEngine {
     }
     return counters;
   }
+}
+
+/** An earn id as the request gave it (the page: integers; digits in a string pass too). */
+function earnIdOf(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  if (typeof value === 'string' && /^\d+$/.test(value)) return value.replace(/^0+(?=\d)/, '');
+  return null;
 }

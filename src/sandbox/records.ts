@@ -1,15 +1,18 @@
 /** What the admin endpoints report. Shared by the server and `admin-client.ts`. */
 
-/** One enrolment or earn the sandbox did. Ids as the envelope carried them. */
+/**
+ * One enrolment, earn or revocation the sandbox did. Ids as the envelope carried them; a
+ * REVOKE_EARN has one entry per earn revoked.
+ */
 export interface LedgerEntry {
   org: string;
   programId: number;
   promotionId: number;
-  action: 'ENROL' | 'EARN';
+  action: 'ENROL' | 'EARN' | 'REVOKE_ENROL' | 'REVOKE_EARN';
   /** A number, as `result.entityId` in the envelope. */
   entityId: number;
   issualId: string;
-  /** Null for ENROL. */
+  /** Null for ENROL and REVOKE_ENROL. */
   earnedId: string | null;
   /** ISO 8601. */
   time: string;
@@ -21,10 +24,12 @@ export interface LedgerEntry {
 export type CallFault =
   'status500' | 'rateLimit' | 'overloaded' | 'resetAfterCommit' | 'hangAfterCommit' | 'malformed';
 
-/** One `POST /v2/promotion/bulk/enrolAndEarn` the sandbox received. */
+/** One `POST /v2/promotion/bulk/enrolAndEarn` or `.../revokeEnrolAndEarn` the sandbox received. */
 export interface CallRecord {
   /** The `X-Cap-Requestid` header sent (or that would have been sent) with the answer. */
   id: string;
+  /** The endpoint called, e.g. `/v2/promotion/bulk/revokeEnrolAndEarn`. */
+  path: string;
   /**
    * sha256 hex of `${Authorization}\n${X-CAP-API-OAUTH-TOKEN}` (absent headers as ''),
    * never the values themselves; see `credentialHashOf`.

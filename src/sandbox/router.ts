@@ -5,12 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ADMIN_PREFIX, admin } from './admin-endpoint';
-import { enrolAndEarn } from './enrol-and-earn-endpoint';
+import { enrolAndEarn, revokeEnrolAndEarn } from './enrol-and-earn-endpoint';
 import { methodNotAllowed, sendJson } from './http-io';
 import { generateToken } from './oauth-endpoint';
 import type { SandboxState } from './sandbox-state';
 
 export const ENROL_AND_EARN_PATH = '/v2/promotion/bulk/enrolAndEarn';
+export const REVOKE_ENROL_AND_EARN_PATH = '/v2/promotion/bulk/revokeEnrolAndEarn';
 export const OAUTH_TOKEN_PATH = '/v3/oauth/token/generate';
 
 /** A bug in a handler answers 500 (or drops the socket) instead of crashing the process. */
@@ -31,6 +32,10 @@ export function requestHandler(state: SandboxState) {
       if (path === ENROL_AND_EARN_PATH) {
         if (method !== 'POST') return methodNotAllowed(res, 'POST');
         return settle(res, enrolAndEarn(state, req, res, requestId));
+      }
+      if (path === REVOKE_ENROL_AND_EARN_PATH) {
+        if (method !== 'POST') return methodNotAllowed(res, 'POST');
+        return settle(res, revokeEnrolAndEarn(state, req, res, requestId));
       }
       if (path === OAUTH_TOKEN_PATH) {
         if (method !== 'POST') return methodNotAllowed(res, 'POST');

@@ -22,6 +22,7 @@ export const CUSTOMER_CODES = {
   emptyFields: 11013,
   limitExhausted: 8890,
   concurrentAction: 521,
+  earnNotRevocable: 8903,
 } as const;
 
 export type RequestCode = (typeof REQUEST_CODES)[keyof typeof REQUEST_CODES];
@@ -43,7 +44,15 @@ export const VENDOR_MESSAGES: Readonly<Record<VendorCode, string>> = {
   11013: 'identifierName, identifierValue, source can not be empty',
   8890: 'promotion not issued due to config issues or customer exhausted limits',
   521: 'concurrent actions on the same customer',
+  8903: 'Earn IDs passed are either invalid or already revoked',
 };
+
+/** revokeEnrolAndEarn's own wording of 8902 (neighbour-endpoints.md §1). */
+export const REVOKE_UNSUPPORTED_MESSAGE =
+  'revoke bulk action passed not supported for loyalty/generic promotion type';
+
+/** DESIGN §8: REVOKE_ENROL while the enrolment has earns not yet revoked (8896). */
+export const REVOKE_EARNS_FIRST_MESSAGE = 'revoke the earns first';
 
 /** The vendor's documented batch size; more customers in one call is 1060. */
 export const MAX_CUSTOMERS_PER_CALL = 100;

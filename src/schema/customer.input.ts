@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import type { CustomerSource as CustomerSourceValue } from '../domain/promotion';
 import { CustomerSource } from './customer-source.enum';
 
@@ -11,4 +11,14 @@ export class CustomerInput {
 
   @Field(() => CustomerSource, { description: "The source of the customer's registration." })
   source!: CustomerSourceValue;
+}
+
+@InputType({ description: 'One customer whose earnings to revoke.' })
+export class RevokeEarningsCustomerInput extends CustomerInput {
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'The earnedIds (as earnPromotion returned them) to revoke, 1 to 100, each once; leave it out to revoke every earn of the customer.',
+  })
+  earnedIds?: string[] | null;
 }

@@ -1,11 +1,11 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { UpstreamWarning } from './upstream-warning.type';
 
-/** Fields that an Enrolment and an Earning share. */
+/** Fields that every success of a promotion mutation shares (enrolments, earnings, revocations). */
 @ObjectType({
   simpleResolvers: true,
 })
-abstract class Issued {
+export abstract class Issued {
   @Field(() => ID, { description: 'The customer id in the loyalty platform.' })
   entityId!: string;
 

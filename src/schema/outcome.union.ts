@@ -1,5 +1,6 @@
 import { createUnionType } from 'type-graphql';
 import { Earning, Enrolment } from './issued.type';
+import { EarningRevocation, EnrolmentRevocation } from './revocation.type';
 import {
   OutcomeUnknownError,
   RateLimitedError,
@@ -8,6 +9,7 @@ import {
 import {
   CustomerBusyError,
   CustomerNotFoundError,
+  EarningNotRevocableError,
   InvalidProgramError,
   InvalidPromotionError,
   IssueFailedError,
@@ -43,4 +45,31 @@ export const EarningOutcome = createUnionType({
   name: 'EarningOutcome',
   description: 'What happened to one customer of earnPromotion.',
   types: () => [Earning, ...customerErrorTypes] as const,
+});
+
+/** Every way one customer's revocation can end, success aside: no limits, and 8903 for earns. */
+const revocationErrorTypes = [
+  CustomerNotFoundError,
+  IssueFailedError,
+  CustomerBusyError,
+  InvalidProgramError,
+  InvalidPromotionError,
+  PromotionInactiveError,
+  UnsupportedActionError,
+  UpstreamUnavailableError,
+  RateLimitedError,
+  OutcomeUnknownError,
+  UpstreamError,
+] as const;
+
+export const EnrolmentRevocationOutcome = createUnionType({
+  name: 'EnrolmentRevocationOutcome',
+  description: 'What happened to one customer of revokeEnrolments.',
+  types: () => [EnrolmentRevocation, ...revocationErrorTypes] as const,
+});
+
+export const EarningRevocationOutcome = createUnionType({
+  name: 'EarningRevocationOutcome',
+  description: 'What happened to one customer of revokeEarnings.',
+  types: () => [EarningRevocation, EarningNotRevocableError, ...revocationErrorTypes] as const,
 });

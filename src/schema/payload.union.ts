@@ -6,7 +6,12 @@ import {
   RateLimitedError,
   UpstreamUnavailableError,
 } from './path-errors.type';
-import { EarnPromotionResult, EnrolCustomersResult } from './result.type';
+import {
+  EarnPromotionResult,
+  EnrolCustomersResult,
+  RevokeEarningsResult,
+  RevokeEnrolmentsResult,
+} from './result.type';
 import {
   InvalidProgramError,
   InvalidPromotionError,
@@ -39,4 +44,16 @@ export const EarnPromotionPayload = createUnionType({
   name: 'EarnPromotionPayload',
   description: 'The per-customer result, or one error when the whole mutation failed the same way.',
   types: () => [EarnPromotionResult, ...mutationErrorTypes] as const,
+});
+
+export const RevokeEnrolmentsPayload = createUnionType({
+  name: 'RevokeEnrolmentsPayload',
+  description: 'The per-customer result, or one error when the whole mutation failed the same way.',
+  types: () => [RevokeEnrolmentsResult, ...mutationErrorTypes] as const,
+});
+
+export const RevokeEarningsPayload = createUnionType({
+  name: 'RevokeEarningsPayload',
+  description: 'The per-customer result, or one error when the whole mutation failed the same way.',
+  types: () => [RevokeEarningsResult, ...mutationErrorTypes] as const,
 });

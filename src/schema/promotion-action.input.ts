@@ -1,9 +1,9 @@
 import { Field, InputType } from 'type-graphql';
-import { CustomerInput } from './customer.input';
+import { CustomerInput, RevokeEarningsCustomerInput } from './customer.input';
 import { CustomerIdentifierName } from './customer-identifier-name.enum';
 import { PromotionRefInput } from './promotion-ref.input';
 
-/** The four fields that enrolCustomers and earnPromotion share; each input type extends it. */
+/** The four fields every promotion mutation shares; each input type extends it. */
 @InputType()
 export abstract class PromotionActionInput {
   @Field(() => PromotionRefInput, { description: 'The promotion to act on.' })
@@ -30,3 +30,16 @@ export class EnrolCustomersInput extends PromotionActionInput {}
 
 @InputType({ description: 'Input of earnPromotion.' })
 export class EarnPromotionInput extends PromotionActionInput {}
+
+@InputType({ description: 'Input of revokeEnrolments.' })
+export class RevokeEnrolmentsInput extends PromotionActionInput {}
+
+@InputType({ description: 'Input of revokeEarnings.' })
+export class RevokeEarningsInput extends PromotionActionInput {
+  // Replaces the inherited field (type-graphql keeps its place): each customer may name earns.
+  @Field(() => [RevokeEarningsCustomerInput], {
+    description:
+      'The customers, 1 to gatewayLimits.maxCustomersPerMutation, each at most once, with the earns to revoke.',
+  })
+  declare customers: RevokeEarningsCustomerInput[];
+}

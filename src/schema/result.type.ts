@@ -1,7 +1,12 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { CustomerSource as CustomerSourceValue } from '../domain/promotion';
 import { CustomerSource } from './customer-source.enum';
-import { EarningOutcome, EnrolmentOutcome } from './outcome.union';
+import {
+  EarningOutcome,
+  EarningRevocationOutcome,
+  EnrolmentOutcome,
+  EnrolmentRevocationOutcome,
+} from './outcome.union';
 
 @ObjectType({
   simpleResolvers: true,
@@ -67,4 +72,48 @@ export class EnrolCustomersResult extends MutationResult {
 export class EarnPromotionResult extends MutationResult {
   @Field(() => [CustomerEarning], { description: 'One per input customer, in input order.' })
   results!: CustomerEarning[];
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One input customer of revokeEnrolments and what happened to it.',
+})
+export class CustomerEnrolmentRevocation extends CustomerResult {
+  @Field(() => EnrolmentRevocationOutcome, {
+    description: 'An EnrolmentRevocation, or why there is none.',
+  })
+  outcome!: typeof EnrolmentRevocationOutcome;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One input customer of revokeEarnings and what happened to it.',
+})
+export class CustomerEarningRevocation extends CustomerResult {
+  @Field(() => EarningRevocationOutcome, {
+    description: 'An EarningRevocation, or why there is none.',
+  })
+  outcome!: typeof EarningRevocationOutcome;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The per-customer answer of revokeEnrolments.',
+})
+export class RevokeEnrolmentsResult extends MutationResult {
+  @Field(() => [CustomerEnrolmentRevocation], {
+    description: 'One per input customer, in input order.',
+  })
+  results!: CustomerEnrolmentRevocation[];
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The per-customer answer of revokeEarnings.',
+})
+export class RevokeEarningsResult extends MutationResult {
+  @Field(() => [CustomerEarningRevocation], {
+    description: 'One per input customer, in input order.',
+  })
+  results!: CustomerEarningRevocation[];
 }

@@ -60,6 +60,12 @@ export const CustomerBusyError = upstreamErrorType(
 );
 export type CustomerBusyError = InstanceType<typeof CustomerBusyError>;
 
+export const EarningNotRevocableError = upstreamErrorType(
+  'EarningNotRevocableError',
+  "Nothing was revoked: an earnedId given is not one of the customer's earnings or is already revoked, or the customer has no earning left to revoke (API code 8903).",
+);
+export type EarningNotRevocableError = InstanceType<typeof EarningNotRevocableError>;
+
 export const UpstreamError = upstreamErrorType(
   'UpstreamError',
   'The promotion API reported an error this gateway has no more specific type for.',

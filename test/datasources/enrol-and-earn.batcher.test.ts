@@ -2,7 +2,7 @@ import net from 'node:net';
 import { EARLY_DEPARTURE_SHARE } from '../../src/datasources/batch-queue';
 import { batchKeyOf } from '../../src/datasources/batch-route';
 import { EnrolAndEarnBatcher } from '../../src/datasources/enrol-and-earn.batcher';
-import type { EnrolAndEarnBody } from '../../src/datasources/enrol-and-earn.mapper';
+import type { BulkActionBody } from '../../src/datasources/enrol-and-earn.mapper';
 import type { PromotionApiSender } from '../../src/datasources/promotion-api.client';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 import type { Credentials, PromotionRequest } from '../../src/domain/promotion';
@@ -10,7 +10,7 @@ import { within } from '../support/eventually';
 
 interface RecordedCall {
   credentials: Credentials;
-  body: EnrolAndEarnBody;
+  body: BulkActionBody;
   deadline: number;
 }
 
@@ -268,6 +268,73 @@ describe('EnrolAndEarnBatcher', () => {
     });
     expect(byFirstCustomer.get('6')?.body.bulkAction).toBe('EARN');
     expect(byFirstCustomer.get('7')?.body.identifierName).toBe('mobile');
+  });
+
+  it('keeps REVOKE_ENROL and REVOKE_EARN apart, and sends customers with different earnedIds in one call, each with its own', async () => {
+    const fake = fakeClient();
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const earns = (identifierValue: string, earnedIds?: string[]) => ({
+      identifierValue,
+      source: 'INSTORE' as const,
+      ...(earnedIds === undefined ? {} : { earnedIds }),
+    });
+    await Promise.all([
+      batcher.submit(request(['1'], { action: 'REVOKE_ENROL' }), alice, inAMinute()),
+      batcher.submit(
+        request([], { action: 'REVOKE_EARN', customers: [earns('2', ['5000001'])] }),
+        alice,
+        inAMinute(),
+      ),
+      batcher.submit(request(['3'], { action: 'REVOKE_ENROL' }), alice, inAMinute()),
+      batcher.submit(
+        request([], { action: 'REVOKE_EARN', customers: [earns('4'), earns('5', ['7', 'E-8'])] }),
+        alice,
+        inAMinute(),
+      ),
+      batcher.submit(request(['6'], { action: 'REVOKE_EARN' }), bob, inAMinute()),
+    ]);
+    expect(fake.calls()).toEqual([['1', '3'], ['2', '4', '5'], ['6']]);
+    expect(fake.recorded.map((c) => c.body.bulkAction)).toEqual([
+      'REVOKE_ENROL',
+      'REVOKE_EARN',
+      'REVOKE_EARN',
+    ]);
+    expect(fake.recorded[1]?.body.customers).toEqual([
+      { identifierValue: '2', source: 'INSTORE', earnIds: [5000001] },
+      { identifierValue: '4', source: 'INSTORE' },
+      { identifierValue: '5', source: 'INSTORE', earnIds: [7, 'E-8'] },
+    ]);
+    expect(fake.recorded[0]?.body.customers).toEqual([
+      { identifierValue: '1', source: 'INSTORE' },
+      { identifierValue: '3', source: 'INSTORE' },
+    ]);
+  });
+
+  it('never has one customer in an enrol call and a revocation call at once, whatever the action', async () => {
+    const gate = deferred<void>();
+    const fake = fakeClient(async (call) => {
+      if (call.body.bulkAction === 'ENROL') await gate.promise;
+      return call.body.customers.map((c) => issuedFor(c.identifierValue));
+    });
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const enrol = batcher.submit(request(['a']), alice, inAMinute());
+    await nextTurn();
+    const revoke = batcher.submit(
+      request(['a', 'b'], { action: 'REVOKE_ENROL' }),
+      alice,
+      inAMinute(),
+    );
+    await within(
+      (async () => {
+        while (fake.recorded.length < 2) await nextTurn();
+      })(),
+      { describe: 'the revocation of b to be sent' },
+    );
+    expect(fake.calls()).toEqual([['a'], ['b']]);
+    gate.resolve();
+    await Promise.all([enrol, revoke]);
+    expect(fake.calls()).toEqual([['a'], ['b'], ['a']]);
+    expect(fake.recorded[2]?.body.bulkAction).toBe('REVOKE_ENROL');
   });
 
   it('turns a mutation of 250 customers into calls of 100, 100 and 50, sent together, answered in input order', async () => {

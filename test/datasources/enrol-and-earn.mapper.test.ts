@@ -273,3 +273,119 @@ describe('toOutcomes', () => {
     }
   });
 });
+
+describe('revocations', () => {
+  const subject = {
+    entityType: 'CUSTOMER',
+    entityId: 555567088,
+    promotionId: 57099,
+    programId: 469,
+  };
+  const item = (result: Record<string, unknown>) => ({ result, errors: [], warnings: [] });
+
+  it('sends earnIds only for REVOKE_EARN customers that name earns: numbers when digits', () => {
+    const customers = [
+      { identifierValue: '1', source: 'INSTORE' as const, earnedIds: ['5000001', '0042'] },
+      { identifierValue: '2', source: 'INSTORE' as const },
+      {
+        identifierValue: '3',
+        source: 'INSTORE' as const,
+        earnedIds: ['E-9', '99999999999999999999'],
+      },
+    ];
+    const promotion = { programId: 469, promotionId: 57099 };
+    expect(toRequestBody('REVOKE_EARN', promotion, 'id', customers).customers).toEqual([
+      { identifierValue: '1', source: 'INSTORE', earnIds: [5000001, 42] },
+      { identifierValue: '2', source: 'INSTORE' },
+      // Not digits, or more than a number holds exactly: as given.
+      { identifierValue: '3', source: 'INSTORE', earnIds: ['E-9', '99999999999999999999'] },
+    ]);
+    for (const action of ['ENROL', 'EARN', 'REVOKE_ENROL'] as const) {
+      expect(toRequestBody(action, promotion, 'id', customers).customers).toEqual(
+        customers.map(({ identifierValue, source }) => ({ identifierValue, source })),
+      );
+    }
+  });
+
+  it("reads REVOKE_ENROL's revoked enrolment from revokedIssualId or, as the page's examples send it, issualId", () => {
+    const outcomes = toOutcomes(
+      200,
+      envelope([
+        item({ ...subject, revokedIssualId: 1001 }),
+        item({ ...subject, issualId: '1002' }),
+        item({ ...subject }),
+      ]),
+      3,
+      'REVOKE_ENROL',
+    );
+    expect(outcomes.map((o) => (o.kind === 'REVOKED' ? o.revokedIssualId : o.kind))).toEqual([
+      '1001',
+      '1002',
+      'OUTCOME_UNKNOWN',
+    ]);
+    expect(outcomes[0]).toEqual({
+      kind: 'REVOKED',
+      entityId: '555567088',
+      programId: 469,
+      promotionId: 57099,
+      promoIdentifier: null,
+      revokedIssualId: '1001',
+      revokedEarnedIds: [],
+      warnings: [],
+    });
+  });
+
+  it("reads REVOKE_EARN's revokedEarnIds, numbers or strings, as ID strings; without them the outcome is unknown", () => {
+    const outcomes = toOutcomes(
+      200,
+      envelope([
+        item({ ...subject, revokedEarnIds: [5000001, '5000002'] }),
+        item({ ...subject }),
+        item({ ...subject, revokedEarnIds: [{}] }),
+        item({ ...subject, revokedEarnIds: 5000001 }),
+      ]),
+      4,
+      'REVOKE_EARN',
+    );
+    expect(outcomes[0]).toMatchObject({
+      kind: 'REVOKED',
+      revokedEarnedIds: ['5000001', '5000002'],
+    });
+    expect(outcomes.slice(1).map((o) => o.kind)).toEqual([
+      'OUTCOME_UNKNOWN',
+      'OUTCOME_UNKNOWN',
+      'OUTCOME_UNKNOWN',
+    ]);
+  });
+
+  it('keeps 8903 and 8896 per customer, hoists 8902 as one element, and distrusts an error next to revoked ids', () => {
+    const outcomes = toOutcomes(
+      201,
+      envelope([
+        failed(8903, 'Earn IDs passed are either invalid or already revoked'),
+        failed(8896, 'revoke the earns first'),
+        {
+          result: { ...subject, revokedEarnIds: [1] },
+          errors: [{ status: false, code: 8903, message: 'x' }],
+          warnings: [],
+        },
+      ]),
+      3,
+      'REVOKE_EARN',
+    );
+    expect(outcomes.map((o) => (o.kind === 'UPSTREAM_ERROR' ? [o.code, o.scope] : o.kind))).toEqual(
+      [[8903, 'customer'], [8896, 'customer'], 'OUTCOME_UNKNOWN'],
+    );
+    expect(
+      toOutcomes(
+        500,
+        envelope([failed(8902, 'revoke bulk action passed not supported')]),
+        2,
+        'REVOKE_ENROL',
+      ),
+    ).toEqual([
+      expect.objectContaining({ kind: 'UPSTREAM_ERROR', code: 8902, scope: 'batch' }),
+      expect.objectContaining({ kind: 'UPSTREAM_ERROR', code: 8902, scope: 'batch' }),
+    ]);
+  });
+});

@@ -8,9 +8,10 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { CircuitState } from 'cockatiel';
 import { toRequestBody } from '../../src/datasources/enrol-and-earn.mapper';
-import type { EnrolAndEarnBody } from '../../src/datasources/enrol-and-earn.mapper';
+import type { BulkActionBody } from '../../src/datasources/enrol-and-earn.mapper';
 import {
   ENROL_AND_EARN_PATH,
+  REVOKE_ENROL_AND_EARN_PATH,
   PromotionApiClient,
 } from '../../src/datasources/promotion-api.client';
 import type { PromotionApiClientOptions } from '../../src/datasources/promotion-api.client';
@@ -102,17 +103,12 @@ function capturingLogger() {
 }
 
 const credentials: Credentials = { authorization: 'Basic ZGVtby50aWxsOjNhNTk=' };
-const body: EnrolAndEarnBody = toRequestBody(
-  'ENROL',
-  { programId: 469, promotionId: 57099 },
-  'id',
-  [
-    { identifierValue: '555567088', source: 'INSTORE' },
-    { identifierValue: '555567089', source: 'INSTORE' },
-  ],
-);
+const body: BulkActionBody = toRequestBody('ENROL', { programId: 469, promotionId: 57099 }, 'id', [
+  { identifierValue: '555567088', source: 'INSTORE' },
+  { identifierValue: '555567089', source: 'INSTORE' },
+]);
 
-function envelopeFor(sent: EnrolAndEarnBody) {
+function envelopeFor(sent: BulkActionBody) {
   return {
     response: sent.customers.map((_c, i) => ({
       result: {
@@ -138,7 +134,7 @@ const answerJson =
   };
 
 const answerEnvelope: Answer = (req, res) =>
-  answerJson(200, envelopeFor(JSON.parse(req.body) as EnrolAndEarnBody))(req, res);
+  answerJson(200, envelopeFor(JSON.parse(req.body) as BulkActionBody))(req, res);
 
 const answerText =
   (status: number, text: string, headers: Record<string, string> = {}): Answer =>
@@ -179,6 +175,41 @@ describe('PromotionApiClient', () => {
     const api = await upstream(answerEnvelope);
     await client(`${api.url}/loyalty/`).send(credentials, body, Date.now() + 10_000);
     expect(api.received[0]?.url).toBe(`/loyalty${ENROL_AND_EARN_PATH}`);
+  });
+
+  it('sends revocations to revokeEnrolAndEarn, behind the same prefix, and reads their results', async () => {
+    const api = await upstream((req, res) => {
+      const sent = JSON.parse(req.body) as BulkActionBody;
+      answerJson(200, {
+        response: sent.customers.map((_c, i) => ({
+          result: {
+            entityType: 'CUSTOMER',
+            entityId: 1000 + i,
+            programId: 469,
+            issualId: `${700 + i}`,
+          },
+          errors: [],
+          warnings: [],
+        })),
+        totalCount: sent.customers.length,
+        failureCount: 0,
+      })(req, res);
+    });
+    const revoke = toRequestBody('REVOKE_ENROL', { programId: 469, promotionId: 57099 }, 'id', [
+      { identifierValue: '555567088', source: 'INSTORE' },
+    ]);
+    const gateway = client(`${api.url}/loyalty`);
+
+    const outcomes = await gateway.send(credentials, revoke, Date.now() + 10_000);
+    await gateway.send(credentials, body, Date.now() + 10_000);
+
+    expect(outcomes).toEqual([
+      expect.objectContaining({ kind: 'REVOKED', revokedIssualId: '700' }),
+    ]);
+    expect(api.received.map((r) => r.url)).toEqual([
+      `/loyalty${REVOKE_ENROL_AND_EARN_PATH}`,
+      `/loyalty${ENROL_AND_EARN_PATH}`,
+    ]);
   });
 
   it('copes with a deadline far beyond what a timer can hold', async () => {

@@ -2,17 +2,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config';
 import { createPromotionApi } from '../../src/datasources';
-import type { EnrolAndEarnBody } from '../../src/datasources';
+import type { BulkActionBody } from '../../src/datasources';
 import type { PromotionRequest } from '../../src/domain/promotion';
 
 /** An upstream that answers every customer ISSUED, with entityId = identifierValue. */
 async function issuingUpstream() {
-  const bodies: EnrolAndEarnBody[] = [];
+  const bodies: BulkActionBody[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as EnrolAndEarnBody;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as BulkActionBody;
       bodies.push(body);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(

@@ -43,19 +43,29 @@ interface Block {
   text: string;
 }
 
-/** The README from its top to its reference section: what a new user reads first. */
-const gettingStarted = readme.slice(0, readme.indexOf('\n## Reference'));
-const blocks: Block[] = [...gettingStarted.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({
-  lang: m[1]!,
-  text: m[2]!,
-}));
+const UNDO_HEADING = '\n## Undoing a mistaken earn and enrolment';
+/** The README from its top to the undo section: what a new user reads first. */
+const gettingStarted = readme.slice(0, readme.indexOf(UNDO_HEADING));
+/** How to undo, right after it: its commands run on what getting started did. */
+const undoPart = readme.slice(readme.indexOf(UNDO_HEADING), readme.indexOf('\n## Reference'));
+
+function blocksOf(text: string): Block[] {
+  return [...text.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, text: m[2]! }));
+}
 
 /** The shell blocks that send a request, each with the JSON block right after it, if any. */
-const requests = blocks.flatMap((block, index) => {
-  if (block.lang !== 'sh' || !/^(TOKEN=\$\()?curl /.test(block.text)) return [];
-  const next = blocks[index + 1];
-  return [{ command: block.text, answer: next?.lang === 'json' ? next.text : null }];
-});
+function requestsOf(blocks: readonly Block[]) {
+  return blocks.flatMap((block, index) => {
+    if (block.lang !== 'sh' || !/^(TOKEN=\$\()?curl /.test(block.text)) return [];
+    const next = blocks[index + 1];
+    return [{ command: block.text, answer: next?.lang === 'json' ? next.text : null }];
+  });
+}
+
+const blocks = blocksOf(gettingStarted);
+const requests = requestsOf(blocks);
+const undoBlocks = blocksOf(undoPart);
+const undoRequests = requestsOf(undoBlocks);
 
 describe("the README's getting started, followed by a new user", () => {
   let child: ChildProcess;
@@ -186,6 +196,42 @@ describe("the README's getting started, followed by a new user", () => {
     const response = await send(requests[2]!.command, { TOKEN: `${token.slice(0, -4)}AAAA` });
     const body = (await response.json()) as { errors?: { extensions: { code: string } }[] };
     expect(body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('undoes, in the order the README gives, the earn and the enrolment made above, answering the ids shown', async () => {
+    // Every command of the undo section is one of these two, each with its answer.
+    expect(undoBlocks.filter((b) => b.lang === 'sh').map((b) => b.text)).toEqual(
+      undoRequests.map((r) => r.command),
+    );
+    expect(undoRequests).toHaveLength(2);
+    const [earn, enrolment] = undoRequests as [(typeof undoRequests)[0], (typeof undoRequests)[0]];
+    // The wrong order first, under a key of its own: the enrolment still has its earn.
+    const tooEarly = await send(
+      enrolment.command.replace('readme-undo-enrolment', 'readme-undo-too-early'),
+    );
+    expect(await tooEarly.json()).toEqual({
+      data: {
+        revokeEnrolments: {
+          __typename: 'RevokeEnrolmentsResult',
+          successCount: 0,
+          results: [
+            {
+              outcome: {
+                __typename: 'IssueFailedError',
+                message: 'revoke the earns first',
+                retryable: false,
+              },
+            },
+          ],
+        },
+      },
+    });
+
+    for (const { command, answer } of [earn, enrolment]) {
+      const response = await send(command);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual(JSON.parse(answer!));
+    }
   });
 
   it("answers the banner's curl example, as printed", async () => {

@@ -1,7 +1,8 @@
 /**
  * idempotencyKey end to end (DESIGN.md §2 "Idempotency"), with the in-memory store and
- * with the real Redis, the sandbox's call log showing what reached the API. Keys are
- * fresh UUIDs, so runs sharing one Redis never meet.
+ * with the real Redis, the sandbox's call log showing what reached the API; for
+ * enrolCustomers and the revocations alike. Keys are fresh UUIDs, so runs sharing one
+ * Redis never meet.
  */
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -9,15 +10,30 @@ import { loadConfig } from '../../src/config';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { startGateway, type Gateway } from '../../src/server';
 import { startStack, type Stack } from '../support/stack';
-import { asResult, customersOf, demo, enrol, ledgerEntityIds, REDIS_ENV } from './support';
+import {
+  MUTATION_KINDS,
+  asMutationResult,
+  asResult,
+  callsOf,
+  customersOf,
+  demo,
+  enrol,
+  ledgerEntityIds,
+  ledgerOf,
+  REDIS_ENV,
+} from './support';
 import { spawnGateway, type GatewayProcess } from '../support/gateway-process';
 
 const ids = (from: number, count: number) => demo.slice(from, from + count).map((c) => c.id);
 
-describe.each([
+const STORES: Array<[string, Record<string, string>]> = [
   ['the in-memory store', {}],
   ['Redis', REDIS_ENV],
-])('idempotencyKey with %s', (_store, storeEnv: Record<string, string>) => {
+];
+
+describe.each(
+  MUTATION_KINDS.flatMap((kind) => STORES.map(([store, env]) => ({ kind, store, env }))),
+)('idempotencyKey of $kind.name with $store', ({ kind, env: storeEnv }) => {
   let stack: Stack;
   let url: string;
 
@@ -26,34 +42,40 @@ describe.each([
     url = stack.gateway.graphqlUrl;
   });
   afterAll(() => stack.close());
-  beforeEach(() => stack.sandbox.reset());
+  beforeEach(async () => {
+    stack.sandbox.reset();
+    await kind.prepare(stack.sandbox, ids(0, 4));
+  });
+  const run = (target: string, customers: readonly string[], idempotencyKey: string) =>
+    kind.run(target, customers, { idempotencyKey });
 
   it('replays the same key and input with replayed: true and no second API call', async () => {
     const idempotencyKey = randomUUID();
     const customers = ids(0, 3);
 
-    const first = asResult(await enrol(url, customers, { idempotencyKey }));
-    const again = asResult(await enrol(url, customers, { idempotencyKey }));
+    const first = asMutationResult(await run(url, customers, idempotencyKey));
+    const again = asMutationResult(await run(url, customers, idempotencyKey));
 
     expect(first.replayed).toBe(false);
+    expect(first.successCount).toBe(3);
     expect(again.replayed).toBe(true);
     expect(again.results).toEqual(first.results);
-    expect(stack.sandbox.calls()).toHaveLength(1);
-    expect(ledgerEntityIds(stack.sandbox.ledger())).toEqual(customers);
+    expect(callsOf(kind, stack.sandbox)).toHaveLength(1);
+    expect(ledgerEntityIds(ledgerOf(kind, stack.sandbox))).toEqual(customers);
   });
 
   it('refuses the same key with another input as INPUT_MISMATCH, without an API call', async () => {
     const idempotencyKey = randomUUID();
-    await enrol(url, ids(0, 2), { idempotencyKey });
+    await run(url, ids(0, 2), idempotencyKey);
 
-    const other = await enrol(url, ids(0, 3), { idempotencyKey });
+    const other = await run(url, ids(0, 3), idempotencyKey);
 
     expect(other).toMatchObject({
       __typename: 'IdempotencyConflictError',
       reason: 'INPUT_MISMATCH',
       retryable: false,
     });
-    expect(stack.sandbox.calls()).toHaveLength(1);
+    expect(callsOf(kind, stack.sandbox)).toHaveLength(1);
   });
 
   it('lets only one of two concurrent calls with one key reach the API', async () => {
@@ -62,15 +84,15 @@ describe.each([
     const customers = ids(0, 2);
 
     const answers = await Promise.all([
-      enrol(url, customers, { idempotencyKey }),
-      enrol(url, customers, { idempotencyKey }),
+      run(url, customers, idempotencyKey),
+      run(url, customers, idempotencyKey),
     ]);
 
-    const done = answers.filter((a) => a.__typename === 'EnrolCustomersResult');
+    const done = answers.filter((a) => a.__typename.endsWith('Result'));
     const other = answers.find((a) => a !== done[0]);
     expect(done[0]).toMatchObject({ replayed: false, successCount: 2 });
-    if (other?.__typename === 'EnrolCustomersResult') {
-      expect(other).toMatchObject({ replayed: true, results: asResult(done[0]!).results });
+    if (other?.__typename.endsWith('Result')) {
+      expect(other).toMatchObject({ replayed: true, results: asMutationResult(done[0]!).results });
     } else {
       expect(other).toMatchObject({
         __typename: 'IdempotencyConflictError',
@@ -78,8 +100,8 @@ describe.each([
         retryable: true,
       });
     }
-    expect(stack.sandbox.calls()).toHaveLength(1);
-    expect(ledgerEntityIds(stack.sandbox.ledger())).toEqual(customers);
+    expect(callsOf(kind, stack.sandbox)).toHaveLength(1);
+    expect(ledgerEntityIds(ledgerOf(kind, stack.sandbox))).toEqual(customers);
   });
 
   it('after OutcomeUnknownError, asks the API again only for the unknown customers and merges', async () => {
@@ -90,17 +112,18 @@ describe.each([
       { faults: { resetAfterCommitRate: 1 } },
     );
     try {
+      const customers = ids(0, 4);
+      await kind.prepare(faulty.sandbox, customers);
       const stop = faulty.sandbox.onCallReceived(() => {
         faulty.sandbox.setFaults({ resetAfterCommitRate: 0 });
         stop();
       });
       const idempotencyKey = randomUUID();
-      const customers = ids(0, 4);
       const url2 = faulty.gateway.graphqlUrl;
 
-      const first = asResult(await enrol(url2, customers, { idempotencyKey }));
+      const first = asMutationResult(await run(url2, customers, idempotencyKey));
 
-      const [cut, answered] = faulty.sandbox.calls();
+      const [cut, answered] = callsOf(kind, faulty.sandbox);
       expect(cut?.fault).toBe('resetAfterCommit');
       expect(answered?.fault).toBeNull();
       const unknown = customersOf(cut!);
@@ -109,33 +132,41 @@ describe.each([
         expect(byCustomer.get(id)).toMatchObject({ __typename: 'OutcomeUnknownError' });
       }
       for (const id of customersOf(answered!)) {
-        expect(byCustomer.get(id)).toMatchObject({ __typename: 'Enrolment' });
+        expect(byCustomer.get(id)).toMatchObject({ __typename: kind.success });
       }
 
-      const retried = asResult(await enrol(url2, customers, { idempotencyKey }));
+      const retried = asMutationResult(await run(url2, customers, idempotencyKey));
 
-      const calls = faulty.sandbox.calls();
+      const calls = callsOf(kind, faulty.sandbox);
       expect(calls).toHaveLength(3);
       expect(customersOf(calls[2]!).sort()).toEqual([...unknown].sort());
-      expect(retried).toMatchObject({ replayed: false, successCount: 4, failureCount: 0 });
-      const ledger = faulty.sandbox.ledger();
+      // The cut call did its work: asked again, an enrolment is made anew, while a
+      // revocation finds nothing left to revoke (reconciling first is DESIGN §8's next step).
+      const redone = kind.doneAlready === kind.success ? unknown.length : 0;
+      expect(retried).toMatchObject({ replayed: false, successCount: 2 + redone });
+      const ledger = ledgerOf(kind, faulty.sandbox);
       retried.results.forEach((r) => {
         const known = byCustomer.get(r.identifierValue);
-        if (known?.__typename === 'Enrolment') {
+        if (known?.__typename === kind.success) {
           // Known answers are kept as they were.
           expect(r.outcome).toEqual(known);
-        } else {
-          // Asked again: the enrolment of the retry, the newest ledger entry of that customer.
+        } else if (kind.doneAlready === kind.success) {
+          // Asked again: the work of the retry, the newest ledger entry of that customer.
           const newest = ledger.filter((e) => String(e.entityId) === r.identifierValue).at(-1);
           expect(newest?.callId).toBe(calls[2]?.id);
-          expect(r.outcome).toMatchObject({ __typename: 'Enrolment', issualId: newest?.issualId });
+          expect(r.outcome.__typename).toBe(kind.success);
+          expect(kind.idOf(r.outcome)).toBe(newest && kind.ledgerIdOf(newest));
+        } else {
+          // Asked again: the API's answer for work already done, and nothing done twice.
+          expect(r.outcome).toMatchObject({ __typename: kind.doneAlready, retryable: false });
+          expect(ledger.filter((e) => String(e.entityId) === r.identifierValue)).toHaveLength(1);
         }
       });
 
       // Now final: replayed, with no further call.
-      const replay = asResult(await enrol(url2, customers, { idempotencyKey }));
+      const replay = asMutationResult(await run(url2, customers, idempotencyKey));
       expect(replay).toMatchObject({ replayed: true, results: retried.results });
-      expect(faulty.sandbox.calls()).toHaveLength(3);
+      expect(callsOf(kind, faulty.sandbox)).toHaveLength(3);
     } finally {
       await faulty.close();
     }

@@ -71,7 +71,7 @@ describe('GET /__sandbox/ledger', () => {
 });
 
 describe('GET /__sandbox/calls', () => {
-  it('records each call: a sha256 of its credentials (never the values), org, body, status, customers', async () => {
+  it('records each call: its path, a sha256 of its credentials (never the values), org, body, status, customers', async () => {
     const body = requestBody({ values: ['555567088', '1'] });
     const answer = await enrolAndEarn(sandbox.url, body);
     await enrolAndEarn(sandbox.url, requestBody(), {});
@@ -80,6 +80,7 @@ describe('GET /__sandbox/calls', () => {
     expect(calls).toEqual([
       {
         id: answer.headers.get('x-cap-requestid'),
+        path: '/v2/promotion/bulk/enrolAndEarn',
         credentialHash: credentialHashOf({ authorization: demoAuth.Authorization }),
         org: 'demo',
         body,

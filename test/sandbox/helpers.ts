@@ -1,6 +1,7 @@
 import { DEMO_CREDENTIALS } from '../../src/sandbox';
 
 export const ENROL_AND_EARN = '/v2/promotion/bulk/enrolAndEarn';
+export const REVOKE_ENROL_AND_EARN = '/v2/promotion/bulk/revokeEnrolAndEarn';
 
 export interface ApiAnswer {
   status: number;
@@ -56,14 +57,26 @@ export async function enrolAndEarn(
   return { ...answer, envelope: answer.body as EnvelopeShape };
 }
 
+/** A call of revokeEnrolAndEarn; `requestBody({ action: 'REVOKE_ENROL', ... })` builds its body. */
+export async function revokeEnrolAndEarn(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = demoAuth,
+): Promise<ApiAnswer & { envelope: EnvelopeShape }> {
+  const answer = await post(url, REVOKE_ENROL_AND_EARN, body, headers);
+  return { ...answer, envelope: answer.body as EnvelopeShape };
+}
+
 export interface RequestOptions {
-  action?: 'ENROL' | 'EARN';
+  action?: 'ENROL' | 'EARN' | 'REVOKE_ENROL' | 'REVOKE_EARN';
   programId?: number;
   promotionId?: number;
   promoIdentifier?: string;
   identifierName?: string;
   values?: string[];
   source?: string;
+  /** REVOKE_EARN: per customer (by position), the `earnIds` to send; undefined sends none. */
+  earnIds?: Array<unknown[] | undefined>;
 }
 
 /** A vendor-shaped request body; defaults: ENROL 57099 of program 469 by id. */
@@ -77,10 +90,14 @@ export function requestBody(options: RequestOptions = {}): Record<string, unknow
     bulkAction: options.action ?? 'ENROL',
     promotionDetails,
     identifierName: options.identifierName ?? 'id',
-    customers: (options.values ?? ['555567088']).map((identifierValue) => ({
-      identifierValue,
-      source: options.source ?? 'INSTORE',
-    })),
+    customers: (options.values ?? ['555567088']).map((identifierValue, i) => {
+      const earnIds = options.earnIds?.[i];
+      return {
+        identifierValue,
+        source: options.source ?? 'INSTORE',
+        ...(earnIds === undefined ? {} : { earnIds }),
+      };
+    }),
   };
 }
 

@@ -61,6 +61,8 @@ describe('the gateway schema', () => {
     expect(wrapped.sort()).toEqual([
       'Mutation.earnPromotion',
       'Mutation.enrolCustomers',
+      'Mutation.revokeEarnings',
+      'Mutation.revokeEnrolments',
       'Query.gatewayLimits',
     ]);
   });

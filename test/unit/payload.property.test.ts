@@ -1,6 +1,6 @@
 /**
  * Totals never disagree with outcomes (DESIGN §2 "Totals"): over random mixes of every
- * outcome kind, both actions, replayed or not, hoisted or not — and over random API
+ * outcome kind, all four actions, replayed or not, hoisted or not — and over random API
  * answers read by the mapper, where the EARN-without-earnedId rule lives.
  */
 import fc from 'fast-check';
@@ -11,9 +11,66 @@ import { BULK_ACTIONS, type BulkAction, type CustomerRef } from '../../src/domai
 import { toPayload } from '../../src/promotion/payload';
 import { presentEarnPromotion } from '../../src/resolvers/earn-promotion.presenter';
 import { presentEnrolCustomers } from '../../src/resolvers/enrol-customers.presenter';
+import {
+  presentRevokeEarnings,
+  presentRevokeEnrolments,
+} from '../../src/resolvers/revocation.presenter';
+import type { MutationPayload } from '../../src/promotion/payload';
 import { Earning, Enrolment } from '../../src/schema/issued.type';
 import '../../src/schema/payload.union';
-import { EarnPromotionResult, EnrolCustomersResult } from '../../src/schema/result.type';
+import {
+  EarnPromotionResult,
+  EnrolCustomersResult,
+  RevokeEarningsResult,
+  RevokeEnrolmentsResult,
+} from '../../src/schema/result.type';
+import { EarningRevocation, EnrolmentRevocation } from '../../src/schema/revocation.type';
+
+/** Per action: its presenter, its unions, and the classes of its Result and success. */
+const MUTATIONS: Record<
+  BulkAction,
+  {
+    present: (payload: MutationPayload, given: CustomerRef[]) => object;
+    payloadUnion: string;
+    outcomeUnion: string;
+    result: new () => object;
+    success: new () => object;
+    successKind: 'ISSUED' | 'REVOKED';
+  }
+> = {
+  ENROL: {
+    present: presentEnrolCustomers,
+    payloadUnion: 'EnrolCustomersPayload',
+    outcomeUnion: 'EnrolmentOutcome',
+    result: EnrolCustomersResult,
+    success: Enrolment,
+    successKind: 'ISSUED',
+  },
+  EARN: {
+    present: presentEarnPromotion,
+    payloadUnion: 'EarnPromotionPayload',
+    outcomeUnion: 'EarningOutcome',
+    result: EarnPromotionResult,
+    success: Earning,
+    successKind: 'ISSUED',
+  },
+  REVOKE_ENROL: {
+    present: presentRevokeEnrolments,
+    payloadUnion: 'RevokeEnrolmentsPayload',
+    outcomeUnion: 'EnrolmentRevocationOutcome',
+    result: RevokeEnrolmentsResult,
+    success: EnrolmentRevocation,
+    successKind: 'REVOKED',
+  },
+  REVOKE_EARN: {
+    present: presentRevokeEarnings,
+    payloadUnion: 'RevokeEarningsPayload',
+    outcomeUnion: 'EarningRevocationOutcome',
+    result: RevokeEarningsResult,
+    success: EarningRevocation,
+    successKind: 'REVOKED',
+  },
+};
 
 /** Is `value` an instance of a member of the union, as type-graphql will resolve it? */
 const isMemberOf = (union: string, value: object): boolean =>
@@ -27,9 +84,23 @@ const id = fc.oneof(
   fc.nat().map((n) => String(n)),
 );
 const message = fc.string({ maxLength: 20 });
-const codes = [1101, 8874, 8892, 8902, 1060, 8881, 8015, 8896, 8890, 521, 11013, 0, 4242];
+const codes = [1101, 8874, 8892, 8902, 1060, 8881, 8015, 8896, 8890, 8903, 521, 11013, 0, 4242];
 
-function issuedOutcome(action: BulkAction): fc.Arbitrary<CustomerOutcome> {
+function successOutcome(action: BulkAction): fc.Arbitrary<CustomerOutcome> {
+  if (action === 'REVOKE_ENROL' || action === 'REVOKE_EARN') {
+    // What the mapper lets through: a revocation always names what it revoked.
+    return fc.record({
+      kind: fc.constant('REVOKED' as const),
+      entityId: id,
+      programId: fc.nat(),
+      promotionId: fc.option(fc.nat(), { nil: null }),
+      promoIdentifier: fc.option(fc.string(), { nil: null }),
+      revokedIssualId: action === 'REVOKE_ENROL' ? id : fc.constant(null),
+      revokedEarnedIds:
+        action === 'REVOKE_EARN' ? fc.array(id, { maxLength: 3 }) : fc.constant<string[]>([]),
+      warnings: fc.array(fc.record({ code: fc.nat(), message }), { maxLength: 2 }),
+    });
+  }
   // What the mapper lets through: an EARN success always names its earn.
   const earnedId: fc.Arbitrary<string | null> =
     action === 'EARN' ? id : fc.option(id, { nil: null });
@@ -45,31 +116,32 @@ function issuedOutcome(action: BulkAction): fc.Arbitrary<CustomerOutcome> {
   });
 }
 
-const errorOutcome: fc.Arbitrary<Exclude<CustomerOutcome, { kind: 'ISSUED' }>> = fc.oneof(
-  fc.record({
-    kind: fc.constant('UPSTREAM_ERROR' as const),
-    code: fc.constantFrom(...codes),
-    message,
-    scope: fc.constantFrom('batch' as const, 'customer' as const),
-  }),
-  fc.record({ kind: fc.constant('UNAVAILABLE' as const), message }),
-  fc.record({
-    kind: fc.constant('RATE_LIMITED' as const),
-    message,
-    retryAfterSeconds: fc.option(fc.nat(60), { nil: null }),
-  }),
-  fc.record({ kind: fc.constant('OUTCOME_UNKNOWN' as const), message }),
-  fc.record({
-    kind: fc.constant('AUTH_REJECTED' as const),
-    status: fc.constantFrom(401 as const, 403 as const),
-    message,
-  }),
-);
+const errorOutcome: fc.Arbitrary<Exclude<CustomerOutcome, { kind: 'ISSUED' | 'REVOKED' }>> =
+  fc.oneof(
+    fc.record({
+      kind: fc.constant('UPSTREAM_ERROR' as const),
+      code: fc.constantFrom(...codes),
+      message,
+      scope: fc.constantFrom('batch' as const, 'customer' as const),
+    }),
+    fc.record({ kind: fc.constant('UNAVAILABLE' as const), message }),
+    fc.record({
+      kind: fc.constant('RATE_LIMITED' as const),
+      message,
+      retryAfterSeconds: fc.option(fc.nat(60), { nil: null }),
+    }),
+    fc.record({ kind: fc.constant('OUTCOME_UNKNOWN' as const), message }),
+    fc.record({
+      kind: fc.constant('AUTH_REJECTED' as const),
+      status: fc.constantFrom(401 as const, 403 as const),
+      message,
+    }),
+  );
 
 /** A random mix, or one error for every customer (which hoists when it is batch-level). */
 function outcomesFor(action: BulkAction): fc.Arbitrary<CustomerOutcome[]> {
   return fc.oneof(
-    fc.array(fc.oneof(issuedOutcome(action), errorOutcome), { minLength: 1, maxLength: 12 }),
+    fc.array(fc.oneof(successOutcome(action), errorOutcome), { minLength: 1, maxLength: 12 }),
     fc
       .tuple(errorOutcome, fc.integer({ min: 1, max: 12 }))
       .map(([error, count]) => Array.from({ length: count }, () => ({ ...error }))),
@@ -91,28 +163,25 @@ function checkTotals(
 ): 'HOISTED' | 'RESULT' {
   const customers = customersFor(outcomes.length);
   const payload = toPayload(outcomes, replayed);
-  const presented =
-    action === 'ENROL'
-      ? presentEnrolCustomers(payload, customers)
-      : presentEarnPromotion(payload, customers);
+  const mutation = MUTATIONS[action];
+  const presented = mutation.present(payload, customers);
   if (payload.kind === 'HOISTED') {
-    const union = action === 'ENROL' ? 'EnrolCustomersPayload' : 'EarnPromotionPayload';
-    expect(isMemberOf(union, presented)).toBe(true);
+    expect(isMemberOf(mutation.payloadUnion, presented)).toBe(true);
     return 'HOISTED';
   }
-  if (!(presented instanceof EnrolCustomersResult || presented instanceof EarnPromotionResult)) {
+  if (!(presented instanceof mutation.result)) {
     throw new Error(`a Result was expected, got ${presented.constructor.name}`);
   }
-  const shown = presented.results.map((r) => r.outcome);
-  const successes = shown.filter((o) => o instanceof Enrolment || o instanceof Earning).length;
-  expect(presented.totalCount).toBe(presented.results.length);
-  expect(presented.totalCount).toBe(customers.length);
-  expect(presented.successCount).toBe(successes);
-  expect(presented.failureCount).toBe(shown.length - successes);
-  expect(presented.successCount).toBe(outcomes.filter((o) => o.kind === 'ISSUED').length);
-  expect(presented.replayed).toBe(replayed);
-  const union = action === 'ENROL' ? 'EnrolmentOutcome' : 'EarningOutcome';
-  for (const outcome of shown) expect(isMemberOf(union, outcome)).toBe(true);
+  const result = presented as EnrolCustomersResult | RevokeEarningsResult;
+  const shown = result.results.map((r) => r.outcome as object);
+  const successes = shown.filter((o) => o instanceof mutation.success).length;
+  expect(result.totalCount).toBe(result.results.length);
+  expect(result.totalCount).toBe(customers.length);
+  expect(result.successCount).toBe(successes);
+  expect(result.failureCount).toBe(shown.length - successes);
+  expect(result.successCount).toBe(outcomes.filter((o) => o.kind === mutation.successKind).length);
+  expect(result.replayed).toBe(replayed);
+  for (const outcome of shown) expect(isMemberOf(mutation.outcomeUnion, outcome)).toBe(true);
   return 'RESULT';
 }
 
@@ -134,7 +203,7 @@ describe('totals of a presented payload', () => {
     expect([...seen].sort()).toEqual(['HOISTED', 'RESULT']);
   });
 
-  it('agree with the outcomes shown for any answer the API gives, EARN results without an earnedId included', () => {
+  it('agree with the outcomes shown for any answer the API gives, EARN results without an earnedId and revocations without ids included', () => {
     const result = (issualId: string, earnedId: unknown) => ({
       entityId: 17,
       programId: 469,
@@ -159,6 +228,17 @@ describe('totals of a presented payload', () => {
         warnings: [{ status: false, code: 8890, message: 'exhausted' }],
       }),
       fc.constant({ errors: [], warnings: [] }),
+      // Revocations: the enrolment as revokedIssualId or as issualId, the earns, or neither.
+      fc
+        .tuple(
+          fc.option(id, { nil: undefined }),
+          fc.option(fc.array(fc.oneof(id, fc.nat()), { maxLength: 3 }), { nil: undefined }),
+        )
+        .map(([revokedIssualId, revokedEarnIds]) => ({
+          result: { entityId: 17, programId: 469, revokedIssualId, revokedEarnIds },
+          errors: [],
+          warnings: [],
+        })),
     );
     fc.assert(
       fc.property(

@@ -120,4 +120,65 @@ describe('validateInput', () => {
       violations: [{ field: 'customers[1].identifierValue' }],
     });
   });
+
+  describe('earnedIds (revokeEarnings)', () => {
+    const withEarns = (earnedIds: string[] | null | undefined) =>
+      input({
+        customers: [
+          {
+            identifierValue: '555567088',
+            source: 'INSTORE',
+            ...(earnedIds === undefined ? {} : { earnedIds }),
+          },
+        ],
+      });
+    const fieldsOf = (result: ReturnType<typeof validateInput>) =>
+      result.valid ? [] : result.violations.map((v) => [v.field, v.message]);
+
+    it('keeps earnedIds trimmed when given, and leaves them out when absent or null', () => {
+      const given = validateInput(withEarns([' 5000001 ', 'E-7']), limits);
+      expect(given.valid && given.request.customers).toEqual([
+        { identifierValue: '555567088', source: 'INSTORE', earnedIds: ['5000001', 'E-7'] },
+      ]);
+      for (const absent of [undefined, null]) {
+        const result = validateInput(withEarns(absent), limits);
+        expect(result.valid && result.request.customers).toEqual([
+          { identifierValue: '555567088', source: 'INSTORE' },
+        ]);
+      }
+    });
+
+    it('refuses an empty list: leaving it out is how to revoke every earn', () => {
+      expect(fieldsOf(validateInput(withEarns([]), limits))).toEqual([
+        [
+          'customers[0].earnedIds',
+          'must hold 1 to 100 earnedIds when given (leave it out to revoke every earn), got 0',
+        ],
+      ]);
+    });
+
+    it('refuses more than 100 earnedIds for one customer', () => {
+      const many = Array.from({ length: 101 }, (_, i) => String(5000000 + i));
+      expect(fieldsOf(validateInput(withEarns(many), limits))).toEqual([
+        [
+          'customers[0].earnedIds',
+          'must hold 1 to 100 earnedIds when given (leave it out to revoke every earn), got 101',
+        ],
+      ]);
+      expect(validateInput(withEarns(many.slice(0, 100)), limits).valid).toBe(true);
+    });
+
+    it('refuses empty, over-long and repeated earnedIds, each with its own path', () => {
+      const result = validateInput(
+        withEarns(['5000001', '', 'x'.repeat(65), '005000001', 'x'.repeat(64), 'E-1', 'E-1']),
+        limits,
+      );
+      expect(fieldsOf(result)).toEqual([
+        ['customers[0].earnedIds[1]', 'must not be empty'],
+        ['customers[0].earnedIds[2]', 'must be at most 64 characters'],
+        ['customers[0].earnedIds[3]', 'is the same earn as customers[0].earnedIds[0]'],
+        ['customers[0].earnedIds[6]', 'is the same earn as customers[0].earnedIds[5]'],
+      ]);
+    });
+  });
 });

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig } from '../../../src/config';
-import type { EnrolAndEarnBody } from '../../../src/datasources/enrol-and-earn.mapper';
+import type { BulkActionBody } from '../../../src/datasources/enrol-and-earn.mapper';
 import { startGateway, type Gateway } from '../../../src/server';
 import {
   EarnPromotionDocument,
@@ -52,7 +52,7 @@ function itemFor(action: string, identifierValue: string, position: number): unk
 async function answer(request: IncomingMessage, response: ServerResponse, calls: unknown[]) {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as EnrolAndEarnBody;
+  const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as BulkActionBody;
   calls.push(body);
   const items = body.customers.map((c, i) => itemFor(body.bulkAction, c.identifierValue, i));
   const failures = items.filter((item) => !('result' in (item as object))).length;
@@ -70,7 +70,7 @@ const customers = (...values: string[]) =>
 describe('answers of an API with opaque ids and busy customers', () => {
   let api: Server;
   let gateway: Gateway;
-  const calls: EnrolAndEarnBody[] = [];
+  const calls: BulkActionBody[] = [];
 
   beforeAll(async () => {
     api = createServer((request, response) => {
