@@ -13,7 +13,7 @@ import { UpstreamCode } from '../domain/upstream-codes';
 import { BatchQueue } from './batch-queue';
 import { exclusionKeyOf, routeOf } from './batch-route';
 import type { Route } from './batch-route';
-import { toRequestBody } from './enrol-and-earn.mapper';
+import { toRequestBody } from './bulk-action.body';
 import type { PromotionApiSender } from './promotion-api.client';
 
 export interface EnrolAndEarnBatcherOptions {

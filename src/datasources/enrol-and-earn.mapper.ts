@@ -1,79 +1,14 @@
 /**
- * Pure mapping between the gateway's words and the bodies and envelopes of the promotion
- * API's bulk calls, `POST /v2/promotion/bulk/enrolAndEarn` (ENROL, EARN) and
- * `.../revokeEnrolAndEarn` (REVOKE_ENROL, REVOKE_EARN): one envelope, and the action
- * decides the body's per-customer fields and what a result must hold (no I/O; what an
- * HTTP status means is `attempt-verdict.ts`).
+ * Pure mapping from the envelopes of the promotion API's bulk calls,
+ * `POST /v2/promotion/bulk/enrolAndEarn` (ENROL, EARN) and `.../revokeEnrolAndEarn`
+ * (REVOKE_ENROL, REVOKE_EARN), to outcomes: the action decides what a result must hold
+ * (no I/O; the bodies are `bulk-action.body.ts`, what an HTTP status means `attempt-verdict.ts`).
  */
 import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome, UpstreamWarning } from '../domain/outcome';
 import { isRevocation } from '../domain/promotion';
-import type {
-  BulkAction,
-  CustomerRef,
-  CustomerSource,
-  IdentifierName,
-  PromotionRef,
-} from '../domain/promotion';
+import type { BulkAction } from '../domain/promotion';
 import { REQUEST_LEVEL_CODES, UpstreamCode } from '../domain/upstream-codes';
-
-/** One customer of a body; `earnIds` only in REVOKE_EARN, and only when the caller named earns. */
-export interface BodyCustomer {
-  identifierValue: string;
-  source: CustomerSource;
-  earnIds?: Array<number | string>;
-}
-
-/** The REST body of either bulk call, exactly as the vendor's pages document it. */
-export interface BulkActionBody {
-  type: 'CUSTOMER';
-  bulkAction: BulkAction;
-  promotionDetails: { programId: number; promotionId?: number; promoIdentifier?: string };
-  identifierName: IdentifierName;
-  customers: BodyCustomer[];
-}
-
-/**
- * Builds the body of one call. `promotionId` wins when both are set (validation
- * guarantees exactly one); only the fields the API documents are sent.
- */
-export function toRequestBody(
-  action: BulkAction,
-  promotion: PromotionRef,
-  identifierName: IdentifierName,
-  customers: readonly CustomerRef[],
-): BulkActionBody {
-  const promotionDetails: BulkActionBody['promotionDetails'] =
-    promotion.promotionId !== null && promotion.promotionId !== undefined
-      ? { programId: promotion.programId, promotionId: promotion.promotionId }
-      : { programId: promotion.programId, promoIdentifier: promotion.promoIdentifier ?? '' };
-  return {
-    type: 'CUSTOMER',
-    bulkAction: action,
-    promotionDetails,
-    identifierName,
-    // A fresh object per customer so that nothing but the documented fields is sent.
-    customers: customers.map((c) =>
-      action === 'REVOKE_EARN' && c.earnedIds !== null && c.earnedIds !== undefined
-        ? {
-            identifierValue: c.identifierValue,
-            source: c.source,
-            earnIds: c.earnedIds.map(toEarnId),
-          }
-        : { identifierValue: c.identifierValue, source: c.source },
-    ),
-  };
-}
-
-/**
- * The page types `earnIds` as integers: digits go as a number, unless a number could not
- * hold them exactly; anything else goes as the caller gave it, for the API to judge.
- */
-function toEarnId(earnedId: string): number | string {
-  if (!/^\d+$/.test(earnedId)) return earnedId;
-  const value = Number(earnedId);
-  return Number.isSafeInteger(value) ? value : earnedId;
-}
 
 type JsonObject = Record<string, unknown>;
 

@@ -11,7 +11,8 @@ export {
   endpointPathOf,
 } from './promotion-api.client';
 export type { PromotionApiClientOptions, PromotionApiSender } from './promotion-api.client';
-export { toRequestBody, toOutcomes } from './enrol-and-earn.mapper';
-export type { BodyCustomer, BulkActionBody } from './enrol-and-earn.mapper';
+export { toRequestBody } from './bulk-action.body';
+export { toOutcomes } from './enrol-and-earn.mapper';
+export type { BodyCustomer, BulkActionBody } from './bulk-action.body';
 export { verdictOf, parseRetryAfter, UNEXPECTED_STATUS_CODE } from './attempt-verdict';
 export type { Verdict } from './attempt-verdict';

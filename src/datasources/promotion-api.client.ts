@@ -23,7 +23,7 @@ import { isRevocation } from '../domain/promotion';
 import type { BulkAction, Credentials } from '../domain/promotion';
 import { errorCode, verdictOf } from './attempt-verdict';
 import type { Verdict } from './attempt-verdict';
-import type { BulkActionBody } from './enrol-and-earn.mapper';
+import type { BulkActionBody } from './bulk-action.body';
 import { CredentialsRefusedError, UpstreamDispatcher } from './upstream-dispatch';
 import type { Attempt, UpstreamDispatcherOptions } from './upstream-dispatch';
 

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { EARLY_DEPARTURE_SHARE } from '../../src/datasources/batch-queue';
 import { batchKeyOf } from '../../src/datasources/batch-route';
 import { EnrolAndEarnBatcher } from '../../src/datasources/enrol-and-earn.batcher';
-import type { BulkActionBody } from '../../src/datasources/enrol-and-earn.mapper';
+import type { BulkActionBody } from '../../src/datasources/bulk-action.body';
 import type { PromotionApiSender } from '../../src/datasources/promotion-api.client';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 import type { Credentials, PromotionRequest } from '../../src/domain/promotion';

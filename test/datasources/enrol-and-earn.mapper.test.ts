@@ -1,4 +1,5 @@
-import { toOutcomes, toRequestBody } from '../../src/datasources/enrol-and-earn.mapper';
+import { toRequestBody } from '../../src/datasources/bulk-action.body';
+import { toOutcomes } from '../../src/datasources/enrol-and-earn.mapper';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 
 import { envelope, failed, issued } from './envelope-fixtures';

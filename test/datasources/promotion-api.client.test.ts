@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { CircuitState } from 'cockatiel';
-import { toRequestBody } from '../../src/datasources/enrol-and-earn.mapper';
-import type { BulkActionBody } from '../../src/datasources/enrol-and-earn.mapper';
+import { toRequestBody } from '../../src/datasources/bulk-action.body';
+import type { BulkActionBody } from '../../src/datasources/bulk-action.body';
 import {
   ENROL_AND_EARN_PATH,
   REVOKE_ENROL_AND_EARN_PATH,

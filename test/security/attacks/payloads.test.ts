@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig } from '../../../src/config';
-import type { BulkActionBody } from '../../../src/datasources/enrol-and-earn.mapper';
+import type { BulkActionBody } from '../../../src/datasources/bulk-action.body';
 import { startGateway, type Gateway } from '../../../src/server';
 import {
   EarnPromotionDocument,
