@@ -25,10 +25,47 @@ export interface PromotionConfig {
   active: boolean;
   /** Earns allowed per enrolment (ENROL_AND_ISSUE) or per customer (DIRECT). Vendor default 1. */
   earnLimit: number;
+  /** What the read endpoints describe; absent: a bare name and no dates, caps or restrictions. */
+  details?: PromotionDetails;
+}
+
+/** One restriction row as get-by-id lists it; `value` -1 = no cap. */
+export interface RestrictionConfig {
+  name: string;
+  value: number;
+  type?: string;
+  periodType?: string;
+  periodUnit?: string;
+}
+
+/** A promotion's definition beyond what enrolAndEarn needs (neighbour-endpoints.md §2, §3). */
+export interface PromotionDetails {
+  name: string;
+  description: string | null;
+  /** ISO 8601 in UTC; null when the promotion has none. */
+  startDate: string | null;
+  endDate: string | null;
+  eventName: string | null;
+  promotionStatus: string;
+  /** -1 = no cap, as the vendor writes it. */
+  limits: {
+    maxPointsPerEvent: number;
+    pointsPerCustomer: number;
+    numberOfTimesPerCustomer: number;
+    totalPointsInPromotion: number;
+  };
+  restrictions: {
+    issual: RestrictionConfig[];
+    earn: RestrictionConfig[];
+    redemption: RestrictionConfig[];
+    expiry: RestrictionConfig[];
+  };
 }
 
 export interface ProgramConfig {
   programId: number;
+  /** Default `Program <id>`. */
+  programName?: string;
   promotions: PromotionConfig[];
 }
 

@@ -3,7 +3,7 @@
  * reference/enrol-and-issue-promotion.md + upstream-facts.md, with DESIGN §5's decisions
  * where the vendor is silent. No HTTP here: the server hands in an org and a parsed body.
  */
-import type { DemoData } from './demo-catalog';
+import type { DemoData, PromotionConfig } from './demo-catalog';
 import {
   answerOf,
   customerError,
@@ -22,7 +22,7 @@ import {
   type OrgIndex,
   type ResolvedCall,
 } from './enrol-and-earn-request';
-import type { LedgerEntry } from './records';
+import type { EnrolmentRecord, LedgerEntry } from './records';
 import { CUSTOMER_CODES } from './vendor-codes';
 
 export type { EngineAnswer } from './envelope';
@@ -61,6 +61,17 @@ interface Counters {
 /** First ids of each org's counters; distinct ranges make a swapped issualId/earnedId visible. */
 const FIRST_ISSUAL_ID = 1001;
 const FIRST_EARNED_ID = 5_000_001;
+/** An enrolment of a promotion without an end date expires this long after it was made. */
+const DEFAULT_ENROLMENT_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Enrolments kept per customer and promotion: benchmarks re-enrol the same people for hours. */
+const MAX_TIMELINE_ENTRIES = 20;
+
+/** When what was done at `time` for `promotion` expires: the promotion's end, else 30 days on. */
+export function expiryOf(promotion: PromotionConfig, time: string): string {
+  const end = promotion.details?.endDate ?? null;
+  return end ?? new Date(Date.parse(time) + DEFAULT_ENROLMENT_DAYS * DAY_MS).toISOString();
+}
 
 export class PromotionEngine {
   private readonly orgs = new Map<string, OrgIndex>();
@@ -69,6 +80,8 @@ export class PromotionEngine {
   private enrolments = new Map<string, Enrolment>();
   /** Earns per `customerKey` (DIRECT). */
   private directEarns = new Map<string, number>();
+  /** Every enrolment and earn per `customerKey`, oldest first: what the customer lookup reads. */
+  private timelines = new Map<string, EnrolmentRecord[]>();
 
   constructor(data: DemoData) {
     for (const org of data.orgs) this.orgs.set(org.org, indexOrg(org));
@@ -79,6 +92,21 @@ export class PromotionEngine {
     this.counters = new Map();
     this.enrolments = new Map();
     this.directEarns = new Map();
+    this.timelines = new Map();
+  }
+
+  /** The org's programs and customers, as the request checks index them. */
+  orgIndexOf(org: string): OrgIndex | undefined {
+    return this.orgs.get(org);
+  }
+
+  /** A customer's enrolments of one promotion, oldest first ([] when none). */
+  timelineOf(
+    org: string,
+    promotion: PromotionConfig,
+    entityId: number,
+  ): readonly EnrolmentRecord[] {
+    return this.timelines.get(customerKey(org, promotion, entityId)) ?? [];
   }
 
   enrolAndEarn(org: string, body: unknown, call: CallContext): EngineAnswer {
@@ -141,6 +169,12 @@ export class PromotionEngine {
       const issualId = String(counters.issual++);
       this.enrolments.set(key, { issualId, earns: 0 });
       record(issualId, null);
+      this.timelineEntry(key, {
+        issualId,
+        enrolledAt: call.time,
+        expiresAt: expiryOf(promotion, call.time),
+        earnings: [],
+      });
       return issued({ ...result, issualId });
     }
 
@@ -151,6 +185,9 @@ export class PromotionEngine {
       enrolment.earns++;
       const earnedId = String(counters.earned++);
       record(enrolment.issualId, earnedId);
+      const timeline = this.timelines.get(key);
+      const entry = timeline?.find((e) => e.issualId === enrolment.issualId);
+      entry?.earnings.push({ earnedId, earnedAt: call.time, expiresAt: entry.expiresAt });
       return issued({ ...result, issualId: enrolment.issualId, earnedId });
     }
 
@@ -161,7 +198,25 @@ export class PromotionEngine {
     const issualId = String(counters.issual++);
     const earnedId = String(counters.earned++);
     record(issualId, earnedId);
+    // The lookup shows a Direct issue as an enrolment entry sharing its issue's date.
+    const expiresAt = expiryOf(promotion, call.time);
+    this.timelineEntry(key, {
+      issualId,
+      enrolledAt: call.time,
+      expiresAt,
+      earnings: [{ earnedId, earnedAt: call.time, expiresAt }],
+    });
     return issued({ ...result, issualId, earnedId });
+  }
+
+  private timelineEntry(key: string, entry: EnrolmentRecord): void {
+    const timeline = this.timelines.get(key);
+    if (timeline === undefined) {
+      this.timelines.set(key, [entry]);
+      return;
+    }
+    timeline.push(entry);
+    if (timeline.length > MAX_TIMELINE_ENTRIES) timeline.shift();
   }
 
   private countersOf(org: string): Counters {
