@@ -64,8 +64,11 @@ interface CallerCalls {
 }
 
 export class PromotionApiClient implements PromotionApiSender {
-  private readonly dispatcher: UpstreamDispatcher;
-  private readonly breaker: CircuitBreakerPolicy;
+  /** Shared with the read client: one Pool and one circuit breaker per API origin. */
+  readonly dispatcher: UpstreamDispatcher;
+  readonly breaker: CircuitBreakerPolicy;
+  /** The API URL's path prefix ('' when none), for the read client's paths. */
+  readonly basePath: string;
   private readonly origin: string;
   private readonly retryBaseDelayMs: number;
   private readonly retryMaxDelayMs: number;
@@ -76,7 +79,8 @@ export class PromotionApiClient implements PromotionApiSender {
   constructor(options: PromotionApiClientOptions) {
     const url = new URL(options.apiUrl);
     this.origin = url.origin;
-    const path = url.pathname.replace(/\/+$/, '') + ENROL_AND_EARN_PATH;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    const path = this.basePath + ENROL_AND_EARN_PATH;
     this.dispatcher = new UpstreamDispatcher(this.origin, path, options);
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 50;
     this.retryMaxDelayMs = options.retryMaxDelayMs ?? 1000;
