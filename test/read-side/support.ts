@@ -23,9 +23,13 @@ import { execute } from '../support/stack';
 
 export const demoAuth = { authorization: DEMO_CREDENTIALS.authorizationHeader };
 
-export type Scripted =
+export type Scripted = (
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+) & {
+  /** Only GETs whose path starts with this; default: any GET. */
+  path?: string;
+};
 
 export interface ReceivedCall {
   method: string;
@@ -85,7 +89,13 @@ export async function startTestUpstream(targetUrl: string): Promise<TestUpstream
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       upstream.calls.push({ method: req.method ?? 'GET', url: req.url ?? '/' });
-      const scripted = req.method === 'GET' ? upstream.script.shift() : undefined;
+      const index =
+        req.method === 'GET'
+          ? upstream.script.findIndex(
+              (s) => s.path === undefined || (req.url ?? '').startsWith(s.path),
+            )
+          : -1;
+      const scripted = index < 0 ? undefined : upstream.script.splice(index, 1)[0];
       if (scripted?.kind === 'reset') {
         req.socket.resetAndDestroy();
         return;
