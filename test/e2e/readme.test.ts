@@ -43,8 +43,14 @@ interface Block {
   text: string;
 }
 
-/** The README from its top to its reference section: what a new user reads first. */
-const gettingStarted = readme.slice(0, readme.indexOf('\n## Reference'));
+/** The README from its top to the frontend's view: what a new user reads first. */
+const gettingStarted = readme.slice(0, readme.indexOf("\n## The frontend's view"));
+/** The read side's example, after the mutations of getting started. */
+const frontendView = readme.slice(
+  readme.indexOf("\n## The frontend's view"),
+  readme.indexOf('\n## Reference'),
+);
+const frontendBlocks = [...frontendView.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => m[2]!);
 const blocks: Block[] = [...gettingStarted.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({
   lang: m[1]!,
   text: m[2]!,
@@ -186,6 +192,15 @@ describe("the README's getting started, followed by a new user", () => {
     const response = await send(requests[2]!.command, { TOKEN: `${token.slice(0, -4)}AAAA` });
     const body = (await response.json()) as { errors?: { extensions: { code: string } }[] };
     expect(body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it("answers the frontend's view: the customer's promotions with the enrolment and earning made above", async () => {
+    expect(frontendBlocks).toHaveLength(2);
+    const [command, answer] = frontendBlocks;
+    expect(JSON.parse(parseCurl(command!).body)).toMatchObject({ variables: { input: {} } });
+    const response = await send(command!);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(JSON.parse(answer!));
   });
 
   it("answers the banner's curl example, as printed", async () => {
