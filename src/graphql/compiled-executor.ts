@@ -9,7 +9,10 @@ import {
   BREAK,
   GraphQLError,
   Kind,
+  TypeInfo,
   execute,
+  getNamedType,
+  visitWithTypeInfo,
   isInputObjectType,
   printSchema,
   visit,
@@ -89,12 +92,57 @@ function contains(value: ValueNode, kind: Kind.VARIABLE | Kind.OBJECT): boolean 
   return false;
 }
 
-function hasInputFieldDefaults(schema: GraphQLSchema): boolean {
-  return Object.values(schema.getTypeMap()).some(
-    (type) =>
-      isInputObjectType(type) &&
-      Object.values(type.getFields()).some((field) => field.defaultValue !== undefined),
+/** Input types with a field default, or holding one that has (graphql-jit #142 concerns them). */
+function inputTypesWithDefaults(schema: GraphQLSchema): ReadonlySet<string> {
+  const inputs = Object.values(schema.getTypeMap()).filter(isInputObjectType);
+  const withDefaults = new Set(
+    inputs
+      .filter((type) => Object.values(type.getFields()).some((f) => f.defaultValue !== undefined))
+      .map((type) => type.name),
   );
+  // Grow to every input type that holds one of them, until nothing changes.
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const type of inputs) {
+      if (withDefaults.has(type.name)) continue;
+      if (
+        Object.values(type.getFields()).some((f) => withDefaults.has(getNamedType(f.type).name))
+      ) {
+        withDefaults.add(type.name);
+        grown = true;
+      }
+    }
+  }
+  return withDefaults;
+}
+
+/** Whether an object literal in `document` is given for one of `types` (an argument of such a type). */
+function objectLiteralOfTypes(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  types: ReadonlySet<string>,
+): boolean {
+  if (types.size === 0) return false;
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(argument) {
+        const type = typeInfo.getArgument()?.type;
+        if (
+          type !== undefined &&
+          types.has(getNamedType(type).name) &&
+          contains(argument.value, Kind.OBJECT)
+        ) {
+          found = true;
+          return BREAK;
+        }
+        return false;
+      },
+    }),
+  );
+  return found;
 }
 
 /**
@@ -143,7 +191,7 @@ export function expandedFieldCount(
  *   again for every spread of it (2^levels steps for fragments spreading the next twice);
  * - a mutation has several root fields: graphql-jit runs the rest after one fails;
  * - a variable sits inside a list or object literal: graphql-jit does not check its type;
- * - input fields have defaults and an argument holds an object literal (graphql-jit #142).
+ * - an argument of an input type with field defaults holds an object literal (graphql-jit #142).
  */
 export function isCompilable(
   document: DocumentNode,
@@ -189,7 +237,7 @@ export function compiledExecutor(
   options: CompiledExecutorOptions = {},
 ): CompiledExecutor {
   const fromUse = options.fromUse ?? COMPILE_FROM_USE;
-  const inputFieldDefaults = hasInputFieldDefaults(schema);
+  const typesWithDefaults = inputTypesWithDefaults(schema);
   // Keyed by Apollo's hash of the query text and the operation that runs: the same text
   // sent with and without its operation name is one entry.
   const compilations = new LRUCache<string, Compilation>({
@@ -235,7 +283,8 @@ export function compiledExecutor(
     compilation.runs++;
     if (compilation.query === undefined && compilation.runs >= fromUse) {
       compilation.query = null;
-      if (!isCompilable(request.document, operation, inputFieldDefaults)) {
+      const defaults = objectLiteralOfTypes(schema, request.document, typesWithDefaults);
+      if (!isCompilable(request.document, operation, defaults)) {
         stats.declined++;
       } else {
         const compiled = compileQuery(schema, request.document, operationName);
