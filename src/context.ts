@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import type { Credentials } from './domain/promotion';
+import type { DefinitionLoader, PromotionReadService } from './promotion/promotion-read.service';
 import type { PromotionService } from './promotion/promotion.service';
 
 /** Everything a resolver may use: per-request facts, and the app-wide services. */
@@ -8,6 +9,9 @@ export interface GatewayContext {
   requestId: string;
   credentials: Credentials;
   promotions: PromotionService;
+  reads: PromotionReadService;
+  /** Promotion definitions of this request: one call per distinct promotion (DataLoader). */
+  definitions: DefinitionLoader;
   config: GatewayConfig;
   logger: Logger;
 }

@@ -21,6 +21,7 @@ import { shutDownGracefully } from './http/shutdown';
 import { createIdempotencyStore } from './idempotency';
 import type { IdempotencyStore } from './idempotency/idempotency.store';
 import { createLogger } from './observability/logger';
+import { PromotionReadService } from './promotion/promotion-read.service';
 import { PromotionService, type PromotionSubmitter } from './promotion/promotion.service';
 import { buildGatewaySchema } from './resolvers';
 
@@ -33,6 +34,8 @@ export interface Gateway {
   logger: Logger;
   /** How operations ran: compiled or interpreted (null when `compile: false`). */
   executorStats: CompiledExecutorStats | null;
+  /** The read side: its shared calls' counts (tests, benchmarks) and the lookup issue 15 reuses. */
+  reads: PromotionReadService;
   /** Apollo's cache of parsed, validated documents: how many, and their estimated heap. */
   documents: Pick<DocumentCache, 'entries' | 'heapBytes'>;
   /** Stop accepting, answer every waiting caller, close connections to the API and the store. */
@@ -76,10 +79,16 @@ export async function startGateway(
       maxBytes: config.idempotencyMemoryMaxBytes,
       logger,
     });
+  const reads = new PromotionReadService(api.reads, {
+    timeoutMs: config.promotionApiTimeoutMs,
+    cacheTtlSeconds: config.promotionCacheTtlSeconds,
+  });
   const promotions = new PromotionService(deps.submitter ?? api.batcher, store, {
     maxCustomersPerMutation: config.maxCustomersPerMutation,
     timeoutMs: config.promotionApiTimeoutMs,
     logger,
+    onWritten: (credentials, request, outcomes) =>
+      reads.writeFinished(credentials, request, outcomes),
   });
 
   const executor = deps.compile === false ? null : compiledExecutor(schema, deps.compile);
@@ -92,6 +101,7 @@ export async function startGateway(
   await registerGatewayRoutes(app, config, {
     apollo,
     promotions,
+    reads,
     store,
     isShuttingDown: () => shuttingDown,
   });
@@ -112,6 +122,7 @@ export async function startGateway(
     app,
     logger,
     executorStats: executor?.stats ?? null,
+    reads,
     documents,
     close,
   };

@@ -72,11 +72,12 @@ interface CallerCalls {
 }
 
 export class PromotionApiClient implements PromotionApiSender {
-  private readonly dispatcher: UpstreamDispatcher;
-  private readonly breaker: CircuitBreakerPolicy;
+  /** Shared with the read client: one Pool and one circuit breaker per API origin. */
+  readonly dispatcher: UpstreamDispatcher;
+  readonly breaker: CircuitBreakerPolicy;
+  /** The API URL's path prefix ('' when none), for the read client's paths. */
+  readonly basePath: string;
   private readonly origin: string;
-  /** The API URL's path prefix, kept before each endpoint's path. */
-  private readonly basePath: string;
   private readonly retryBaseDelayMs: number;
   private readonly retryMaxDelayMs: number;
   private readonly logger: Logger | undefined;

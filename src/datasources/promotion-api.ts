@@ -6,10 +6,13 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
 import { PromotionApiClient } from './promotion-api.client';
+import { PromotionReadClient } from './promotion-read.client';
 
 export interface PromotionApi {
   batcher: EnrolAndEarnBatcher;
   client: PromotionApiClient;
+  /** The read endpoints, on the client's Pool and breaker. */
+  reads: PromotionReadClient;
   /**
    * Shutdown (DESIGN.md §7): dispatch every waiting batch now, wait until every call in
    * flight has answered (each is bounded by its mutation's deadline), then close the pool.
@@ -36,9 +39,17 @@ export function createPromotionApi(
     maxQueuedCustomers: config.maxQueuedCustomers,
     maxQueuedCustomersPerCaller: config.maxQueuedCustomersPerCaller,
   });
+  const reads = new PromotionReadClient({
+    dispatcher: client.dispatcher,
+    breaker: client.breaker,
+    basePath: client.basePath,
+    timeoutMs: config.promotionApiTimeoutMs,
+    ...(logger === undefined ? {} : { logger }),
+  });
   return {
     batcher,
     client,
+    reads,
     async close() {
       batcher.drain();
       await batcher.idle();

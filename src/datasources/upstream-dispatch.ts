@@ -101,6 +101,22 @@ export class UpstreamDispatcher {
     deadline: number,
     refusedSinceStart: () => 401 | 403 | null,
   ): Promise<Attempt> {
+    return this.request('POST', path, payload, headers, deadline, refusedSinceStart);
+  }
+
+  /** One GET of `path` (with its query string) on the same Pool; never rejects. */
+  get(path: string, headers: Record<string, string>, deadline: number): Promise<Attempt> {
+    return this.request('GET', path, null, headers, deadline, () => null);
+  }
+
+  private request(
+    method: 'GET' | 'POST',
+    path: string,
+    payload: Buffer | null,
+    headers: Record<string, string>,
+    deadline: number,
+    refusedSinceStart: () => 401 | 403 | null,
+  ): Promise<Attempt> {
     return new Promise<Attempt>((resolve) => {
       // Bounded by requestTimeoutMs too, so that a far deadline never overflows setTimeout.
       const remaining = Math.max(1, Math.min(deadline - Date.now(), this.requestTimeoutMs));
@@ -176,7 +192,7 @@ export class UpstreamDispatcher {
         this.pool.dispatch(
           {
             path,
-            method: 'POST',
+            method,
             headers,
             body: payload,
             headersTimeout: remaining + UNDICI_TIMER_SLACK_MS,

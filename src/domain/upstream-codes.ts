@@ -14,6 +14,12 @@ export const UpstreamCode = {
   LIMIT_EXHAUSTED: 8890,
   CONCURRENT_ACTION: 521,
   EARN_NOT_REVOCABLE: 8903,
+  /** The customer lookup's: identifierName / source missing or wrong (neighbour-endpoints.md §2). */
+  INVALID_IDENTIFIER_NAME: 8013,
+  INVALID_SOURCE: 8003,
+  /** get-by-id's: promotion id / program id invalid (neighbour-endpoints.md §3). */
+  PROMOTION_ID_INVALID: 4029,
+  PROGRAM_ID_INVALID: 2010,
 } as const;
 
 /** Codes that describe the whole request; they come back as one element however many customers were sent. */

@@ -6,23 +6,21 @@
  */
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import {
-  BREAK,
   GraphQLError,
-  Kind,
   execute,
-  isInputObjectType,
   printSchema,
-  visit,
-  type DocumentNode,
   type ExecutionResult,
-  type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
-  type ValueNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import {
+  expandedFieldCount,
+  inputTypesWithDefaults,
+  isCompilable,
+  objectLiteralOfTypes,
+} from './compilable';
 import { documentHeapBytes } from './document-cache';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
@@ -40,11 +38,6 @@ interface Compilation {
 
 /** Runs of an operation on graphql-js before it is compiled. */
 export const COMPILE_FROM_USE = 10;
-/**
- * Fields an operation may expand to, fragments spread in full, and still be compiled. The
- * contract's operations expand to under 60; graphql-jit's compile time grows with it.
- */
-export const MAX_COMPILED_FIELDS = 1000;
 /** Operations remembered (compiled or counting runs), least recently run first out. */
 export const MAX_COMPILED_OPERATIONS = 200;
 /** Default `32 MiB`: estimated heap of the operations remembered. */
@@ -81,97 +74,6 @@ export interface CompiledExecutor {
   readonly stats: CompiledExecutorStats;
 }
 
-/** Whether a value holds a node of `kind`, itself or nested in list and object literals. */
-function contains(value: ValueNode, kind: Kind.VARIABLE | Kind.OBJECT): boolean {
-  if (value.kind === kind) return true;
-  if (value.kind === Kind.LIST) return value.values.some((item) => contains(item, kind));
-  if (value.kind === Kind.OBJECT) return value.fields.some((field) => contains(field.value, kind));
-  return false;
-}
-
-function hasInputFieldDefaults(schema: GraphQLSchema): boolean {
-  return Object.values(schema.getTypeMap()).some(
-    (type) =>
-      isInputObjectType(type) &&
-      Object.values(type.getFields()).some((field) => field.defaultValue !== undefined),
-  );
-}
-
-/**
- * Fields of an operation once every fragment spread is replaced by its fragment, as
- * graphql-jit's compiler walks it; computed once per fragment, so in the document's size.
- * A fragment in a cycle counts nothing (validation refuses cycles).
- */
-export function expandedFieldCount(
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      fragments.set(definition.name.value, definition);
-    }
-  }
-  const countOf = new Map<string, number>();
-  const count = (selectionSet: SelectionSetNode | undefined): number => {
-    let found = 0;
-    for (const selection of selectionSet?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) {
-        found += 1 + count(selection.selectionSet);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        found += count(selection.selectionSet);
-      } else {
-        const name = selection.name.value;
-        let counted = countOf.get(name);
-        if (counted === undefined) {
-          countOf.set(name, 0);
-          counted = count(fragments.get(name)?.selectionSet);
-          countOf.set(name, counted);
-        }
-        found += counted;
-      }
-    }
-    return found;
-  };
-  return count(operation.selectionSet);
-}
-
-/**
- * Whether graphql-jit runs this operation (and every other part of the document) as
- * graphql-js would, and affordably. Not when:
- * - it expands to more than `MAX_COMPILED_FIELDS` fields: graphql-jit walks a fragment
- *   again for every spread of it (2^levels steps for fragments spreading the next twice);
- * - a mutation has several root fields: graphql-jit runs the rest after one fails;
- * - a variable sits inside a list or object literal: graphql-jit does not check its type;
- * - input fields have defaults and an argument holds an object literal (graphql-jit #142).
- */
-export function isCompilable(
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  inputFieldDefaults: boolean,
-): boolean {
-  if (expandedFieldCount(document, operation) > MAX_COMPILED_FIELDS) return false;
-  const roots = operation.selectionSet.selections;
-  if (operation.operation === 'mutation' && (roots.length !== 1 || roots[0]?.kind !== Kind.FIELD)) {
-    return false;
-  }
-  let compilable = true;
-  visit(document, {
-    Argument(argument) {
-      const { value } = argument;
-      if (
-        (value.kind !== Kind.VARIABLE && contains(value, Kind.VARIABLE)) ||
-        (inputFieldDefaults && contains(value, Kind.OBJECT))
-      ) {
-        compilable = false;
-        return BREAK;
-      }
-      return false;
-    },
-  });
-  return compilable;
-}
-
 /** graphql-jit's own error class leaves `extensions` undefined; Apollo reads `.code` from it. */
 function asGraphQLJsError(error: GraphQLError): GraphQLError {
   const rebuilt = new GraphQLError(error.message, {
@@ -189,7 +91,7 @@ export function compiledExecutor(
   options: CompiledExecutorOptions = {},
 ): CompiledExecutor {
   const fromUse = options.fromUse ?? COMPILE_FROM_USE;
-  const inputFieldDefaults = hasInputFieldDefaults(schema);
+  const typesWithDefaults = inputTypesWithDefaults(schema);
   // Keyed by Apollo's hash of the query text and the operation that runs: the same text
   // sent with and without its operation name is one entry.
   const compilations = new LRUCache<string, Compilation>({
@@ -235,7 +137,8 @@ export function compiledExecutor(
     compilation.runs++;
     if (compilation.query === undefined && compilation.runs >= fromUse) {
       compilation.query = null;
-      if (!isCompilable(request.document, operation, inputFieldDefaults)) {
+      const defaults = objectLiteralOfTypes(schema, request.document, typesWithDefaults);
+      if (!isCompilable(request.document, operation, defaults)) {
         stats.declined++;
       } else {
         const compiled = compileQuery(schema, request.document, operationName);

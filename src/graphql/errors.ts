@@ -5,7 +5,18 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** CustomerPromotion.definition could not be had: the field is null with this error. */
+  PROMOTION_DEFINITION_UNAVAILABLE: 'PROMOTION_DEFINITION_UNAVAILABLE',
 } as const;
+
+export function definitionUnavailable(
+  message: string,
+  details: { retryable: boolean; upstreamCode: number | null },
+): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.PROMOTION_DEFINITION_UNAVAILABLE, ...details },
+  });
+}
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, {

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import { credentialsFrom, type GatewayContext } from '../context';
 import type { IdempotencyStore } from '../idempotency/idempotency.store';
+import type { PromotionReadService } from '../promotion/promotion-read.service';
 import type { PromotionService } from '../promotion/promotion.service';
 import { BODY_BYTES_IN_FLIGHT, registerBodyBudget } from './body-budget';
 import { documentNestingLimitFor } from './document-nesting';
@@ -42,6 +43,7 @@ export function createHttpApp(config: GatewayConfig, logger: Logger): FastifyIns
 export interface GatewayRouteParts {
   apollo: ApolloServer<GatewayContext>;
   promotions: PromotionService;
+  reads: PromotionReadService;
   store: IdempotencyStore;
   isShuttingDown: () => boolean;
 }
@@ -50,7 +52,7 @@ export interface GatewayRouteParts {
 export async function registerGatewayRoutes(
   app: FastifyInstance,
   config: GatewayConfig,
-  { apollo, promotions, store, isShuttingDown }: GatewayRouteParts,
+  { apollo, promotions, reads, store, isShuttingDown }: GatewayRouteParts,
 ): Promise<void> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -81,12 +83,17 @@ export async function registerGatewayRoutes(
   });
   await app.register(fastifyApollo(apollo), {
     path: GRAPHQL_PATH,
-    context: async (request) => ({
-      requestId: request.id,
-      credentials: credentialsFrom(request.headers),
-      promotions,
-      config,
-      logger: request.log as Logger,
-    }),
+    context: async (request) => {
+      const credentials = credentialsFrom(request.headers);
+      return {
+        requestId: request.id,
+        credentials,
+        promotions,
+        reads,
+        definitions: reads.definitionLoaderFor(credentials),
+        config,
+        logger: request.log as Logger,
+      };
+    },
   });
 }

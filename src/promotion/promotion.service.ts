@@ -26,6 +26,12 @@ export interface PromotionServiceOptions extends InputLimits {
   timeoutMs: number;
   /** Where store failures are reported; no key, customer data or credentials are logged. */
   logger?: Pick<Logger, 'error' | 'warn'>;
+  /** Told when a write's call ended, before its answer leaves: reads in flight of its customers go stale. */
+  onWritten?: (
+    credentials: Credentials,
+    request: PromotionRequest,
+    outcomes: readonly CustomerOutcome[],
+  ) => void;
 }
 
 /** The stored form of a mutation's answer: one outcome per input customer. */
@@ -63,7 +69,7 @@ export class PromotionService {
 
     const key = request.idempotencyKey;
     if (key === null || key === undefined) {
-      const outcomes = await this.submitter.submit(request, credentials, deadline);
+      const outcomes = await this.submit(request, credentials, deadline);
       return this.answer(outcomes, false);
     }
     return this.runIdempotently(request, key, credentials, deadline);
@@ -219,12 +225,12 @@ export class PromotionService {
     deadline: number,
   ): Promise<{ outcomes: CustomerOutcome[]; fresh: CustomerOutcome[] }> {
     if (previous === null || previous.length !== request.customers.length) {
-      const outcomes = await this.submitter.submit(request, credentials, deadline);
+      const outcomes = await this.submit(request, credentials, deadline);
       return { outcomes, fresh: outcomes };
     }
     const again = previous.flatMap((o, index) => (isRetryable(o) ? [index] : []));
     if (again.length === 0) return { outcomes: previous, fresh: [] };
-    const fresh = await this.submitter.submit(
+    const fresh = await this.submit(
       { ...request, customers: again.map((index) => request.customers[index]!) },
       credentials,
       deadline,
@@ -234,6 +240,16 @@ export class PromotionService {
       merged[index] = fresh[i]!;
     });
     return { outcomes: merged, fresh };
+  }
+
+  private async submit(
+    request: PromotionRequest,
+    credentials: Credentials,
+    deadline: number,
+  ): Promise<CustomerOutcome[]> {
+    const outcomes = await this.submitter.submit(request, credentials, deadline);
+    this.options.onWritten?.(credentials, request, outcomes);
+    return outcomes;
   }
 
   private answer(outcomes: CustomerOutcome[], replayed: boolean): PromotionAnswer {

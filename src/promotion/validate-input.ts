@@ -40,6 +40,22 @@ const identifierRules: Record<IdentifierName, { pattern: RegExp; expected: strin
   email: { pattern: /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/, expected: 'an email address' },
 };
 
+/** What is wrong with a trimmed identifierValue for `identifierName`, or null; shared by reads and writes. */
+export function identifierValueProblem(
+  identifierName: IdentifierName,
+  value: string,
+): string | null {
+  if (value === '') return 'must not be empty';
+  const rule = identifierRules[identifierName];
+  if (
+    !rule.pattern.test(value) ||
+    (identifierName === 'email' && value.length > MAX_EMAIL_LENGTH)
+  ) {
+    return `must be ${rule.expected}`;
+  }
+  return null;
+}
+
 function promotionViolations(promotion: PromotionRef): InputViolation[] {
   const violations: InputViolation[] = [];
   if (!Number.isInteger(promotion.programId) || promotion.programId <= 0) {
@@ -83,20 +99,13 @@ function customerViolations(
       message: `must hold 1 to ${limits.maxCustomersPerMutation} customers, got ${customers.length}`,
     });
   }
-  const rule = identifierRules[identifierName];
   const firstIndexOf = new Map<string, number>();
   customers.forEach((customer, index) => {
     const field = `customers[${index}].identifierValue`;
     const value = customer.identifierValue.trim();
-    if (value === '') {
-      violations.push({ field, message: 'must not be empty' });
-      return;
-    }
-    if (
-      !rule.pattern.test(value) ||
-      (identifierName === 'email' && value.length > MAX_EMAIL_LENGTH)
-    ) {
-      violations.push({ field, message: `must be ${rule.expected}` });
+    const problem = identifierValueProblem(identifierName, value);
+    if (problem !== null) {
+      violations.push({ field, message: problem });
       return;
     }
     const identity = customerIdentityOf(identifierName, value);

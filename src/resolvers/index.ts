@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { CustomerPromotionsResolver } from './customer-promotions.resolver';
 import { GatewayLimitsResolver } from './gateway-limits.resolver';
 import { PromotionResolver } from './promotion.resolver';
 
@@ -13,7 +14,7 @@ import { PromotionResolver } from './promotion.resolver';
  */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [PromotionResolver, GatewayLimitsResolver],
+    resolvers: [PromotionResolver, GatewayLimitsResolver, CustomerPromotionsResolver],
     validate: false,
   });
 }

@@ -41,6 +41,12 @@ export async function admin(
     case 'calls':
       if (method !== 'GET') return methodNotAllowed(res, 'GET');
       return sendJson(res, 200, state.callRecords());
+    case 'reads':
+      if (method !== 'GET') return methodNotAllowed(res, 'GET');
+      return sendJson(res, 200, {
+        calls: state.readCalls.toArray(),
+        dropped: state.readCalls.dropped,
+      });
     case 'reset':
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       req.resume();

@@ -25,10 +25,47 @@ export interface PromotionConfig {
   active: boolean;
   /** Earns allowed per enrolment (ENROL_AND_ISSUE) or per customer (DIRECT). Vendor default 1. */
   earnLimit: number;
+  /** What the read endpoints describe; absent: a bare name and no dates, caps or restrictions. */
+  details?: PromotionDetails;
+}
+
+/** One restriction row as get-by-id lists it; `value` -1 = no cap. */
+export interface RestrictionConfig {
+  name: string;
+  value: number;
+  type?: string;
+  periodType?: string;
+  periodUnit?: string;
+}
+
+/** A promotion's definition beyond what enrolAndEarn needs (neighbour-endpoints.md §2, §3). */
+export interface PromotionDetails {
+  name: string;
+  description: string | null;
+  /** ISO 8601 in UTC; null when the promotion has none. */
+  startDate: string | null;
+  endDate: string | null;
+  eventName: string | null;
+  promotionStatus: string;
+  /** -1 = no cap, as the vendor writes it. */
+  limits: {
+    maxPointsPerEvent: number;
+    pointsPerCustomer: number;
+    numberOfTimesPerCustomer: number;
+    totalPointsInPromotion: number;
+  };
+  restrictions: {
+    issual: RestrictionConfig[];
+    earn: RestrictionConfig[];
+    redemption: RestrictionConfig[];
+    expiry: RestrictionConfig[];
+  };
 }
 
 export interface ProgramConfig {
   programId: number;
+  /** Default `Program <id>`. */
+  programName?: string;
   promotions: PromotionConfig[];
 }
 
@@ -62,4 +99,14 @@ export function demoCustomers(org: string, data: DemoData = DEMO_DATA): DemoCust
   const found = data.orgs.find((candidate) => candidate.org === org);
   if (found === undefined) return [];
   return found.customers.map(([id, mobile, email]) => ({ id: String(id), mobile, email }));
+}
+
+/** An enrolment of a promotion without an end date expires this long after it was made. */
+const DEFAULT_ENROLMENT_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** When what was done at `time` for `promotion` expires: the promotion's end, else 30 days on. */
+export function expiryOf(promotion: PromotionConfig, time: string): string {
+  const end = promotion.details?.endDate ?? null;
+  return end ?? new Date(Date.parse(time) + DEFAULT_ENROLMENT_DAYS * DAY_MS).toISOString();
 }

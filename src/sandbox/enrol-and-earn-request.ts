@@ -164,3 +164,19 @@ export function entityIdOf(resolved: ResolvedCall, customer: unknown): number | 
 export function customerKey(org: string, promotion: PromotionConfig, entityId: number): string {
   return `${org}|${promotion.promotionId}|${entityId}`;
 }
+
+/**
+ * The `earnIds` a REVOKE_EARN customer names, null when absent (all of them); an id that is
+ * no earn id (the page: integers; digits in a string pass too) stays as null in its place.
+ */
+export function earnIdsOf(customer: unknown): (string | null)[] | null {
+  const asked = (customer as { earnIds?: unknown }).earnIds;
+  if (asked === undefined || asked === null) return null;
+  return Array.isArray(asked) ? asked.map(earnIdOf) : [];
+}
+
+function earnIdOf(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  if (typeof value === 'string' && /^\d+$/.test(value)) return value.replace(/^0+(?=\d)/, '');
+  return null;
+}

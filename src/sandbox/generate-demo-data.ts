@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACME_CREDENTIALS, DEMO_CREDENTIALS, DEMO_READONLY_CREDENTIALS } from './demo-credentials';
-import type { CustomerTuple, DemoData } from './demo-catalog';
+import type { CustomerTuple, DemoData, PromotionDetails, RestrictionConfig } from './demo-catalog';
 
 /** Generated customers per org, beside the named ones the vendor's examples use. */
 export const GENERATED_DEMO_CUSTOMERS = 2000;
@@ -15,6 +15,104 @@ export const GENERATED_ACME_CUSTOMERS = 150;
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
+
+/** The expiry rows every Direct and Enrol-and-Issue promotion needs (neighbour-endpoints.md §3). */
+function expiryRestrictions(type: 'PROMOTION' | 'CUSTOM', days = -1): RestrictionConfig[] {
+  return [
+    { name: 'ISSUAL_PROMOTION_EXPIRY_BASED_ON', value: days, type },
+    { name: 'EARN_PROMOTION_EXPIRY_BASED_ON', value: days, type },
+  ];
+}
+
+/** One time per customer, points uncapped: the vendor's defaults. */
+const DEFAULT_LIMITS: PromotionDetails['limits'] = {
+  maxPointsPerEvent: -1,
+  pointsPerCustomer: -1,
+  numberOfTimesPerCustomer: 1,
+  totalPointsInPromotion: -1,
+};
+
+const DETAILS = {
+  57099: {
+    name: 'Review reward',
+    description: 'Write a product review after enrolling and earn 200 points.',
+    startDate: '2026-01-01T00:00:00.000Z',
+    endDate: '2030-12-31T23:59:59.000Z',
+    eventName: 'TransactionAdd',
+    promotionStatus: 'LIVE',
+    limits: { ...DEFAULT_LIMITS, maxPointsPerEvent: 200, pointsPerCustomer: 200 },
+    restrictions: {
+      issual: [{ name: 'MAX_NUMBER_OF_ISSUALS_PER_CUSTOMER', value: 1 }],
+      earn: [{ name: 'MAX_NUMBER_OF_EARNS_PER_CUSTOMER', value: 1 }],
+      redemption: [
+        {
+          name: 'MAX_ALLOWED_POINTS_PER_EVENT',
+          value: 200,
+          type: 'NON_PERIOD_BASED',
+        },
+      ],
+      expiry: expiryRestrictions('PROMOTION'),
+    },
+  },
+  69218: {
+    name: 'Weekend double points',
+    description: null,
+    startDate: '2026-06-01T00:00:00.000Z',
+    endDate: null,
+    eventName: 'TransactionAdd',
+    promotionStatus: 'LIVE',
+    limits: DEFAULT_LIMITS,
+    restrictions: {
+      issual: [{ name: 'MAX_NUMBER_OF_ISSUALS_PER_CUSTOMER', value: 1 }],
+      earn: [{ name: 'MAX_NUMBER_OF_EARNS_PER_CUSTOMER', value: 1 }],
+      redemption: [
+        {
+          name: 'MAX_ALLOWED_TIMES_PER_CUSTOMER',
+          value: 2,
+          type: 'PERIOD_BASED',
+          periodType: 'MOVING_WINDOW',
+          periodUnit: 'WEEKLY',
+        },
+      ],
+      expiry: expiryRestrictions('CUSTOM', 30),
+    },
+  },
+  202090: {
+    name: 'Five purchases',
+    description: 'Issued after five purchases: 10% off the next one.',
+    startDate: '2026-01-01T00:00:00.000Z',
+    endDate: '2030-06-30T23:59:59.000Z',
+    eventName: 'TransactionAdd',
+    promotionStatus: 'LIVE',
+    limits: { ...DEFAULT_LIMITS, totalPointsInPromotion: 1_000_000 },
+    restrictions: { issual: [], earn: [], redemption: [], expiry: expiryRestrictions('PROMOTION') },
+  },
+  70000: {
+    name: 'Launch week',
+    description: 'The launch week promotion; it has ended.',
+    startDate: '2025-01-01T00:00:00.000Z',
+    endDate: '2025-01-08T00:00:00.000Z',
+    eventName: 'TransactionAdd',
+    promotionStatus: 'ENDED',
+    limits: DEFAULT_LIMITS,
+    restrictions: { issual: [], earn: [], redemption: [], expiry: expiryRestrictions('PROMOTION') },
+  },
+  74116: {
+    name: 'Acme welcome',
+    description: 'Enrol to get the welcome bonus on the first purchase.',
+    startDate: '2026-01-01T00:00:00.000Z',
+    endDate: '2030-12-31T23:59:59.000Z',
+    eventName: 'TransactionAdd',
+    promotionStatus: 'LIVE',
+    limits: DEFAULT_LIMITS,
+    restrictions: {
+      issual: [{ name: 'MAX_NUMBER_OF_ISSUALS_PER_CUSTOMER', value: 1 }],
+      earn: [],
+      redemption: [],
+      expiry: expiryRestrictions('PROMOTION'),
+    },
+  },
+} satisfies Record<number, PromotionDetails>;
 
 export function buildDemoData(): DemoData {
   const demoCustomers: CustomerTuple[] = [
@@ -50,6 +148,7 @@ export function buildDemoData(): DemoData {
         programs: [
           {
             programId: 469,
+            programName: 'Demo rewards',
             promotions: [
               {
                 promotionId: 57099,
@@ -57,6 +156,7 @@ export function buildDemoData(): DemoData {
                 type: 'ENROL_AND_ISSUE',
                 active: true,
                 earnLimit: 1,
+                details: DETAILS[57099],
               },
               {
                 promotionId: 69218,
@@ -64,6 +164,7 @@ export function buildDemoData(): DemoData {
                 type: 'ENROL_AND_ISSUE',
                 active: true,
                 earnLimit: 1,
+                details: DETAILS[69218],
               },
               {
                 promotionId: 202090,
@@ -71,6 +172,7 @@ export function buildDemoData(): DemoData {
                 type: 'DIRECT',
                 active: true,
                 earnLimit: 1,
+                details: DETAILS[202090],
               },
               {
                 promotionId: 70000,
@@ -78,6 +180,7 @@ export function buildDemoData(): DemoData {
                 type: 'ENROL_AND_ISSUE',
                 active: false,
                 earnLimit: 1,
+                details: DETAILS[70000],
               },
             ],
           },
@@ -91,6 +194,7 @@ export function buildDemoData(): DemoData {
         programs: [
           {
             programId: 699,
+            programName: 'Acme rewards',
             promotions: [
               {
                 promotionId: 74116,
@@ -98,6 +202,7 @@ export function buildDemoData(): DemoData {
                 type: 'ENROL_AND_ISSUE',
                 active: true,
                 earnLimit: 1,
+                details: DETAILS[74116],
               },
             ],
           },

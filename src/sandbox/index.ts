@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO_DATA, type DemoData } from './demo-catalog';
 import { DEFAULT_FAULTS, parseFaultsPatch, type Faults } from './faults';
-import type { CallRecord, LedgerEntry } from './records';
+import type { CallRecord, LedgerEntry, ReadCallRecord } from './records';
 import { requestHandler } from './router';
 import { SandboxState } from './sandbox-state';
 
@@ -23,8 +23,12 @@ export { DEFAULT_FAULTS } from './faults';
 export { SandboxConfigError, sandboxOptionsFromEnv } from './env';
 export type { Faults } from './faults';
 export { credentialHashOf } from './credentials';
-export type { CallFault, CallRecord, LedgerEntry } from './records';
+export type { CallFault, CallRecord, LedgerEntry, ReadCallRecord } from './records';
 export { ENROL_AND_EARN_PATH, OAUTH_TOKEN_PATH, REVOKE_ENROL_AND_EARN_PATH } from './router';
+export { PROMOTION_DATA_PATH } from './read-endpoints';
+export { OPENAPI_PATH } from './openapi';
+export type { DemoData, PromotionConfig, PromotionDetails } from './demo-catalog';
+export { DEMO_DATA } from './demo-catalog';
 
 export interface StartSandboxOptions {
   /** Default `0` (any free port). */
@@ -60,6 +64,8 @@ export interface RunningSandbox {
   reset(): void;
   ledger(): LedgerEntry[];
   calls(): CallRecord[];
+  /** Calls of the read endpoints (customer lookup, get-by-id), oldest first. */
+  readCalls(): ReadCallRecord[];
   /** Listener runs when a bulk call (enrolAndEarn, revokeEnrolAndEarn) is admitted (in flight) or refused as overloaded. */
   onCallReceived(listener: (call: CallRecord) => void): () => void;
   /** Listener runs when a call's fate is sealed: answered, reset, or hanging after its work. */
@@ -118,6 +124,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     reset: () => state.reset(),
     ledger: () => state.ledgerEntries().entries,
     calls: () => state.callRecords().calls,
+    readCalls: () => state.readCalls.toArray(),
     onCallReceived: (listener) => state.onCallReceived(listener),
     onCallSettled: (listener) => state.onCallSettled(listener),
   };

@@ -4,7 +4,7 @@
  * upstream-facts.md and neighbour-endpoints.md §1, with DESIGN §5's and §8's decisions
  * where the vendor is silent. No HTTP here: the server hands in an org and a parsed body.
  */
-import type { DemoData } from './demo-catalog';
+import { expiryOf, type DemoData, type PromotionConfig } from './demo-catalog';
 import {
   answerOf,
   customerError,
@@ -16,6 +16,7 @@ import {
 } from './envelope';
 import {
   customerKey,
+  earnIdsOf,
   entityIdOf,
   hasRequiredFields,
   indexOrg,
@@ -24,7 +25,7 @@ import {
   type OrgIndex,
   type ResolvedCall,
 } from './enrol-and-earn-request';
-import type { LedgerEntry } from './records';
+import type { EarningRecord, EnrolmentRecord, LedgerEntry } from './records';
 import { CUSTOMER_CODES, REVOKE_EARNS_FIRST_MESSAGE } from './vendor-codes';
 
 export type { EngineAnswer } from './envelope';
@@ -55,15 +56,6 @@ interface Enrolment {
   earns: number;
 }
 
-/** One earn, kept so that it can be revoked by its id. */
-interface EarnRecord {
-  earnedId: string;
-  /** The enrolment earned on; the placeholder for Direct Issue. */
-  issualId: string;
-  /** ISO 8601 once revoked. */
-  revokedAt: string | null;
-}
-
 interface Counters {
   issual: number;
   earned: number;
@@ -72,6 +64,8 @@ interface Counters {
 /** First ids of each org's counters; distinct ranges make a swapped issualId/earnedId visible. */
 const FIRST_ISSUAL_ID = 1001;
 const FIRST_EARNED_ID = 5_000_001;
+/** Enrolments kept per customer and promotion: benchmarks re-enrol the same people for hours. */
+const MAX_TIMELINE_ENTRIES = 20;
 
 export class PromotionEngine {
   private readonly orgs = new Map<string, OrgIndex>();
@@ -80,8 +74,8 @@ export class PromotionEngine {
   private enrolments = new Map<string, Enrolment>();
   /** Earns per `customerKey` (DIRECT). */
   private directEarns = new Map<string, number>();
-  /** Every earn per `customerKey`, oldest first, revoked ones included (both types). */
-  private earnings = new Map<string, EarnRecord[]>();
+  /** Every enrolment and earn per `customerKey`, oldest first: what the customer lookup reads. */
+  private timelines = new Map<string, EnrolmentRecord[]>();
 
   constructor(data: DemoData) {
     for (const org of data.orgs) this.orgs.set(org.org, indexOrg(org));
@@ -92,7 +86,21 @@ export class PromotionEngine {
     this.counters = new Map();
     this.enrolments = new Map();
     this.directEarns = new Map();
-    this.earnings = new Map();
+    this.timelines = new Map();
+  }
+
+  /** The org's programs and customers, as the request checks index them. */
+  orgIndexOf(org: string): OrgIndex | undefined {
+    return this.orgs.get(org);
+  }
+
+  /** A customer's enrolments of one promotion, oldest first ([] when none). */
+  timelineOf(
+    org: string,
+    promotion: PromotionConfig,
+    entityId: number,
+  ): readonly EnrolmentRecord[] {
+    return this.timelines.get(customerKey(org, promotion, entityId)) ?? [];
   }
 
   enrolAndEarn(org: string, body: unknown, call: CallContext): EngineAnswer {
@@ -158,7 +166,7 @@ export class PromotionEngine {
         callId: call.callId,
       });
     };
-    if (action === 'REVOKE_ENROL') return this.revokeEnrolment(key, result, record);
+    if (action === 'REVOKE_ENROL') return this.revokeEnrolment(key, result, record, call);
     if (action === 'REVOKE_EARN') return this.revokeEarns(key, customer, result, record, call);
 
     if (action === 'ENROL') {
@@ -166,6 +174,12 @@ export class PromotionEngine {
       const issualId = String(counters.issual++);
       this.enrolments.set(key, { issualId, earns: 0 });
       record(issualId, null);
+      this.timelineEntry(key, {
+        issualId,
+        enrolledAt: call.time,
+        expiresAt: expiryOf(promotion, call.time),
+        earnings: [],
+      });
       return issued({ ...result, issualId });
     }
 
@@ -175,8 +189,10 @@ export class PromotionEngine {
       if (enrolment.earns >= promotion.earnLimit) return limitExhausted(result);
       enrolment.earns++;
       const earnedId = String(counters.earned++);
-      this.keepEarn(key, earnedId, enrolment.issualId);
       record(enrolment.issualId, earnedId);
+      const timeline = this.timelines.get(key);
+      const entry = timeline?.find((e) => e.issualId === enrolment.issualId);
+      entry?.earnings.push({ earnedId, earnedAt: call.time, expiresAt: entry.expiresAt });
       return issued({ ...result, issualId: enrolment.issualId, earnedId });
     }
 
@@ -186,15 +202,16 @@ export class PromotionEngine {
     // Direct Issue has no enrolment: the vendor sends a dummy issualId, here a fresh counter value.
     const issualId = String(counters.issual++);
     const earnedId = String(counters.earned++);
-    this.keepEarn(key, earnedId, issualId);
     record(issualId, earnedId);
+    // The lookup shows a Direct issue as an enrolment entry sharing its issue's date.
+    const expiresAt = expiryOf(promotion, call.time);
+    this.timelineEntry(key, {
+      issualId,
+      enrolledAt: call.time,
+      expiresAt,
+      earnings: [{ earnedId, earnedAt: call.time, expiresAt }],
+    });
     return issued({ ...result, issualId, earnedId });
-  }
-
-  private keepEarn(key: string, earnedId: string, issualId: string): void {
-    const kept = this.earnings.get(key);
-    if (kept === undefined) this.earnings.set(key, [{ earnedId, issualId, revokedAt: null }]);
-    else kept.push({ earnedId, issualId, revokedAt: null });
   }
 
   /**
@@ -206,14 +223,16 @@ export class PromotionEngine {
     key: string,
     result: ItemResult,
     record: (issualId: string, earnedId: string | null) => void,
+    call: CallContext,
   ): EnvelopeItem {
     const enrolment = this.enrolments.get(key);
     if (enrolment === undefined) return customerError(CUSTOMER_CODES.issueFailed);
-    const active = this.earnings.get(key) ?? [];
-    if (active.some((e) => e.revokedAt === null && e.issualId === enrolment.issualId)) {
+    const entry = this.timelines.get(key)?.find((e) => e.issualId === enrolment.issualId);
+    if (entry?.earnings.some((e) => e.revokedAt === undefined) === true) {
       return customerError(CUSTOMER_CODES.issueFailed, REVOKE_EARNS_FIRST_MESSAGE);
     }
     this.enrolments.delete(key);
+    if (entry !== undefined) entry.revokedAt = call.time;
     record(enrolment.issualId, null);
     // The page's REVOKE_ENROL examples: the revoked enrolment as `issualId`, a string of digits.
     return issued({ ...result, issualId: enrolment.issualId });
@@ -230,24 +249,37 @@ export class PromotionEngine {
     record: (issualId: string, earnedId: string | null) => void,
     call: CallContext,
   ): EnvelopeItem {
-    const active = (this.earnings.get(key) ?? []).filter((e) => e.revokedAt === null);
-    const asked = (customer as { earnIds?: unknown }).earnIds;
-    let targets: EarnRecord[];
-    if (asked === undefined || asked === null) {
+    const active = (this.timelines.get(key) ?? []).flatMap((enrolment) =>
+      enrolment.earnings
+        .filter((earning) => earning.revokedAt === undefined)
+        .map((earning) => ({ earning, issualId: enrolment.issualId })),
+    );
+    const ids = earnIdsOf(customer);
+    let targets: { earning: EarningRecord; issualId: string }[];
+    if (ids === null) {
       targets = active;
     } else {
-      const ids = Array.isArray(asked) ? asked.map(earnIdOf) : [];
-      targets = ids.flatMap((id) => active.filter((e) => e.earnedId === id));
+      targets = ids.flatMap((id) => active.filter((e) => e.earning.earnedId === id));
       if (ids.length === 0 || targets.length !== ids.length || new Set(ids).size !== ids.length) {
         return customerError(CUSTOMER_CODES.earnNotRevocable);
       }
     }
     if (targets.length === 0) return customerError(CUSTOMER_CODES.earnNotRevocable);
-    for (const earn of targets) {
-      earn.revokedAt = call.time;
-      record(earn.issualId, earn.earnedId);
+    for (const { earning, issualId } of targets) {
+      earning.revokedAt = call.time;
+      record(issualId, earning.earnedId);
     }
-    return issued({ ...result, revokedEarnIds: targets.map((e) => Number(e.earnedId)) });
+    return issued({ ...result, revokedEarnIds: targets.map((e) => Number(e.earning.earnedId)) });
+  }
+
+  private timelineEntry(key: string, entry: EnrolmentRecord): void {
+    const timeline = this.timelines.get(key);
+    if (timeline === undefined) {
+      this.timelines.set(key, [entry]);
+      return;
+    }
+    timeline.push(entry);
+    if (timeline.length > MAX_TIMELINE_ENTRIES) timeline.shift();
   }
 
   private countersOf(org: string): Counters {
@@ -258,11 +290,4 @@ export class PromotionEngine {
     }
     return counters;
   }
-}
-
-/** An earn id as the request gave it (the page: integers; digits in a string pass too). */
-function earnIdOf(value: unknown): string | null {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
-  if (typeof value === 'string' && /^\d+$/.test(value)) return value.replace(/^0+(?=\d)/, '');
-  return null;
 }

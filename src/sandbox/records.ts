@@ -102,3 +102,42 @@ export class BoundedLog<T> {
     this.droppedCount = 0;
   }
 }
+
+/** One earn as the customer lookup shows it (its `issuedDetails[]`). */
+export interface EarningRecord {
+  earnedId: string;
+  /** ISO 8601 UTC. */
+  earnedAt: string;
+  expiresAt: string;
+  /** Set once the earn is revoked; the lookup no longer shows it. */
+  revokedAt?: string;
+}
+
+/** One enrolment (or, for Direct Issue, the entry that shares its issue) with its earns. */
+export interface EnrolmentRecord {
+  issualId: string;
+  /** ISO 8601 UTC. */
+  enrolledAt: string;
+  expiresAt: string;
+  earnings: EarningRecord[];
+  /** Set once the enrolment is revoked; the lookup no longer shows it. */
+  revokedAt?: string;
+}
+
+/** One call of a read endpoint (the customer lookup, get-by-id) the sandbox received. */
+export interface ReadCallRecord {
+  /** The `X-Cap-Requestid` header sent with the answer. */
+  id: string;
+  /** As `CallRecord.credentialHash`. */
+  credentialHash: string;
+  org: string | null;
+  method: string;
+  path: string;
+  /** The query string as it came, without `?` ('' when none). */
+  query: string;
+  /** HTTP status sent; null when none was (reset). */
+  status: number | null;
+  fault: CallFault | null;
+  /** ISO 8601, when the call was received. */
+  time: string;
+}

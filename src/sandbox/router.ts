@@ -8,6 +8,8 @@ import { ADMIN_PREFIX, admin } from './admin-endpoint';
 import { enrolAndEarn, revokeEnrolAndEarn } from './enrol-and-earn-endpoint';
 import { methodNotAllowed, sendJson } from './http-io';
 import { generateToken } from './oauth-endpoint';
+import { OPENAPI_PATH, openApiDocument } from './openapi';
+import { isReadPath, readEndpoint } from './read-endpoints';
 import type { SandboxState } from './sandbox-state';
 
 export const ENROL_AND_EARN_PATH = '/v2/promotion/bulk/enrolAndEarn';
@@ -40,6 +42,14 @@ export function requestHandler(state: SandboxState) {
       if (path === OAUTH_TOKEN_PATH) {
         if (method !== 'POST') return methodNotAllowed(res, 'POST');
         return settle(res, generateToken(state.credentials, req, res));
+      }
+      if (isReadPath(path)) {
+        if (method !== 'GET') return methodNotAllowed(res, 'GET');
+        return settle(res, readEndpoint(state, req, res, requestId));
+      }
+      if (path === OPENAPI_PATH) {
+        if (method !== 'GET') return methodNotAllowed(res, 'GET');
+        return sendJson(res, 200, openApiDocument());
       }
       if (path.startsWith(ADMIN_PREFIX)) return settle(res, admin(state, req, res, path));
       sendJson(res, 404, { errorCode: 404, message: `no route for ${method} ${path}` });

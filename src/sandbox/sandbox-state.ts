@@ -2,10 +2,11 @@
 import { CallLog, type CallListener } from './call-log';
 import { CredentialStore } from './credentials';
 import { CustomerHolds } from './customer-holds';
-import type { DemoData } from './demo-catalog';
+import type { DemoData, OrgConfig } from './demo-catalog';
 import type { Faults } from './faults';
+import type { PromotionRecords } from './promotion-data';
 import { PromotionEngine } from './promotion-engine';
-import { BoundedLog, type CallRecord, type LedgerEntry } from './records';
+import { BoundedLog, type CallRecord, type LedgerEntry, type ReadCallRecord } from './records';
 
 export interface SandboxStateOptions {
   data: DemoData;
@@ -23,6 +24,12 @@ export class SandboxState {
   readonly calls: CallLog;
   readonly holds = new CustomerHolds();
   readonly ledger: BoundedLog<LedgerEntry>;
+  /** Calls of the read endpoints, apart from enrolAndEarn's log so that its readers see only writes. */
+  readonly readCalls: BoundedLog<ReadCallRecord>;
+  /** Every org's seeded configuration, by name. */
+  readonly orgs: ReadonlyMap<string, OrgConfig>;
+  /** What the read endpoints read of the engine. */
+  readonly records: PromotionRecords;
   /** enrolAndEarn calls admitted and not yet closed (hung calls included). */
   inFlight = 0;
   private readonly startFaults: Faults;
@@ -35,6 +42,20 @@ export class SandboxState {
     this.credentials = new CredentialStore(options.data, options.oauthTtlSeconds, options.now);
     this.ledger = new BoundedLog(options.maxLedgerEntries);
     this.calls = new CallLog(options.maxCallLog);
+    this.readCalls = new BoundedLog(options.maxCallLog);
+    this.orgs = new Map(options.data.orgs.map((org) => [org.org, org]));
+    const engine = this.engine;
+    this.records = {
+      timelineOf: (org, promotion, entityId) => engine.timelineOf(org, promotion, entityId),
+      customerOf: (org, identifierName, value) => {
+        const customers = engine.orgIndexOf(org)?.customers;
+        if (identifierName === 'email') return customers?.email.get(value.toLowerCase());
+        if (identifierName === 'id' || identifierName === 'mobile') {
+          return customers?.[identifierName].get(value);
+        }
+        return undefined;
+      },
+    };
     this.startFaults = { ...options.faults };
     this.currentFaults = { ...options.faults };
   }
@@ -54,6 +75,7 @@ export class SandboxState {
     this.engine.reset();
     this.ledger.clear();
     this.calls.clear();
+    this.readCalls.clear();
     this.currentFaults = { ...this.startFaults };
   }
 
@@ -77,6 +99,10 @@ export class SandboxState {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  now(): number {
+    return this.options.now();
   }
 
   nowIso(): string {

@@ -56,3 +56,33 @@ export const REVOKE_EARNS_FIRST_MESSAGE = 'revoke the earns first';
 
 /** The vendor's documented batch size; more customers in one call is 1060. */
 export const MAX_CUSTOMERS_PER_CALL = 100;
+
+/** `GET /v2/customers/lookup/promotionData`: request-level, body `{"errors":[…]}` (neighbour-endpoints.md §2). */
+export const LOOKUP_CODES = {
+  identifierNameInvalid: 8013,
+  customerNotFound: 8015,
+  sourceInvalid: 8003,
+  /** A program of `programs` that is not the org's: the enrolAndEarn code, as nothing else is documented. */
+  invalidProgram: 1101,
+  /** limit over 100 or not a number: the program promotions page's code. */
+  badPagination: 4055,
+  /** An unknown promotionStatusForCustomer or promotionType: not documented; the sandbox's own. */
+  badFilter: 400,
+} as const;
+
+/** `GET …/programs/{programId}/promotions/{promotionId}/get`: HTTP 400 with `status.code`. */
+export const DEFINITION_CODES = {
+  promotionInvalid: 4029,
+  programInvalid: 2010,
+} as const;
+
+export const VENDOR_READ_MESSAGES: Readonly<Record<number, string>> = {
+  8013: 'Invalid identifier name',
+  8015: 'Customer not found for the given identifiers',
+  8003: 'Invalid source',
+  1101: 'invalid programId passed',
+  4055: 'limit must be a number from 0 to 100 and offset not negative',
+  400: 'invalid promotionStatusForCustomer or promotionType',
+  4029: 'promotion id invalid',
+  2010: 'program id invalid',
+};

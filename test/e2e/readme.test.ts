@@ -43,15 +43,19 @@ interface Block {
   text: string;
 }
 
+const FRONTEND_HEADING = "\n## The frontend's view";
 const UNDO_HEADING = '\n## Undoing a mistaken earn and enrolment';
-/** The README from its top to the undo section: what a new user reads first. */
-const gettingStarted = readme.slice(0, readme.indexOf(UNDO_HEADING));
-/** How to undo, right after it: its commands run on what getting started did. */
+/** The README from its top to the frontend's view: what a new user reads first. */
+const gettingStarted = readme.slice(0, readme.indexOf(FRONTEND_HEADING));
+/** The read side's example, after the mutations of getting started. */
+const frontendView = readme.slice(readme.indexOf(FRONTEND_HEADING), readme.indexOf(UNDO_HEADING));
+/** How to undo, after the read: its commands run on what getting started did. */
 const undoPart = readme.slice(readme.indexOf(UNDO_HEADING), readme.indexOf('\n## Reference'));
 
 function blocksOf(text: string): Block[] {
   return [...text.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, text: m[2]! }));
 }
+const frontendBlocks = blocksOf(frontendView).map((block) => block.text);
 
 /** The shell blocks that send a request, each with the JSON block right after it, if any. */
 function requestsOf(blocks: readonly Block[]) {
@@ -196,6 +200,15 @@ describe("the README's getting started, followed by a new user", () => {
     const response = await send(requests[2]!.command, { TOKEN: `${token.slice(0, -4)}AAAA` });
     const body = (await response.json()) as { errors?: { extensions: { code: string } }[] };
     expect(body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it("answers the frontend's view: the customer's promotions with the enrolment and earning made above", async () => {
+    expect(frontendBlocks).toHaveLength(2);
+    const [command, answer] = frontendBlocks;
+    expect(JSON.parse(parseCurl(command!).body)).toMatchObject({ variables: { input: {} } });
+    const response = await send(command!);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(JSON.parse(answer!));
   });
 
   it('undoes, in the order the README gives, the earn and the enrolment made above, answering the ids shown', async () => {

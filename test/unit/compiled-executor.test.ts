@@ -1,11 +1,12 @@
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import {
-  COMPILE_FROM_USE,
   MAX_COMPILED_FIELDS,
-  compiledExecutor,
   expandedFieldCount,
+  inputTypesWithDefaults,
   isCompilable,
-} from '../../src/graphql/compiled-executor';
+  objectLiteralOfTypes,
+} from '../../src/graphql/compilable';
+import { COMPILE_FROM_USE, compiledExecutor } from '../../src/graphql/compiled-executor';
 
 const schema = buildSchema(`
   input Item { name: String!, size: Int }
@@ -139,5 +140,31 @@ describe('compiledExecutor', () => {
     expect(stats.compiled).toBe(200);
     expect(stats.operations).toBeLessThan(200);
     expect(stats.operations).toBeGreaterThan(0);
+  });
+});
+
+describe('object literals of input types with field defaults (graphql-jit #142)', () => {
+  const withDefaults = buildSchema(`
+    input Page { first: Int = 20, after: String }
+    input Lookup { page: Page, name: String! }
+    input Plain { name: String! }
+    type Query { find(lookup: Lookup!): String, plain(item: Plain!): String, page(page: Page): String }
+  `);
+  const types = inputTypesWithDefaults(withDefaults);
+  const literalOfDefaults = (source: string) =>
+    objectLiteralOfTypes(withDefaults, parse(source), types);
+
+  it('finds the types with a default and every type that holds one', () => {
+    expect([...types].sort()).toEqual(['Lookup', 'Page']);
+  });
+
+  it('finds an object literal given for such a type, also one holding it', () => {
+    expect(literalOfDefaults('{ page(page: { after: "x" }) }')).toBe(true);
+    expect(literalOfDefaults('{ find(lookup: { name: "a" }) }')).toBe(true);
+  });
+
+  it('leaves literals of types without defaults, and variables of any type, to be compiled', () => {
+    expect(literalOfDefaults('{ plain(item: { name: "a" }) }')).toBe(false);
+    expect(literalOfDefaults('query($l: Lookup!) { find(lookup: $l) }')).toBe(false);
   });
 });

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       maxQueuedCustomersPerCaller: 2000,
       circuitBreakerThreshold: 5,
       circuitBreakerHalfOpenAfterMs: 5000,
+      promotionCacheTtlSeconds: 60,
       redisUrl: null,
       idempotencyTtlSeconds: 86_400,
       idempotencyMemoryMaxBytes: 64 * 1024 * 1024,
@@ -94,6 +95,15 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ NODE_ENV: value })).toThrow(/^PROMOTION_API_URL must be set/);
     },
   );
+
+  it('reads PROMOTION_CACHE_TTL_SECONDS: 0 turns the definition cache off, a bad value names the variable', () => {
+    expect(loadConfig({ PROMOTION_CACHE_TTL_SECONDS: '0' }).promotionCacheTtlSeconds).toBe(0);
+    expect(loadConfig({ PROMOTION_CACHE_TTL_SECONDS: '300' }).promotionCacheTtlSeconds).toBe(300);
+    expect(() => loadConfig({ PROMOTION_CACHE_TTL_SECONDS: '-1' })).toThrow(
+      'PROMOTION_CACHE_TTL_SECONDS must be between 0 and 86400, got -1',
+    );
+    expect(() => loadConfig({ PROMOTION_CACHE_TTL_SECONDS: 'soon' })).toThrow(ConfigError);
+  });
 
   it('refuses a mutation deadline its own request timeout would cut', () => {
     expect(() =>

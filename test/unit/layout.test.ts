@@ -12,6 +12,7 @@ const named = (file: string) => relative(SRC, file).split(sep).join('/');
 const LONG_FILES: Record<string, string> = {
   'datasources/enrol-and-earn.batcher.ts':
     'one role: the batch queue per key, the per-customer hold and the per-caller bound are one invariant',
+  'sandbox/openapi.ts': 'one document: the OpenAPI 3.1 description of every sandbox endpoint',
 };
 const MAX_LINES = 300;
 

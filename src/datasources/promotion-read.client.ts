@@ -1,0 +1,182 @@
+/**
+ * The REST client of the read endpoints: the customer lookup and get-by-id, on the same
+ * undici Pool and circuit breaker as the mutation client (one per API origin). Reads are
+ * safe to repeat, so every failure of the path is retried within the deadline, honouring
+ * Retry-After; a read never answers OUTCOME_UNKNOWN, and never rejects.
+ */
+import type { Logger } from 'pino';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  DelegateBackoff,
+  IsolatedCircuitError,
+  handleWhenResult,
+  retry,
+  type CircuitBreakerPolicy,
+  type RetryPolicy,
+} from 'cockatiel';
+import type { Credentials } from '../domain/promotion';
+import type {
+  CustomerPromotionsPage,
+  LookupQuery,
+  PromotionDefinition,
+  PromotionKey,
+  ReadFailure,
+  ReadResult,
+} from '../domain/promotion-read';
+import { toCustomerPromotionsPage, toPromotionDefinition } from './promotion-read.mapper';
+import { PROMOTION_DATA_PATH, definitionPathOf, lookupQueryString } from './promotion-read.request';
+import { readVerdictOf, type BodyReader } from './read-verdict';
+import type { UpstreamDispatcher } from './upstream-dispatch';
+
+export interface PromotionReadClientOptions {
+  /** The mutation client's dispatcher: reads and writes share its Pool. */
+  dispatcher: UpstreamDispatcher;
+  /** The mutation client's breaker: a failing origin is failing for both. */
+  breaker: CircuitBreakerPolicy;
+  /** The API URL's path prefix, '' when none. */
+  basePath: string;
+  /** `PROMOTION_API_TIMEOUT_MS`: the default deadline of one read, retries included. */
+  timeoutMs: number;
+  /** Default `max(500, timeoutMs / 3)` ms. One attempt's share, so a hung attempt leaves room for another. */
+  attemptTimeoutMs?: number;
+  /** Default `50` ms. First backoff (doubles, with jitter). */
+  retryBaseDelayMs?: number;
+  /** Default `1000` ms. Longest backoff when the API gave no Retry-After. */
+  retryMaxDelayMs?: number;
+  /** Optional; never receives credentials, query strings or customer identifiers. */
+  logger?: Logger;
+}
+
+/** One attempt as the retry policy sees it: final, or worth another after `waitMs`. */
+type Step<T> =
+  | { kind: 'final'; result: ReadResult<T> }
+  | { kind: 'again'; waitMs: number; exhausted: ReadFailure };
+
+/** Attempts past which a read gives up even with time left: a floor on what one read may cost. */
+const MAX_ATTEMPTS = 8;
+
+export class PromotionReadClient {
+  private readonly policy: RetryPolicy;
+  private readonly attemptTimeoutMs: number;
+  private readonly retryBaseDelayMs: number;
+  private readonly retryMaxDelayMs: number;
+
+  constructor(private readonly options: PromotionReadClientOptions) {
+    this.attemptTimeoutMs =
+      options.attemptTimeoutMs ?? Math.max(500, Math.floor(options.timeoutMs / 3));
+    this.retryBaseDelayMs = options.retryBaseDelayMs ?? 50;
+    this.retryMaxDelayMs = options.retryMaxDelayMs ?? 1000;
+    this.policy = retry(
+      handleWhenResult((step) => (step as Step<unknown>).kind === 'again'),
+      {
+        maxAttempts: MAX_ATTEMPTS - 1,
+        backoff: new DelegateBackoff((context) => {
+          const result = context.result as { value?: Step<unknown> };
+          return result.value?.kind === 'again' ? result.value.waitMs : 0;
+        }),
+      },
+    );
+  }
+
+  /** One customer lookup (`GET /v2/customers/lookup/promotionData`), by `deadline` (epoch ms). */
+  lookupPromotionData(
+    credentials: Credentials,
+    query: LookupQuery,
+    deadline: number,
+  ): Promise<ReadResult<CustomerPromotionsPage>> {
+    const path = `${this.options.basePath}${PROMOTION_DATA_PATH}?${lookupQueryString(query)}`;
+    return this.read(path, credentials, deadline, toCustomerPromotionsPage);
+  }
+
+  /** One promotion's definition (get-by-id), by `deadline` (epoch ms). */
+  getPromotion(
+    credentials: Credentials,
+    key: PromotionKey,
+    deadline: number,
+  ): Promise<ReadResult<PromotionDefinition>> {
+    const path = `${this.options.basePath}${definitionPathOf(key)}`;
+    return this.read(path, credentials, deadline, (body) => toPromotionDefinition(body, key));
+  }
+
+  private async read<T>(
+    path: string,
+    credentials: Credentials,
+    deadline: number,
+    reader: BodyReader<T>,
+  ): Promise<ReadResult<T>> {
+    const headers = headersFor(credentials);
+    try {
+      const step = await this.policy.execute(({ attempt }) =>
+        this.attempt(path, headers, deadline, reader, attempt + 1),
+      );
+      return step.kind === 'final' ? step.result : step.exhausted;
+    } catch (error) {
+      // A bug of ours: a read changed nothing, so "unavailable" is honest.
+      this.options.logger?.error({ err: error }, 'promotion API read failed');
+      return { kind: 'UNAVAILABLE', message: 'the read could not be made' };
+    }
+  }
+
+  private async attempt<T>(
+    path: string,
+    headers: Record<string, string>,
+    deadline: number,
+    reader: BodyReader<T>,
+    attempt: number,
+  ): Promise<Step<T>> {
+    if (Date.now() >= deadline) {
+      return final({
+        kind: 'UNAVAILABLE',
+        message: 'the deadline passed before the promotion API could be reached',
+      });
+    }
+    // While half-open one probe (a mutation's or a read's) is on its way; others do not wait.
+    if (this.options.breaker.state === CircuitState.HalfOpen) return final(circuitOpen());
+    let verdict;
+    try {
+      verdict = await this.options.breaker.execute(async () => {
+        const attemptDeadline = Math.min(deadline, Date.now() + this.attemptTimeoutMs);
+        const sent = await this.options.dispatcher.get(path, headers, attemptDeadline);
+        return readVerdictOf(sent, reader, Date.now());
+      });
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+        return final(circuitOpen());
+      }
+      throw error;
+    }
+    if (verdict.kind === 'done') return final(verdict.result);
+    // Retry-After is a floor, never a licence to hammer.
+    const waitMs = Math.max(verdict.retryAfterMs ?? 0, this.backoff(attempt));
+    if (Date.now() + waitMs >= deadline) return final(verdict.exhausted);
+    this.options.logger?.debug({ attempt, waitMs }, 'retrying promotion API read');
+    return { kind: 'again', waitMs, exhausted: verdict.exhausted };
+  }
+
+  /** Exponential backoff with equal jitter: 50, 100, 200 ... ms, capped. */
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+}
+
+function final<T>(result: ReadResult<T>): Step<T> {
+  return { kind: 'final', result };
+}
+
+function circuitOpen(): ReadFailure {
+  return {
+    kind: 'UNAVAILABLE',
+    message: 'the promotion API is failing; calls are paused for a moment',
+  };
+}
+
+function headersFor(credentials: Credentials): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // Forwarded exactly as they came, as for mutations.
+  if (credentials.authorization !== undefined) headers['authorization'] = credentials.authorization;
+  if (credentials.oauthToken !== undefined)
+    headers['X-CAP-API-OAUTH-TOKEN'] = credentials.oauthToken;
+  return headers;
+}

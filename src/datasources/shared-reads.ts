@@ -1,0 +1,138 @@
+/**
+ * Identical reads in flight share one call (DESIGN §8): the same caller asking the same
+ * thing joins the call already on its way — unless a write through this process for the
+ * same customer finished after that call started (read-your-writes): such a write takes
+ * the call out of reach, and the next read starts a fresh one.
+ */
+import { LRUCache } from 'lru-cache';
+import { customerIdentityOf } from '../domain/customer-identity';
+import type { CustomerOutcome } from '../domain/outcome';
+import type { IdentifierName } from '../domain/promotion';
+
+/** The customer of a read or a write, as far as the gateway can tell who it is. */
+export interface CustomerKeys {
+  /** `mobile:919…`, `email:…`, `entity:555…` (an id is the entity itself). */
+  keys: string[];
+  /** False when the platform's customer id is not known: any write of the caller may be this customer's. */
+  entityKnown: boolean;
+}
+
+interface InFlight {
+  promise: Promise<unknown>;
+  /** Null: never made stale by writes (definitions). */
+  customer: CustomerKeys | null;
+}
+
+export interface SharedReadsOptions {
+  /** Default `1000`. Distinct reads one caller may have in flight; past it, `run` answers null. */
+  maxInFlightPerCaller?: number;
+  /** Default `10000`. Identifier → customer id pairs remembered, learned from answers. */
+  maxRememberedCustomers?: number;
+}
+
+export class SharedReads {
+  private readonly callers = new Map<string, Map<string, InFlight>>();
+  /** `${callerId}\n${name}:${identity}` → entity id, learned from lookups and writes. */
+  private readonly entities: LRUCache<string, string>;
+  private readonly maxInFlightPerCaller: number;
+  /** Calls started and reads that joined one, since start (for tests and benchmarks). */
+  readonly stats = { started: 0, joined: 0 };
+
+  constructor(options: SharedReadsOptions = {}) {
+    this.maxInFlightPerCaller = options.maxInFlightPerCaller ?? 1000;
+    this.entities = new LRUCache({ max: options.maxRememberedCustomers ?? 10_000 });
+  }
+
+  /**
+   * The call in flight for `key`, or a new one from `start`; null when the caller already
+   * has `maxInFlightPerCaller` distinct reads in flight.
+   */
+  run<T>(
+    callerId: string,
+    key: string,
+    customer: CustomerKeys | null,
+    start: () => Promise<T>,
+  ): Promise<T> | null {
+    let calls = this.callers.get(callerId);
+    const existing = calls?.get(key);
+    if (existing !== undefined) {
+      this.stats.joined++;
+      return existing.promise as Promise<T>;
+    }
+    if (calls === undefined) {
+      calls = new Map();
+      this.callers.set(callerId, calls);
+    } else if (calls.size >= this.maxInFlightPerCaller) {
+      return null;
+    }
+    this.stats.started++;
+    const entry: InFlight = { promise: Promise.resolve(), customer };
+    const own = calls;
+    entry.promise = start().finally(() => {
+      if (own.get(key) === entry) own.delete(key);
+      if (own.size === 0 && this.callers.get(callerId) === own) this.callers.delete(callerId);
+    });
+    calls.set(key, entry);
+    return entry.promise as Promise<T>;
+  }
+
+  /** The keys of a read of one customer, with the customer id when it is known. */
+  customerOf(callerId: string, identifierName: IdentifierName, value: string): CustomerKeys {
+    const identity = `${identifierName}:${customerIdentityOf(identifierName, value)}`;
+    if (identifierName === 'id') {
+      return { keys: [`entity:${customerIdentityOf('id', value)}`], entityKnown: true };
+    }
+    const entity = this.entities.get(`${callerId}\n${identity}`);
+    return entity === undefined
+      ? { keys: [identity], entityKnown: false }
+      : { keys: [identity, `entity:${entity}`], entityKnown: true };
+  }
+
+  /** Remembers who an identifier is, from an answer that named the customer id. */
+  learn(callerId: string, identifierName: IdentifierName, value: string, entityId: string): void {
+    if (identifierName === 'id') return;
+    const identity = `${identifierName}:${customerIdentityOf(identifierName, value)}`;
+    this.entities.set(`${callerId}\n${identity}`, customerIdentityOf('id', entityId));
+  }
+
+  /**
+   * A write of these customers finished (or may have been done): reads of them in flight
+   * are no longer joined. Called before the write's answer leaves the gateway.
+   */
+  writeFinished(
+    callerId: string,
+    identifierName: IdentifierName,
+    customers: readonly { identifierValue: string }[],
+    outcomes: readonly CustomerOutcome[],
+  ): void {
+    const calls = this.callers.get(callerId);
+    const written = new Set<string>();
+    let unknownCustomer = false;
+    customers.forEach((customer, index) => {
+      const outcome = outcomes[index];
+      // Nothing was done for a customer that got an error of its own or of the path.
+      if (
+        outcome !== undefined &&
+        outcome.kind !== 'ISSUED' &&
+        outcome.kind !== 'OUTCOME_UNKNOWN'
+      ) {
+        return;
+      }
+      if (outcome?.kind === 'ISSUED') {
+        this.learn(callerId, identifierName, customer.identifierValue, outcome.entityId);
+      }
+      const keys = this.customerOf(callerId, identifierName, customer.identifierValue);
+      for (const key of keys.keys) written.add(key);
+      if (!keys.entityKnown) unknownCustomer = true;
+    });
+    if (calls === undefined || (written.size === 0 && !unknownCustomer)) return;
+    for (const [key, call] of calls) {
+      if (call.customer === null) continue;
+      const stale =
+        unknownCustomer ||
+        !call.customer.entityKnown ||
+        call.customer.keys.some((k) => written.has(k));
+      if (stale) calls.delete(key);
+    }
+  }
+}

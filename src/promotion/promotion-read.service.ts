@@ -1,0 +1,224 @@
+/**
+ * The read side from start to answer (DESIGN §8): credentials, validation, identical
+ * lookups in flight shared per caller (with read-your-writes), definitions through a
+ * per-request DataLoader and a bounded per-caller TTL cache. Returns values; the
+ * resolvers dress them as GraphQL types.
+ */
+import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
+import { callerIdOf } from '../domain/caller';
+import type { CustomerOutcome } from '../domain/outcome';
+import type { Credentials, PromotionRequest } from '../domain/promotion';
+import type {
+  CustomerPromotionsPage,
+  LookupQuery,
+  PromotionDefinition,
+  PromotionKey,
+  ReadFailure,
+  ReadResult,
+} from '../domain/promotion-read';
+import { lookupQueryString } from '../datasources/promotion-read.request';
+import { SharedReads } from '../datasources/shared-reads';
+import type { Refusal } from './payload';
+import { hasCredentials } from './promotion.service';
+import { NO_CREDENTIALS } from './refusal';
+import type { InputViolation } from './validate-input';
+import {
+  validateCustomerPromotionsInput,
+  validatePromotionKey,
+  type UncheckedCustomerPromotionsInput,
+} from './validate-read-input';
+
+/** What the service needs of the REST client (src/datasources/promotion-read.client.ts). */
+export interface PromotionReads {
+  lookupPromotionData(
+    credentials: Credentials,
+    query: LookupQuery,
+    deadline: number,
+  ): Promise<ReadResult<CustomerPromotionsPage>>;
+  getPromotion(
+    credentials: Credentials,
+    key: PromotionKey,
+    deadline: number,
+  ): Promise<ReadResult<PromotionDefinition>>;
+}
+
+export interface PromotionReadServiceOptions {
+  /** Deadline of one read, retries included (PROMOTION_API_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Default `60`. PROMOTION_CACHE_TTL_SECONDS: how long a definition is reused per caller; 0 = off. */
+  cacheTtlSeconds: number;
+  /** Default `10000`. Definitions cached, all callers together; the least recent goes first. */
+  maxCachedDefinitions?: number;
+  /** Default `1000`. Distinct reads one caller may have in flight. */
+  maxReadsInFlightPerCaller?: number;
+}
+
+/** A read that failed as a whole (auth refusals answer as top-level errors instead). */
+export type ReadError = Exclude<ReadFailure, { kind: 'AUTH_REJECTED' }>;
+
+export type CustomerPromotionsAnswer =
+  | { kind: 'PAGE'; page: CustomerPromotionsPage; offset: number; cursorScope: string }
+  | { kind: 'INVALID_INPUT'; violations: InputViolation[] }
+  | { kind: 'FAILED'; failure: ReadError }
+  | Refusal;
+
+export type PromotionDefinitionAnswer =
+  | { kind: 'DEFINITION'; definition: PromotionDefinition }
+  | { kind: 'INVALID_INPUT'; violations: InputViolation[] }
+  | { kind: 'FAILED'; failure: ReadError }
+  | Refusal;
+
+/** Loads definitions within one GraphQL request: one call per distinct promotion. */
+export interface DefinitionLoader {
+  load(key: PromotionKey): Promise<ReadResult<PromotionDefinition>>;
+}
+
+const TOO_MANY_READS: ReadError = {
+  kind: 'RATE_LIMITED',
+  message: 'Too many reads in flight for these credentials; retry in a moment.',
+  retryAfterSeconds: 1,
+};
+
+export class PromotionReadService {
+  readonly shared: SharedReads;
+  private readonly definitions: LRUCache<string, PromotionDefinition> | null;
+
+  constructor(
+    private readonly client: PromotionReads,
+    private readonly options: PromotionReadServiceOptions,
+  ) {
+    this.shared = new SharedReads({
+      ...(options.maxReadsInFlightPerCaller === undefined
+        ? {}
+        : { maxInFlightPerCaller: options.maxReadsInFlightPerCaller }),
+    });
+    this.definitions =
+      options.cacheTtlSeconds > 0
+        ? new LRUCache({
+            max: options.maxCachedDefinitions ?? 10_000,
+            ttl: options.cacheTtlSeconds * 1000,
+          })
+        : null;
+  }
+
+  async customerPromotions(
+    input: UncheckedCustomerPromotionsInput,
+    credentials: Credentials,
+  ): Promise<CustomerPromotionsAnswer> {
+    if (!hasCredentials(credentials)) return NO_CREDENTIALS;
+    const checked = validateCustomerPromotionsInput(input);
+    if (!checked.valid) return { kind: 'INVALID_INPUT', violations: checked.violations };
+    const { query, cursorScope } = checked.value;
+    const result = await this.lookupPromotionData(
+      credentials,
+      query,
+      Date.now() + this.options.timeoutMs,
+    );
+    if (result.kind !== 'OK') return failed(result);
+    return { kind: 'PAGE', page: result.value, offset: query.offset, cursorScope };
+  }
+
+  /**
+   * One lookup, shared with identical ones of the same caller in flight (DESIGN §8); the
+   * function issue 15's reconcile uses from the mutation path.
+   */
+  lookupPromotionData(
+    credentials: Credentials,
+    query: LookupQuery,
+    deadline: number,
+  ): Promise<ReadResult<CustomerPromotionsPage>> {
+    const callerId = callerIdOf(credentials);
+    const customer = this.shared.customerOf(callerId, query.identifierName, query.identifierValue);
+    const call = this.shared.run(
+      callerId,
+      `lookup?${lookupQueryString(query)}`,
+      customer,
+      async () => {
+        const result = await this.client.lookupPromotionData(credentials, query, deadline);
+        if (result.kind === 'OK') {
+          this.shared.learn(
+            callerId,
+            query.identifierName,
+            query.identifierValue,
+            result.value.entityId,
+          );
+        }
+        return result;
+      },
+    );
+    return call ?? Promise.resolve(TOO_MANY_READS);
+  }
+
+  async promotion(key: PromotionKey, credentials: Credentials): Promise<PromotionDefinitionAnswer> {
+    if (!hasCredentials(credentials)) return NO_CREDENTIALS;
+    const checked = validatePromotionKey(key);
+    if (!checked.valid) return { kind: 'INVALID_INPUT', violations: checked.violations };
+    const result = await this.definition(credentials, checked.value);
+    return result.kind === 'OK' ? { kind: 'DEFINITION', definition: result.value } : failed(result);
+  }
+
+  /** A DataLoader for one GraphQL request, made on its first use (mutations never pay for it). */
+  definitionLoaderFor(credentials: Credentials): DefinitionLoader {
+    let loader: DataLoader<PromotionKey, ReadResult<PromotionDefinition>, string> | null = null;
+    return {
+      load: (key) => {
+        loader ??= new DataLoader(
+          (keys) => Promise.all(keys.map((k) => this.definition(credentials, k))),
+          { cacheKeyFn: (k) => `${k.programId}/${k.promotionId}` },
+        );
+        return loader.load(key);
+      },
+    };
+  }
+
+  /** A write of these customers finished: lookups of them in flight are not joined any more. */
+  writeFinished(
+    credentials: Credentials,
+    request: PromotionRequest,
+    outcomes: readonly CustomerOutcome[],
+  ): void {
+    this.shared.writeFinished(
+      callerIdOf(credentials),
+      request.identifierName,
+      request.customers,
+      outcomes,
+    );
+  }
+
+  /** Cached per caller; identical loads in flight share one call. Only definitions are cached, never failures. */
+  private async definition(
+    credentials: Credentials,
+    key: PromotionKey,
+  ): Promise<ReadResult<PromotionDefinition>> {
+    const callerId = callerIdOf(credentials);
+    const cacheKey = `${callerId}\n${key.programId}/${key.promotionId}`;
+    const cached = this.definitions?.get(cacheKey);
+    if (cached !== undefined) return { kind: 'OK', value: cached };
+    const call = this.shared.run(
+      callerId,
+      `definition/${key.programId}/${key.promotionId}`,
+      null,
+      async () => {
+        const result = await this.client.getPromotion(
+          credentials,
+          key,
+          Date.now() + this.options.timeoutMs,
+        );
+        if (result.kind === 'OK') this.definitions?.set(cacheKey, result.value);
+        return result;
+      },
+    );
+    return call ?? TOO_MANY_READS;
+  }
+}
+
+function failed(failure: ReadFailure): { kind: 'FAILED'; failure: ReadError } | Refusal {
+  if (failure.kind !== 'AUTH_REJECTED') return { kind: 'FAILED', failure };
+  return failure.status === 403
+    ? {
+        kind: 'FORBIDDEN',
+        message: 'The promotion API refused these credentials access to this data.',
+      }
+    : { kind: 'UNAUTHENTICATED', message: 'The promotion API did not accept these credentials.' };
+}

@@ -1,0 +1,155 @@
+import { assertNever } from '../domain/outcome';
+import type { CustomerPromotionRecord, PromotionDefinition } from '../domain/promotion-read';
+import { UpstreamCode } from '../domain/upstream-codes';
+import { isRetryable } from '../promotion/payload';
+import { encodeCursor } from '../promotion/page-cursor';
+import type {
+  CustomerPromotionsAnswer,
+  PromotionDefinitionAnswer,
+  ReadError,
+} from '../promotion/promotion-read.service';
+import type { InputViolation as InputViolationValue } from '../promotion/validate-input';
+import {
+  CustomerPromotion,
+  CustomerPromotions,
+  PageInfo,
+  PromotionEarning,
+  PromotionEnrolment,
+  PromotionUsage,
+} from '../schema/customer-promotions.type';
+import { InputViolation, InvalidInputError } from '../schema/invalid-input-error.type';
+import { RateLimitedError, UpstreamUnavailableError } from '../schema/path-errors.type';
+import { Promotion, PromotionLimits, PromotionRestriction } from '../schema/promotion.type';
+import type { CustomerPromotionsPayload, PromotionPayload } from '../schema/read-payload.union';
+import {
+  CustomerNotFoundError,
+  InvalidProgramError,
+  InvalidPromotionError,
+  UpstreamError,
+} from '../schema/upstream-errors.type';
+import { build } from './build';
+
+type UpstreamCodeError = UpstreamError;
+
+/** The customer lookup's codes with a type of their own in CustomerPromotionsPayload. */
+const lookupErrorTypeByCode: ReadonlyMap<number, new () => UpstreamCodeError> = new Map([
+  [UpstreamCode.CUSTOMER_NOT_FOUND, CustomerNotFoundError],
+  [UpstreamCode.INVALID_PROGRAM, InvalidProgramError],
+  [UpstreamCode.PROGRAM_ID_INVALID, InvalidProgramError],
+]);
+
+/** get-by-id's codes with a type of their own in PromotionPayload. */
+const definitionErrorTypeByCode: ReadonlyMap<number, new () => UpstreamCodeError> = new Map([
+  [UpstreamCode.PROMOTION_ID_INVALID, InvalidPromotionError],
+  [UpstreamCode.INVALID_PROMOTION, InvalidPromotionError],
+  [UpstreamCode.PROGRAM_ID_INVALID, InvalidProgramError],
+  [UpstreamCode.INVALID_PROGRAM, InvalidProgramError],
+]);
+
+type ReadErrorType = UpstreamCodeError | UpstreamUnavailableError | RateLimitedError;
+
+function presentReadError(
+  failure: ReadError,
+  typeByCode: ReadonlyMap<number, new () => UpstreamCodeError>,
+): ReadErrorType {
+  const { message } = failure;
+  const retryable = isRetryable(failure);
+  switch (failure.kind) {
+    case 'UPSTREAM_ERROR':
+      return build(typeByCode.get(failure.code) ?? UpstreamError, {
+        message,
+        retryable,
+        upstreamCode: failure.code,
+      });
+    case 'UNAVAILABLE':
+      return build(UpstreamUnavailableError, { message, retryable });
+    case 'RATE_LIMITED':
+      return build(RateLimitedError, {
+        message,
+        retryable,
+        retryAfterSeconds: failure.retryAfterSeconds,
+      });
+    default:
+      return assertNever(failure);
+  }
+}
+
+function invalidInput(violations: InputViolationValue[]): InvalidInputError {
+  return build(InvalidInputError, {
+    message: `The input has ${violations.length} problem(s); nothing was sent.`,
+    retryable: false,
+    violations: violations.map((v) => build(InputViolation, v)),
+  });
+}
+
+function customerPromotionOf(record: CustomerPromotionRecord): CustomerPromotion {
+  return build(CustomerPromotion, {
+    programId: record.programId,
+    promotionId: record.promotionId,
+    promoIdentifier: record.promoIdentifier,
+    name: record.name,
+    description: record.description,
+    kind: record.kind,
+    active: record.active,
+    startsAt: record.startsAt,
+    endsAt: record.endsAt,
+    usage: build(PromotionUsage, record.usage),
+    enrolments: record.enrolments.map((enrolment) =>
+      build(PromotionEnrolment, {
+        issualId: enrolment.issualId,
+        enrolledAt: enrolment.enrolledAt,
+        expiresAt: enrolment.expiresAt,
+        earnings: enrolment.earnings.map((earning) => build(PromotionEarning, earning)),
+      }),
+    ),
+  });
+}
+
+export function presentCustomerPromotions(
+  answer: Exclude<CustomerPromotionsAnswer, { kind: 'UNAUTHENTICATED' | 'FORBIDDEN' }>,
+): typeof CustomerPromotionsPayload {
+  switch (answer.kind) {
+    case 'INVALID_INPUT':
+      return invalidInput(answer.violations);
+    case 'FAILED':
+      return presentReadError(answer.failure, lookupErrorTypeByCode);
+    case 'PAGE': {
+      const { page, offset, cursorScope } = answer;
+      const next = offset + page.promotions.length;
+      return build(CustomerPromotions, {
+        entityId: page.entityId,
+        promotions: page.promotions.map(customerPromotionOf),
+        totalCount: page.totalCount,
+        pageInfo: build(PageInfo, {
+          hasNextPage: page.promotions.length > 0 && next < page.totalCount,
+          endCursor: page.promotions.length > 0 ? encodeCursor(next, cursorScope) : null,
+        }),
+      });
+    }
+    default:
+      return assertNever(answer);
+  }
+}
+
+export function presentDefinition(definition: PromotionDefinition): Promotion {
+  return build(Promotion, {
+    ...definition,
+    limits: build(PromotionLimits, definition.limits),
+    restrictions: definition.restrictions.map((r) => build(PromotionRestriction, r)),
+  });
+}
+
+export function presentPromotion(
+  answer: Exclude<PromotionDefinitionAnswer, { kind: 'UNAUTHENTICATED' | 'FORBIDDEN' }>,
+): typeof PromotionPayload {
+  switch (answer.kind) {
+    case 'INVALID_INPUT':
+      return invalidInput(answer.violations);
+    case 'FAILED':
+      return presentReadError(answer.failure, definitionErrorTypeByCode);
+    case 'DEFINITION':
+      return presentDefinition(answer.definition);
+    default:
+      return assertNever(answer);
+  }
+}

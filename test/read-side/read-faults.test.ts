@@ -1,0 +1,230 @@
+/**
+ * Faults on the path of a read (DESIGN §8): a real upstream that answers 5xx, resets the
+ * socket, asks to slow down or sends the wrong shape, in front of the sandbox.
+ */
+import { PromotionDefinitionDocument } from '../generated/graphql';
+import { execute } from '../support/stack';
+import {
+  asPage,
+  byId,
+  customerPromotions,
+  demoAuth,
+  lookups,
+  startReadStack,
+  type ReadStack,
+  type Scripted,
+} from './support';
+
+const ASHA = '555567088';
+const status500: Scripted = { kind: 'status', status: 500, body: 'internal error' };
+
+describe('reads through a misbehaving upstream, within the deadline', () => {
+  let stack: ReadStack;
+  beforeAll(async () => {
+    stack = await startReadStack();
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => {
+    stack.upstream.calls.length = 0;
+    stack.upstream.script.length = 0;
+  });
+
+  it.each<[string, Scripted[]]>([
+    ['a 500 without a body of the documented shape', [status500]],
+    [
+      'a 503 twice',
+      [
+        { kind: 'status', status: 503, body: '' },
+        { kind: 'status', status: 503, body: '' },
+      ],
+    ],
+    ['a reset socket', [{ kind: 'reset' }]],
+    [
+      'a 429 with Retry-After: 1',
+      [{ kind: 'status', status: 429, body: '', headers: { 'retry-after': '1' } }],
+    ],
+  ])('retries %s and answers the page', async (_name, script) => {
+    stack.upstream.script.push(...script);
+    const page = asPage(await customerPromotions(stack.url, byId(ASHA)));
+    expect(page.entityId).toBe(ASHA);
+    expect(lookups(stack.upstream.calls)).toHaveLength(script.length + 1);
+  });
+
+  it.each<[string, unknown]>([
+    ['a 200 that is not JSON', 'not json'],
+    ['a 200 whose pageDetails is no object', { pageDetails: 'x', customerId: 1, promotions: [] }],
+    [
+      'a 200 whose promotion has no kind',
+      {
+        pageDetails: { totalEntries: 1 },
+        customerId: 1,
+        promotions: [{ promotionId: 1, programId: 469, promotionName: 'x', active: true }],
+      },
+    ],
+    [
+      'a 200 with an id of 65 characters',
+      {
+        pageDetails: { totalEntries: 0 },
+        customerId: 'x'.repeat(65),
+        promotions: [],
+      },
+    ],
+  ])('answers %s as UpstreamError, without retrying', async (_name, body) => {
+    stack.upstream.script.push({ kind: 'status', status: 200, body });
+    expect(await customerPromotions(stack.url, byId(ASHA))).toMatchObject({
+      __typename: 'UpstreamError',
+      upstreamCode: 0,
+      retryable: false,
+    });
+    expect(lookups(stack.upstream.calls)).toHaveLength(1);
+  });
+
+  it('reads ids given as strings and times given with an offset or as epoch ms', async () => {
+    stack.upstream.script.push({
+      kind: 'status',
+      status: 200,
+      body: {
+        pageDetails: { totalEntries: 1 },
+        customerId: '555567088',
+        promotions: [
+          {
+            promotionId: '57099',
+            programId: 469,
+            promotionName: 'x',
+            active: true,
+            pointsOfferType: 'LOYALTY_EARNING',
+            startDate: '2026-01-01T05:30:00+05:30',
+            endDate: 1_900_000_000_000,
+            customerPromotionTimelines: [
+              {
+                enrollmentId: '1001',
+                enrollmentDate: '2026-12-01 10:00:00',
+                issuedDetails: [{ issualId: 5000001, issualDate: '2026-12-01T10:05:00' }],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const [promotion] = asPage(await customerPromotions(stack.url, byId(ASHA))).promotions;
+    expect(promotion).toMatchObject({
+      promotionId: 57099,
+      startsAt: '2026-01-01T00:00:00.000Z',
+      endsAt: new Date(1_900_000_000_000).toISOString(),
+      enrolments: [
+        {
+          issualId: '1001',
+          enrolledAt: '2026-12-01T10:00:00.000Z',
+          expiresAt: null,
+          earnings: [
+            { earnedId: '5000001', earnedAt: '2026-12-01T10:05:00.000Z', redeemedCount: 0 },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('answers a definition of the wrong shape as UpstreamError, and as a null definition with a GraphQL error beside an intact page', async () => {
+    const wrongShape: Scripted = {
+      kind: 'status',
+      status: 200,
+      body: { status: { code: 200 }, data: [] },
+      path: '/api_gateway/',
+    };
+    stack.upstream.script.push(wrongShape);
+    const { body } = await execute(
+      stack.url,
+      PromotionDefinitionDocument,
+      { programId: 469, promotionId: 57099 },
+      demoAuth,
+    );
+    expect(body.data?.promotion).toMatchObject({ __typename: 'UpstreamError', upstreamCode: 0 });
+
+    stack.upstream.script.push(wrongShape);
+    const query = `query { customerPromotions(input: { customer: { identifierName: ID, identifierValue: "${ASHA}", source: INSTORE }, programIds: [469], kind: DIRECT_ISSUE }) { ... on CustomerPromotions { promotions { promotionId definition { name } } } } }`;
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...demoAuth },
+      body: JSON.stringify({ query }),
+    });
+    const answer = (await response.json()) as {
+      data: { customerPromotions: { promotions: { promotionId: number; definition: unknown }[] } };
+      errors: { path: (string | number)[]; extensions: { code: string; retryable: boolean } }[];
+    };
+    expect(answer.data.customerPromotions.promotions).toEqual([
+      { promotionId: 202090, definition: null },
+    ]);
+    expect(answer.errors).toEqual([
+      expect.objectContaining({
+        path: ['customerPromotions', 'promotions', 0, 'definition'],
+        extensions: expect.objectContaining({
+          code: 'PROMOTION_DEFINITION_UNAVAILABLE',
+          retryable: false,
+        }),
+      }),
+    ]);
+  });
+});
+
+describe('reads past the deadline', () => {
+  let stack: ReadStack;
+  beforeAll(async () => {
+    // A breaker that does not open: each test here fails every attempt of its own.
+    stack = await startReadStack({
+      PROMOTION_API_TIMEOUT_MS: '1500',
+      CIRCUIT_BREAKER_THRESHOLD: '1000',
+    });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => {
+    stack.upstream.calls.length = 0;
+    stack.upstream.script.length = 0;
+  });
+
+  it('answers UpstreamUnavailableError when every attempt gets a 500, never OutcomeUnknownError', async () => {
+    stack.upstream.script.push(...Array.from({ length: 50 }, () => status500));
+    expect(await customerPromotions(stack.url, byId(ASHA))).toMatchObject({
+      __typename: 'UpstreamUnavailableError',
+      retryable: true,
+    });
+    expect(lookups(stack.upstream.calls).length).toBeGreaterThan(1);
+  });
+
+  it('answers UpstreamUnavailableError when every attempt is reset', async () => {
+    stack.upstream.script.push(...Array.from({ length: 50 }, (): Scripted => ({ kind: 'reset' })));
+    expect(await customerPromotions(stack.url, byId(ASHA))).toMatchObject({
+      __typename: 'UpstreamUnavailableError',
+    });
+    expect(lookups(stack.upstream.calls).length).toBeGreaterThan(1);
+  });
+
+  it('answers RateLimitedError with the API’s Retry-After when it reaches past the deadline', async () => {
+    stack.upstream.script.push({
+      kind: 'status',
+      status: 429,
+      body: '',
+      headers: { 'retry-after': '5' },
+    });
+    expect(await customerPromotions(stack.url, byId(ASHA))).toMatchObject({
+      __typename: 'RateLimitedError',
+      retryable: true,
+      retryAfterSeconds: 5,
+    });
+    // Retry-After past the deadline: not asked again.
+    expect(lookups(stack.upstream.calls)).toHaveLength(1);
+  });
+});
+
+describe('reads when the API is down', () => {
+  it('answers UpstreamUnavailableError when nothing listens at the API URL', async () => {
+    const stack = await startReadStack({ PROMOTION_API_TIMEOUT_MS: '1000' });
+    await stack.upstream.close();
+    try {
+      expect(await customerPromotions(stack.url, byId(ASHA))).toMatchObject({
+        __typename: 'UpstreamUnavailableError',
+      });
+    } finally {
+      await stack.close();
+    }
+  });
+});
