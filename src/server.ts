@@ -16,6 +16,7 @@ import {
   type CompiledExecutorStats,
 } from './graphql/compiled-executor';
 import { documentCache, type DocumentCache } from './graphql/document-cache';
+import { createPersistedQueryCache } from './graphql/persisted-query-cache';
 import { createHttpApp, registerGatewayRoutes } from './http/routes';
 import { shutDownGracefully } from './http/shutdown';
 import { createIdempotencyStore } from './idempotency';
@@ -84,11 +85,19 @@ export async function startGateway(
 
   const executor = deps.compile === false ? null : compiledExecutor(schema, deps.compile);
   const documents = documentCache();
-  const apollo = createApolloServer(config, { schema, executor, documents, logger });
+  const persistedQueries = createPersistedQueryCache(config.redisUrl, logger);
+  const apollo = createApolloServer(config, {
+    schema,
+    executor,
+    documents,
+    persistedQueries,
+    logger,
+  });
   await apollo.start();
 
   let shuttingDown = false;
   const app = createHttpApp(config, logger);
+  app.addHook('onClose', () => persistedQueries.close());
   await registerGatewayRoutes(app, config, {
     apollo,
     promotions,

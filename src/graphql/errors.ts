@@ -5,6 +5,10 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** TRUSTED_DOCUMENTS: a document sent as text that is not in the manifest (Apollo Router's code). */
+  QUERY_NOT_IN_SAFELIST: 'QUERY_NOT_IN_SAFELIST',
+  /** TRUSTED_DOCUMENTS: a hash that is not in the manifest (Apollo Router's code). */
+  PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
 } as const;
 
 export function unauthenticated(message: string): GraphQLError {
