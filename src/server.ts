@@ -59,6 +59,8 @@ export interface GatewayDependencies {
    * with these options. false: graphql-js interprets every one, as Apollo Server does by itself.
    */
   compile?: false | CompiledExecutorOptions;
+  /** Default none. The Authorization header GraphiQL starts with: main.ts gives the sandbox's demo one. */
+  graphiqlAuthorization?: string;
 }
 
 /** Builds and starts the gateway: Apollo Server on fastify, the batcher, the idempotency store. */
@@ -103,6 +105,7 @@ export async function startGateway(
     promotions,
     store,
     isShuttingDown: () => shuttingDown,
+    graphiqlAuthorization: deps.graphiqlAuthorization ?? null,
   });
   await app.listen({ port: config.port, host: config.host });
   const { port } = app.server.address() as AddressInfo;

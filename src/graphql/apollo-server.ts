@@ -60,8 +60,8 @@ export function createApolloServer(
       documentSlicesPlugin(),
       // Nothing this gateway answers is cacheable; the plugin would wrap every field.
       ApolloServerPluginCacheControlDisabled(),
-      // Production serves no page about the API to browsers.
-      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo's page loads its UI from a CDN; ours (http/graphiql-page.ts) is served locally.
+      ApolloServerPluginLandingPageDisabled(),
     ],
     logger,
   });

@@ -9,6 +9,7 @@ import type { IdempotencyStore } from '../idempotency/idempotency.store';
 import type { PromotionService } from '../promotion/promotion.service';
 import { BODY_BYTES_IN_FLIGHT, registerBodyBudget } from './body-budget';
 import { documentNestingLimitFor } from './document-nesting';
+import { registerGraphiQLPage } from './graphiql-page';
 import {
   GRAPHQL_PATH,
   gatewayErrorHandler,
@@ -44,13 +45,15 @@ export interface GatewayRouteParts {
   promotions: PromotionService;
   store: IdempotencyStore;
   isShuttingDown: () => boolean;
+  /** The Authorization header GraphiQL's page starts with; null: none. */
+  graphiqlAuthorization: string | null;
 }
 
 /** Guards first, then health, readiness and GraphQL; `apollo` must have been started. */
 export async function registerGatewayRoutes(
   app: FastifyInstance,
   config: GatewayConfig,
-  { apollo, promotions, store, isShuttingDown }: GatewayRouteParts,
+  { apollo, promotions, store, isShuttingDown, graphiqlAuthorization }: GatewayRouteParts,
 ): Promise<void> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -69,6 +72,8 @@ export async function registerGatewayRoutes(
     maxDocumentNesting: documentNestingLimitFor(config.maxQueryDepth),
   });
   registerMethodNotAllowed(app);
+  // Production serves no page about the API to browsers.
+  if (!config.production) registerGraphiQLPage(app, { authorization: graphiqlAuthorization });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     if (isShuttingDown()) return reply.code(503).send({ status: 'shutting down' });
