@@ -1,3 +1,5 @@
+import { readTrustedDocuments, type TrustedDocuments } from './graphql/trusted-documents';
+
 /**
  * Every setting of the gateway, read from the environment once and validated.
  * Defaults live here and nowhere else. A bad value stops start-up with a message
@@ -65,6 +67,8 @@ export interface GatewayConfig {
   maxConnections: number;
   /** Default `67108864` (64 MiB). Bytes of records the in-memory idempotency store may hold. */
   idempotencyMemoryMaxBytes: number;
+  /** Default unset: any document runs (and Apollo's automatic persisted queries). Set: only the manifest's. */
+  trustedDocuments: TrustedDocuments | null;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -162,6 +166,17 @@ function origins(env: Env, name: string): string[] {
     });
 }
 
+/** A manifest file of trusted documents, read and checked now so that a bad one stops start-up. */
+function trustedDocuments(env: Env, name: string): TrustedDocuments | null {
+  const path = valueOf(env, name);
+  if (path === undefined) return null;
+  try {
+    return readTrustedDocuments(path);
+  } catch (error) {
+    throw new ConfigError(name, (error as Error).message);
+  }
+}
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
   // Any spelling of production counts: a typo must never start the sandbox in production.
   const production = /^prod(uction)?$/i.test(valueOf(env, 'NODE_ENV') ?? '');
@@ -208,6 +223,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       64 * 1024,
       64 * 1024 * 1024 * 1024,
     ),
+    trustedDocuments: trustedDocuments(env, 'TRUSTED_DOCUMENTS'),
   };
   // A mutation larger than the queue could never be admitted: it would be refused forever.
   if (config.maxCustomersPerMutation > config.maxQueuedCustomers) {

@@ -35,7 +35,12 @@ async function main(): Promise<void> {
   const stdout = stdoutLogDestination();
   const sandbox = sandboxOptions === null ? null : await startSandbox(sandboxOptions);
   const apiUrl = config.promotionApiUrl ?? sandbox!.url;
-  const gateway = await startGateway(config, { apiUrl, logDestination: stdout });
+  const gateway = await startGateway(config, {
+    apiUrl,
+    logDestination: stdout,
+    // GraphiQL can run the README's mutation as it opens, against the sandbox's demo org.
+    ...(sandbox ? { graphiqlAuthorization: DEMO_CREDENTIALS.authorizationHeader } : {}),
+  });
   const { logger } = gateway;
 
   if (sandbox) {

@@ -16,6 +16,7 @@ import {
   type CompiledExecutorStats,
 } from './graphql/compiled-executor';
 import { documentCache, type DocumentCache } from './graphql/document-cache';
+import { createPersistedQueryCache } from './graphql/persisted-query-cache';
 import { createHttpApp, registerGatewayRoutes } from './http/routes';
 import { shutDownGracefully } from './http/shutdown';
 import { createIdempotencyStore } from './idempotency';
@@ -61,6 +62,8 @@ export interface GatewayDependencies {
    * with these options. false: graphql-js interprets every one, as Apollo Server does by itself.
    */
   compile?: false | CompiledExecutorOptions;
+  /** Default none. The Authorization header GraphiQL starts with: main.ts gives the sandbox's demo one. */
+  graphiqlAuthorization?: string;
 }
 
 /** Builds and starts the gateway: Apollo Server on fastify, the batcher, the idempotency store. */
@@ -93,17 +96,26 @@ export async function startGateway(
 
   const executor = deps.compile === false ? null : compiledExecutor(schema, deps.compile);
   const documents = documentCache();
-  const apollo = createApolloServer(config, { schema, executor, documents, logger });
+  const persistedQueries = createPersistedQueryCache(config.redisUrl, logger);
+  const apollo = createApolloServer(config, {
+    schema,
+    executor,
+    documents,
+    persistedQueries,
+    logger,
+  });
   await apollo.start();
 
   let shuttingDown = false;
   const app = createHttpApp(config, logger);
+  app.addHook('onClose', () => persistedQueries.close());
   await registerGatewayRoutes(app, config, {
     apollo,
     promotions,
     reads,
     store,
     isShuttingDown: () => shuttingDown,
+    graphiqlAuthorization: deps.graphiqlAuthorization ?? null,
   });
   await app.listen({ port: config.port, host: config.host });
   const { port } = app.server.address() as AddressInfo;

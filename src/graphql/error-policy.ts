@@ -25,6 +25,8 @@ export const EXPECTED_ERROR_CODES: ReadonlySet<string> = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  ErrorCode.QUERY_NOT_IN_SAFELIST,
+  ErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
 ]);
 
 export function isExpectedCode(code: unknown): boolean {

@@ -7,6 +7,10 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** CustomerPromotion.definition could not be had: the field is null with this error. */
   PROMOTION_DEFINITION_UNAVAILABLE: 'PROMOTION_DEFINITION_UNAVAILABLE',
+  /** TRUSTED_DOCUMENTS: a document sent as text that is not in the manifest (Apollo Router's code). */
+  QUERY_NOT_IN_SAFELIST: 'QUERY_NOT_IN_SAFELIST',
+  /** TRUSTED_DOCUMENTS: a hash that is not in the manifest (Apollo Router's code). */
+  PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
 } as const;
 
 export function definitionUnavailable(

@@ -10,6 +10,7 @@ import type { PromotionReadService } from '../promotion/promotion-read.service';
 import type { PromotionService } from '../promotion/promotion.service';
 import { BODY_BYTES_IN_FLIGHT, registerBodyBudget } from './body-budget';
 import { documentNestingLimitFor } from './document-nesting';
+import { registerGraphiQLPage } from './graphiql-page';
 import {
   GRAPHQL_PATH,
   gatewayErrorHandler,
@@ -46,13 +47,15 @@ export interface GatewayRouteParts {
   reads: PromotionReadService;
   store: IdempotencyStore;
   isShuttingDown: () => boolean;
+  /** The Authorization header GraphiQL's page starts with; null: none. */
+  graphiqlAuthorization: string | null;
 }
 
 /** Guards first, then health, readiness and GraphQL; `apollo` must have been started. */
 export async function registerGatewayRoutes(
   app: FastifyInstance,
   config: GatewayConfig,
-  { apollo, promotions, reads, store, isShuttingDown }: GatewayRouteParts,
+  { apollo, promotions, reads, store, isShuttingDown, graphiqlAuthorization }: GatewayRouteParts,
 ): Promise<void> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -71,6 +74,8 @@ export async function registerGatewayRoutes(
     maxDocumentNesting: documentNestingLimitFor(config.maxQueryDepth),
   });
   registerMethodNotAllowed(app);
+  // Production serves no page about the API to browsers.
+  if (!config.production) registerGraphiQLPage(app, { authorization: graphiqlAuthorization });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     if (isShuttingDown()) return reply.code(503).send({ status: 'shutting down' });
