@@ -174,6 +174,7 @@ function gatewayEnv(runner: Runner, system: SystemId): Record<string, string> {
   const env: Record<string, string> = baseEnv();
   Object.assign(env, {
     PORT: '0',
+    METRICS_PORT: '0',
     HOST: '127.0.0.1',
     PROMOTION_API_URL: runner.sandbox.url,
     UPSTREAM_MAX_CONNECTIONS: String(UPSTREAM_MAX_CONNECTIONS),

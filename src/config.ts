@@ -63,6 +63,10 @@ export interface GatewayConfig {
   maxConnections: number;
   /** Default `67108864` (64 MiB). Bytes of records the in-memory idempotency store may hold. */
   idempotencyMemoryMaxBytes: number;
+  /** Default `9464`, on `host`. Port of `GET /metrics` (Prometheus); `0` = no metrics listener. */
+  metricsPort: number;
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`. Set: traces are exported there (the SDK reads the other OTEL_* variables). */
+  otlpEndpoint: string | null;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -205,6 +209,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       64 * 1024,
       64 * 1024 * 1024 * 1024,
     ),
+    metricsPort: integer(env, 'METRICS_PORT', 9464, 0, 65535),
+    otlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
   };
   // A mutation larger than the queue could never be admitted: it would be refused forever.
   if (config.maxCustomersPerMutation > config.maxQueuedCustomers) {
@@ -232,6 +238,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     throw new ConfigError(
       'PROMOTION_API_TIMEOUT_MS',
       `must be less than REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}), got ${config.promotionApiTimeoutMs}`,
+    );
+  }
+  if (config.metricsPort !== 0 && config.metricsPort === config.port) {
+    throw new ConfigError(
+      'METRICS_PORT',
+      `must differ from PORT (${config.port}): metrics never share the public port`,
     );
   }
   // Production never falls back to the sandbox (DESIGN §9).

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
+import type { GatewayObserver } from '../observability/observer';
 import { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
 import { PromotionApiClient } from './promotion-api.client';
 
@@ -21,6 +22,7 @@ export function createPromotionApi(
   config: GatewayConfig,
   apiUrl: string,
   logger?: Logger,
+  observer?: GatewayObserver,
 ): PromotionApi {
   const client = new PromotionApiClient({
     apiUrl,
@@ -35,6 +37,7 @@ export function createPromotionApi(
     windowMs: config.batchWindowMs,
     maxQueuedCustomers: config.maxQueuedCustomers,
     maxQueuedCustomersPerCaller: config.maxQueuedCustomersPerCaller,
+    ...(observer === undefined ? {} : { observer }),
   });
   return {
     batcher,

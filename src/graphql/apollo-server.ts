@@ -3,10 +3,12 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
+import type { Tracer } from '@opentelemetry/api';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import type { GatewayContext } from '../context';
+import { tracedExecutor } from '../observability/tracing';
 import type { CompiledExecutor } from './compiled-executor';
 import type { DocumentCache } from './document-cache';
 import { errorReportingPlugin, formatErrorFor } from './error-policy';
@@ -23,15 +25,17 @@ export interface ApolloParts {
   executor: CompiledExecutor | null;
   documents: DocumentCache;
   logger: Logger;
+  /** Set when tracing is on: each operation runs in a span (needs an executor). */
+  tracer?: Tracer | null;
 }
 
 /** Apollo Server with the gateway's limits, error policy and plugins; not started. */
 export function createApolloServer(
   config: GatewayConfig,
-  { schema, executor, documents, logger }: ApolloParts,
+  { schema, executor, documents, logger, tracer = null }: ApolloParts,
 ): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
-    ...(executor === null ? { schema } : { gateway: executor.gateway }),
+    ...(executor === null ? { schema } : { gateway: gatewayOf(executor, tracer) }),
     allowBatchedHttpRequests: true,
     documentStore: documents,
     // main.ts owns SIGTERM/SIGINT: Apollo's handlers would re-raise the signal before the
@@ -53,4 +57,18 @@ export function createApolloServer(
     ],
     logger,
   });
+}
+
+function gatewayOf(executor: CompiledExecutor, tracer: Tracer | null): CompiledExecutor['gateway'] {
+  if (tracer === null) return executor.gateway;
+  const { gateway } = executor;
+  return {
+    ...gateway,
+    load: async (options) => {
+      const loaded = await gateway.load(options);
+      return loaded.executor === null
+        ? loaded
+        : { ...loaded, executor: tracedExecutor(loaded.executor, tracer) };
+    },
+  };
 }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import { credentialsFrom, type GatewayContext } from '../context';
 import type { IdempotencyStore } from '../idempotency/idempotency.store';
+import type { GatewayObserver } from '../observability/observer';
 import type { PromotionService } from '../promotion/promotion.service';
 import { BODY_BYTES_IN_FLIGHT, registerBodyBudget } from './body-budget';
 import { documentNestingLimitFor } from './document-nesting';
@@ -44,13 +45,14 @@ export interface GatewayRouteParts {
   promotions: PromotionService;
   store: IdempotencyStore;
   isShuttingDown: () => boolean;
+  observer: GatewayObserver;
 }
 
 /** Guards first, then health, readiness and GraphQL; `apollo` must have been started. */
 export async function registerGatewayRoutes(
   app: FastifyInstance,
   config: GatewayConfig,
-  { apollo, promotions, store, isShuttingDown }: GatewayRouteParts,
+  { apollo, promotions, store, isShuttingDown, observer }: GatewayRouteParts,
 ): Promise<void> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -70,12 +72,17 @@ export async function registerGatewayRoutes(
   });
   registerMethodNotAllowed(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // 503 only while this replica cannot serve at all (DESIGN §10): a Redis outage taking
+  // every replica out of the balancer at once would turn a degraded service into none.
   app.get('/readyz', async (_request, reply) => {
     if (isShuttingDown()) return reply.code(503).send({ status: 'shutting down' });
     try {
       await store.ping();
     } catch {
-      return reply.code(503).send({ status: 'idempotency store unavailable' });
+      return {
+        status: 'degraded',
+        idempotencyStore: 'unavailable: keyed mutations answer UpstreamUnavailableError',
+      };
     }
     return { status: 'ready' };
   });
@@ -87,6 +94,7 @@ export async function registerGatewayRoutes(
       promotions,
       config,
       logger: request.log as Logger,
+      observer,
     }),
   });
 }

@@ -234,6 +234,7 @@ describe('faults of the path to the API', () => {
       const port = await closedPort();
       const config = loadConfig({
         PORT: '0',
+        METRICS_PORT: '0',
         LOG_LEVEL: 'silent',
         PROMOTION_API_TIMEOUT_MS: '1000',
       });

@@ -115,7 +115,7 @@ describe('loadConfig', () => {
       ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
       {
         cwd: join(__dirname, '..', '..'),
-        env: { ...process.env, UPSTREAM_BATCH_SIZE: '500', PORT: '0' },
+        env: { ...process.env, UPSTREAM_BATCH_SIZE: '500', PORT: '0', METRICS_PORT: '0' },
         encoding: 'utf8',
         timeout: 60_000,
       },
