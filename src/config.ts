@@ -65,8 +65,11 @@ export interface GatewayConfig {
   idempotencyMemoryMaxBytes: number;
   /** Default `9464`, on `host`. Port of `GET /metrics` (Prometheus); `0` = no metrics listener. */
   metricsPort: number;
-  /** `OTEL_EXPORTER_OTLP_ENDPOINT`. Set: traces are exported there (the SDK reads the other OTEL_* variables). */
-  otlpEndpoint: string | null;
+  /**
+   * Where traces go: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT`
+   * + `/v1/traces`. Null (neither set): no tracing. The SDK reads the other OTEL_* variables.
+   */
+  otlpTracesUrl: string | null;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -164,6 +167,13 @@ function origins(env: Env, name: string): string[] {
     });
 }
 
+/** The OTLP/HTTP rule: the signal's own endpoint as given, or the base one with its path. */
+function otlpTracesUrlOf(env: Env): string | null {
+  const base = url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']);
+  const traces = url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http:', 'https:']);
+  return traces ?? (base === null ? null : `${base}/v1/traces`);
+}
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
   // Any spelling of production counts: a typo must never start the sandbox in production.
   const production = /^prod(uction)?$/i.test(valueOf(env, 'NODE_ENV') ?? '');
@@ -210,7 +220,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       64 * 1024 * 1024 * 1024,
     ),
     metricsPort: integer(env, 'METRICS_PORT', 9464, 0, 65535),
-    otlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
+    otlpTracesUrl: otlpTracesUrlOf(env),
   };
   // A mutation larger than the queue could never be admitted: it would be refused forever.
   if (config.maxCustomersPerMutation > config.maxQueuedCustomers) {

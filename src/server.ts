@@ -73,7 +73,7 @@ export async function startGateway(
 ): Promise<Gateway> {
   const logger = deps.logger ?? createLogger(config, deps.logDestination);
   const schema = deps.schema ?? (await buildGatewaySchema());
-  const tracing = config.otlpEndpoint === null ? null : startTracing();
+  const tracing = config.otlpTracesUrl === null ? null : startTracing(config.otlpTracesUrl);
   const metrics =
     config.metricsPort === 0
       ? null

@@ -31,13 +31,13 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** The SDK, exporting over OTLP/HTTP (JSON) to the endpoint of the OTEL_* variables. */
-export function startTracing(): Tracing {
+/** The SDK, exporting over OTLP/HTTP (JSON) to `url` (config's `otlpTracesUrl`). */
+export function startTracing(url: string): Tracing {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'promotion-gateway' }).merge(
       detectResources({ detectors: [envDetector] }),
     ),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }))],
   });
   return {
     tracer: provider.getTracer('promotion-gateway'),
