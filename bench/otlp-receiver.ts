@@ -25,7 +25,10 @@ export interface ReceivedSpan {
 export interface OtlpReceiver {
   /** The base URL: what OTEL_EXPORTER_OTLP_ENDPOINT is set to. */
   url: string;
+  /** Every span received (none kept with `keep: false`). */
   spans(): ReceivedSpan[];
+  /** Spans received, kept or not. */
+  readonly spanCount: number;
   /** Export requests received. */
   readonly exports: number;
   close(): Promise<void>;
@@ -89,9 +92,11 @@ function spanOf(span: OtlpSpan): ReceivedSpan {
   };
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/** `keep: false` (benchmarks): spans are counted, not kept. */
+export async function startOtlpReceiver({ keep = true } = {}): Promise<OtlpReceiver> {
   const received: ReceivedSpan[] = [];
   let exports = 0;
+  let spanCount = 0;
   const server = createServer((request, response) => {
     if (request.method !== 'POST' || request.url !== '/v1/traces') {
       response.writeHead(404).end();
@@ -109,7 +114,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpTraces;
         for (const resource of body.resourceSpans ?? []) {
           for (const scope of resource.scopeSpans ?? []) {
-            for (const span of scope.spans ?? []) received.push(spanOf(span));
+            for (const span of scope.spans ?? []) {
+              spanCount++;
+              if (keep) received.push(spanOf(span));
+            }
           }
         }
         exports++;
@@ -126,6 +134,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     spans: () => [...received],
     get exports() {
       return exports;
+    },
+    get spanCount() {
+      return spanCount;
     },
     close: () =>
       new Promise<void>((resolve) => {
