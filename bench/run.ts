@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { DEMO_CREDENTIALS, demoCustomers } from '../src/sandbox';
+import { freePort } from '../scripts/cluster/free-port';
 import { ChildHandle, baseEnv, type ProcessStats } from './ipc';
 import {
   CustomerRotation,
@@ -29,6 +30,7 @@ import {
   type LoadResult,
   type Workload,
 } from './load';
+import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver';
 import { summarizeFile, summaryMarkdown } from './profile-summary';
 import {
   embedInBenchmarks,
@@ -167,13 +169,16 @@ interface Runner {
   gatewayNodeArgs: string[];
   /** NODE_ENV of the gateway processes: `production` as deployed, unless BENCH_NODE_ENV says otherwise. */
   nodeEnv: string;
+  /** Where the `traced` gateway exports its spans. */
+  receiver: OtlpReceiver;
 }
 
-function gatewayEnv(runner: Runner, system: SystemId): Record<string, string> {
+async function gatewayEnv(runner: Runner, system: SystemId): Promise<Record<string, string>> {
   // Only what is set here: every other gateway variable keeps its default.
   const env: Record<string, string> = baseEnv();
   Object.assign(env, {
     PORT: '0',
+    METRICS_PORT: '0',
     HOST: '127.0.0.1',
     PROMOTION_API_URL: runner.sandbox.url,
     UPSTREAM_MAX_CONNECTIONS: String(UPSTREAM_MAX_CONNECTIONS),
@@ -188,6 +193,9 @@ function gatewayEnv(runner: Runner, system: SystemId): Record<string, string> {
     });
   }
   if (system === 'c') env.BENCH_CEILING = '1';
+  // Metrics as shipped (on) except where telemetry is measured away.
+  if (system !== 'bare') env.METRICS_PORT = String(await freePort());
+  if (system === 'traced') env.OTEL_EXPORTER_OTLP_ENDPOINT = runner.receiver.url;
   return env;
 }
 
@@ -231,13 +239,13 @@ function workloadFor(
 
 async function measure(runner: Runner, spec: ScenarioSpec, system: SystemId): Promise<Measurement> {
   const { sandbox, options } = runner;
-  const usesGateway = system === 'gateway' || system === 'a' || system === 'c';
+  const usesGateway = ['gateway', 'a', 'c', 'bare', 'traced'].includes(system);
   let gateway: ChildHandle | null = null;
   try {
     if (usesGateway) {
       gateway = await ChildHandle.start(
         GATEWAY_SCRIPT,
-        gatewayEnv(runner, system),
+        await gatewayEnv(runner, system),
         runner.gatewayNodeArgs,
       );
     }
@@ -471,7 +479,9 @@ async function main(): Promise<void> {
     BENCH_SANDBOX_LATENCY_MS: String(SANDBOX_LATENCY_MS),
     BENCH_SANDBOX_MAX_CONCURRENT: String(SANDBOX_MAX_CONCURRENT),
   });
+  const receiver = await startOtlpReceiver({ keep: false });
   const runner: Runner = {
+    receiver,
     options,
     sandbox,
     rotation: new CustomerRotation(demoCustomers('demo').map((c) => c.id)),
@@ -494,7 +504,12 @@ async function main(): Promise<void> {
     }
   } finally {
     await sandbox.stop();
+    await receiver.close();
   }
+  if (receiver.spanCount > 0)
+    console.log(
+      `  (the OTLP receiver took ${receiver.spanCount} spans in ${receiver.exports} exports)`,
+    );
 
   const targets = evaluateTargets(measurements, {
     upstreamLatencyMs: SANDBOX_LATENCY_MS,

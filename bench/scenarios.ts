@@ -6,13 +6,23 @@ import type { ProcessStats } from './ipc';
 import type { LoadResult } from './load';
 
 /** The systems compared in one scenario. */
-export type SystemId = 'gateway' | 'a' | 'b' | 'c' | 'rest100' | 'rest100x10';
+export type SystemId = 'gateway' | 'a' | 'b' | 'c' | 'rest100' | 'rest100x10' | 'bare' | 'traced';
 
 export const SYSTEMS: Record<SystemId, { label: string; description: string }> = {
   gateway: {
     label: 'gateway',
     description:
-      'the gateway as shipped: coalescing on (UPSTREAM_BATCH_SIZE=100, BATCH_WINDOW_MS=5)',
+      'the gateway as shipped: coalescing on (UPSTREAM_BATCH_SIZE=100, BATCH_WINDOW_MS=5), metrics on, tracing off',
+  },
+  bare: {
+    label: 'no telemetry',
+    description:
+      'the same gateway with METRICS_PORT=0 and no tracing: every observer call does nothing (what tracing off is compared with)',
+  },
+  traced: {
+    label: 'tracing on',
+    description:
+      'the same gateway with OTEL_EXPORTER_OTLP_ENDPOINT set: every operation and API call a span, exported over OTLP/HTTP to a receiver in the load generator',
   },
   a: {
     label: '(a) no coalescing',
@@ -69,7 +79,9 @@ export function allScenarios(): ScenarioSpec[] {
       clients: c,
       customersPerOperation: 1,
       operationsPerRequest: 1,
-      systems: ['gateway', 'a', 'b', 'c'],
+      // Telemetry off and on where the targets of issue 16 are: C = 200.
+      systems:
+        c === 200 ? ['gateway', 'a', 'b', 'c', 'bare', 'traced'] : ['gateway', 'a', 'b', 'c'],
     })),
     {
       id: 'S2',
@@ -307,6 +319,43 @@ export function evaluateTargets(measurements: Measurement[], ctx: TargetContext)
       errorLine(g200),
       g200,
       g200.errors.examples[0],
+    );
+  }
+
+  const bare200 = find('S1-C200', 'bare');
+  const traced200 = find('S1-C200', 'traced');
+  const perCpu = (m: Measurement): string =>
+    `${f0(customersPerGatewayCpuSecond(m))} customers per gateway CPU second`;
+  if (g200 === undefined || bare200 === undefined) {
+    missing(
+      'S1-C200/tracing-off',
+      'S1 C=200: tracing off ≥ 95 % of no telemetry',
+      'S1-C200 gateway and no telemetry',
+    );
+  } else {
+    const ratio = g200.customersPerS / bare200.customersPerS;
+    add(
+      'S1-C200/tracing-off',
+      'S1 C=200: customers/s with tracing off (metrics on) ≥ 95 % of the gateway without telemetry',
+      ratio >= 0.95,
+      `${f0(g200.customersPerS)} vs ${f0(bare200.customersPerS)} customers/s = ${f0(ratio * 100)} % (${perCpu(g200)} vs ${perCpu(bare200)})`,
+      g200,
+    );
+  }
+  if (g200 === undefined || traced200 === undefined) {
+    missing(
+      'S1-C200/tracing-on',
+      'S1 C=200: tracing on ≥ 80 % of tracing off',
+      'S1-C200 gateway and tracing on',
+    );
+  } else {
+    const ratio = traced200.customersPerS / g200.customersPerS;
+    add(
+      'S1-C200/tracing-on',
+      'S1 C=200: customers/s with tracing on (exporting every span) ≥ 80 % of tracing off',
+      ratio >= 0.8,
+      `${f0(traced200.customersPerS)} vs ${f0(g200.customersPerS)} customers/s = ${f0(ratio * 100)} %; p99 ${f1(traced200.latencyMs.p99)} vs ${f1(g200.latencyMs.p99)} ms (${perCpu(traced200)} vs ${perCpu(g200)})`,
+      traced200,
     );
   }
 

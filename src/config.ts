@@ -69,6 +69,13 @@ export interface GatewayConfig {
   idempotencyMemoryMaxBytes: number;
   /** Default unset: any document runs (and Apollo's automatic persisted queries). Set: only the manifest's. */
   trustedDocuments: TrustedDocuments | null;
+  /** Default `9464`, on `host`. Port of `GET /metrics` (Prometheus); `0` = no metrics listener. */
+  metricsPort: number;
+  /**
+   * Where traces go: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT`
+   * + `/v1/traces`. Null (neither set): no tracing. The SDK reads the other OTEL_* variables.
+   */
+  otlpTracesUrl: string | null;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -177,6 +184,13 @@ function trustedDocuments(env: Env, name: string): TrustedDocuments | null {
   }
 }
 
+/** The OTLP/HTTP rule: the signal's own endpoint as given, or the base one with its path. */
+function otlpTracesUrlOf(env: Env): string | null {
+  const base = url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']);
+  const traces = url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http:', 'https:']);
+  return traces ?? (base === null ? null : `${base}/v1/traces`);
+}
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
   // Any spelling of production counts: a typo must never start the sandbox in production.
   const production = /^prod(uction)?$/i.test(valueOf(env, 'NODE_ENV') ?? '');
@@ -224,6 +238,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       64 * 1024 * 1024 * 1024,
     ),
     trustedDocuments: trustedDocuments(env, 'TRUSTED_DOCUMENTS'),
+    metricsPort: integer(env, 'METRICS_PORT', 9464, 0, 65535),
+    otlpTracesUrl: otlpTracesUrlOf(env),
   };
   // A mutation larger than the queue could never be admitted: it would be refused forever.
   if (config.maxCustomersPerMutation > config.maxQueuedCustomers) {
@@ -251,6 +267,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     throw new ConfigError(
       'PROMOTION_API_TIMEOUT_MS',
       `must be less than REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}), got ${config.promotionApiTimeoutMs}`,
+    );
+  }
+  if (config.metricsPort !== 0 && config.metricsPort === config.port) {
+    throw new ConfigError(
+      'METRICS_PORT',
+      `must differ from PORT (${config.port}): metrics never share the public port`,
     );
   }
   // Production never falls back to the sandbox (DESIGN §9).

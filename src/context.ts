@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import type { Credentials } from './domain/promotion';
 import type { DefinitionLoader, PromotionReadService } from './promotion/promotion-read.service';
+import type { GatewayObserver, OperationTrace } from './observability/observer';
 import type { PromotionService } from './promotion/promotion.service';
 
 /** Everything a resolver may use: per-request facts, and the app-wide services. */
@@ -14,6 +15,10 @@ export interface GatewayContext {
   definitions: DefinitionLoader;
   config: GatewayConfig;
   logger: Logger;
+  /** Hears every mutation's answer (metrics). */
+  observer: GatewayObserver;
+  /** The operation's span when tracing is on; set per operation by the traced executor. */
+  operationTrace?: OperationTrace;
 }
 
 type HeaderValue = string | string[] | undefined;

@@ -4,6 +4,7 @@
  * them together. Everything else takes what it needs as arguments.
  */
 import type { AddressInfo } from 'node:net';
+import { CircuitState } from 'cockatiel';
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { DestinationStream, Logger } from 'pino';
@@ -22,6 +23,9 @@ import { shutDownGracefully } from './http/shutdown';
 import { createIdempotencyStore } from './idempotency';
 import type { IdempotencyStore } from './idempotency/idempotency.store';
 import { createLogger } from './observability/logger';
+import { GatewayMetrics, serveMetrics, type MetricsServer } from './observability/metrics';
+import { observerOf, type GatewayObserver } from './observability/observer';
+import { startTracing, tracingObserver } from './observability/tracing';
 import { PromotionReadService } from './promotion/promotion-read.service';
 import { PromotionService, type PromotionSubmitter } from './promotion/promotion.service';
 import { buildGatewaySchema } from './resolvers';
@@ -39,6 +43,8 @@ export interface Gateway {
   reads: PromotionReadService;
   /** Apollo's cache of parsed, validated documents: how many, and their estimated heap. */
   documents: Pick<DocumentCache, 'entries' | 'heapBytes'>;
+  /** e.g. http://127.0.0.1:9464/metrics; null when METRICS_PORT=0. */
+  metricsUrl: string | null;
   /** Stop accepting, answer every waiting caller, close connections to the API and the store. */
   close(): Promise<void>;
 }
@@ -73,7 +79,20 @@ export async function startGateway(
 ): Promise<Gateway> {
   const logger = deps.logger ?? createLogger(config, deps.logDestination);
   const schema = deps.schema ?? (await buildGatewaySchema());
-  const api = createPromotionApi(config, deps.apiUrl, logger);
+  const tracing = config.otlpTracesUrl === null ? null : startTracing(config.otlpTracesUrl);
+  const metrics =
+    config.metricsPort === 0
+      ? null
+      : new GatewayMetrics({
+          queuedCustomers: () => api.batcher.queuedCustomers,
+          circuitOpen: () => api.client.circuitState !== CircuitState.Closed,
+        });
+  const observer = observerOf(
+    [metrics, tracing === null ? null : tracingObserver(tracing.tracer)].filter(
+      (o): o is GatewayObserver => o !== null,
+    ),
+  );
+  const api = createPromotionApi(config, deps.apiUrl, logger, observer);
   const store =
     deps.store ??
     createIdempotencyStore({
@@ -92,6 +111,7 @@ export async function startGateway(
     logger,
     onWritten: (credentials, request, outcomes) =>
       reads.writeFinished(credentials, request, outcomes),
+    observer,
   });
 
   const executor = deps.compile === false ? null : compiledExecutor(schema, deps.compile);
@@ -103,6 +123,7 @@ export async function startGateway(
     documents,
     persistedQueries,
     logger,
+    tracer: tracing?.tracer ?? null,
   });
   await apollo.start();
 
@@ -116,15 +137,31 @@ export async function startGateway(
     store,
     isShuttingDown: () => shuttingDown,
     graphiqlAuthorization: deps.graphiqlAuthorization ?? null,
+    observer,
   });
   await app.listen({ port: config.port, host: config.host });
+  let metricsServer: MetricsServer | null = null;
+  if (metrics !== null) {
+    try {
+      metricsServer = await serveMetrics(metrics.registry, {
+        port: config.metricsPort,
+        host: config.host,
+      });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+  }
   const { port } = app.server.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     shuttingDown = true;
-    closing ??= shutDownGracefully({ app, api, store, logger });
+    // Scrapes and spans still see the drain; they stop last.
+    closing ??= shutDownGracefully({ app, api, store, logger })
+      .then(() => metricsServer?.close())
+      .then(() => tracing?.shutdown());
     return closing;
   };
 
@@ -136,6 +173,7 @@ export async function startGateway(
     executorStats: executor?.stats ?? null,
     reads,
     documents,
+    metricsUrl: metricsServer?.url ?? null,
     close,
   };
 }

@@ -10,6 +10,7 @@ import { isSuccess, sameOutcomeForAll, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { Credentials, CustomerRef, PromotionRequest } from '../domain/promotion';
 import { UpstreamCode } from '../domain/upstream-codes';
+import { NO_OBSERVER, type GatewayObserver, type OperationTrace } from '../observability/observer';
 import { BatchQueue } from './batch-queue';
 import { exclusionKeyOf, routeOf } from './batch-route';
 import type { Route } from './batch-route';
@@ -28,6 +29,8 @@ export interface EnrolAndEarnBatcherOptions {
    * caller's new mutations get RATE_LIMITED at once, and nobody else's (DESIGN.md §9).
    */
   maxQueuedCustomersPerCaller: number;
+  /** Default: none. Hears every call that leaves (DESIGN §10: metrics, traces). */
+  observer?: GatewayObserver;
 }
 
 /** Customers one caller has waiting or in flight; the batcher keeps one only while it is above 0. */
@@ -41,6 +44,8 @@ interface PendingMutation {
   outcomes: CustomerOutcome[];
   remaining: number;
   resolve: (outcomes: CustomerOutcome[]) => void;
+  /** The operation it belongs to, for the links of the calls that carry its customers. */
+  trace: OperationTrace | undefined;
 }
 
 /** One customer of one mutation, waiting in the queue or in a call. */
@@ -113,6 +118,7 @@ export class EnrolAndEarnBatcher {
    * credentials, each a caller of its own, cannot lock the known tenants out (DESIGN.md §9).
    */
   private readonly unverifiedRoom: number;
+  private readonly observer: GatewayObserver;
 
   constructor(
     private readonly client: PromotionApiSender,
@@ -120,6 +126,7 @@ export class EnrolAndEarnBatcher {
   ) {
     const { maxQueuedCustomers: all, maxQueuedCustomersPerCaller: share } = options;
     this.unverifiedRoom = Math.max(all - share, Math.min(all, 2 * share));
+    this.observer = options.observer ?? NO_OBSERVER;
     this.queue = new BatchQueue<PendingCustomer>(
       { maxSize: options.batchSize, windowMs: options.windowMs },
       (keys) => this.dispatch(keys),
@@ -136,6 +143,7 @@ export class EnrolAndEarnBatcher {
     request: PromotionRequest,
     credentials: Credentials,
     deadline: number,
+    trace?: OperationTrace,
   ): Promise<CustomerOutcome[]> {
     const count = request.customers.length;
     if (count === 0) return Promise.resolve([]);
@@ -164,7 +172,12 @@ export class EnrolAndEarnBatcher {
 
     const route = routeOf(callerId, request, credentials);
     return new Promise<CustomerOutcome[]>((resolve) => {
-      const mutation: PendingMutation = { outcomes: new Array(count), remaining: count, resolve };
+      const mutation: PendingMutation = {
+        outcomes: new Array(count),
+        remaining: count,
+        resolve,
+        trace,
+      };
       request.customers.forEach((customer, index) => {
         this.queue.add(route.key, {
           customer,
@@ -324,14 +337,20 @@ export class EnrolAndEarnBatcher {
       route.identifierName,
       keys.map((key) => key.customer),
     );
+    const observation = this.observer.upstreamCall(
+      route.action,
+      keys.length,
+      keys.map((key) => key.mutation.trace),
+    );
     let outcomes: CustomerOutcome[];
     try {
-      outcomes = await this.client.send(route.credentials, body, deadline);
+      outcomes = await this.client.send(route.credentials, body, deadline, observation);
     } catch {
       // The client never rejects; if it ever does, the call may have been sent.
-      return unknownForAll(keys.length, LOST_TRACK_MESSAGE);
+      outcomes = [];
     }
-    if (outcomes.length !== keys.length) return unknownForAll(keys.length, LOST_TRACK_MESSAGE);
+    if (outcomes.length !== keys.length) outcomes = unknownForAll(keys.length, LOST_TRACK_MESSAGE);
+    observation.end(outcomes);
     // An answer of the API itself (not a refusal, not the path failing) vouches for the caller.
     if (outcomes.some((o) => isSuccess(o) || o.kind === 'UPSTREAM_ERROR')) {
       this.accepted.set((keys[0] as PendingCustomer).caller.id, true);

@@ -21,6 +21,7 @@ import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
 import { isRevocation } from '../domain/promotion';
 import type { BulkAction, Credentials } from '../domain/promotion';
+import { NO_OBSERVER, type UpstreamCallObservation } from '../observability/observer';
 import { errorCode, verdictOf } from './attempt-verdict';
 import type { Verdict } from './attempt-verdict';
 import type { BulkActionBody } from './bulk-action.body';
@@ -37,11 +38,15 @@ export function endpointPathOf(action: BulkAction): string {
 
 /** What the batcher needs from a client; tests give the batcher a fake of this. */
 export interface PromotionApiSender {
-  /** One call; resolves to one outcome per `body.customers` entry, in order; never rejects. */
+  /**
+   * One call; resolves to one outcome per `body.customers` entry, in order; never rejects.
+   * `observation` hears each attempt and gives headers (traceparent) to send with it.
+   */
   send(
     credentials: Credentials,
     body: BulkActionBody,
     deadline: number,
+    observation?: UpstreamCallObservation,
   ): Promise<CustomerOutcome[]>;
 }
 
@@ -121,6 +126,7 @@ export class PromotionApiClient implements PromotionApiSender {
     credentials: Credentials,
     body: BulkActionBody,
     deadline: number,
+    observation: UpstreamCallObservation = UNOBSERVED,
   ): Promise<CustomerOutcome[]> {
     const count = body.customers.length;
     if (count === 0) return [];
@@ -134,7 +140,7 @@ export class PromotionApiClient implements PromotionApiSender {
         message: 'the call could not be built',
       });
     }
-    const headers = headersFor(credentials);
+    const headers = { ...observation.headers, ...headersFor(credentials) };
     const path = this.basePath + endpointPathOf(body.bulkAction);
     // A refusal of these credentials while this call waits for a socket means it need not
     // be sent: it could only be refused too, and would hold a connection for nothing.
@@ -145,12 +151,18 @@ export class PromotionApiClient implements PromotionApiSender {
     const refusedSinceStart = () => (calls.refusals > refusalsAtStart ? calls.status : null);
     try {
       return await this.retrying(count, body.bulkAction, deadline, async () => {
+        const started = performance.now();
         const attempt = await this.dispatcher.dispatch(
           path,
           payload,
           headers,
           deadline,
           refusedSinceStart,
+        );
+        observation.attempt(
+          ENROL_AND_EARN_PATH,
+          attemptStatusOf(attempt),
+          (performance.now() - started) / 1000,
         );
         if (attempt.kind === 'response' && (attempt.status === 401 || attempt.status === 403)) {
           calls.refusals++;
@@ -272,6 +284,20 @@ export class PromotionApiClient implements PromotionApiSender {
   private backoff(attempt: number): number {
     const ceiling = Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+}
+
+const UNOBSERVED = NO_OBSERVER.upstreamCall('ENROL', 0, []);
+
+/** The `status` label of one attempt: the HTTP status, or how it failed on the wire. */
+function attemptStatusOf(attempt: Attempt): string {
+  switch (attempt.kind) {
+    case 'response':
+      return String(attempt.status);
+    case 'not-sent':
+      return 'not_sent';
+    case 'sent-failed':
+      return 'failed';
   }
 }
 

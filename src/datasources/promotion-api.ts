@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
+import type { GatewayObserver } from '../observability/observer';
 import { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
 import { PromotionApiClient } from './promotion-api.client';
 import { PromotionReadClient } from './promotion-read.client';
@@ -24,6 +25,7 @@ export function createPromotionApi(
   config: GatewayConfig,
   apiUrl: string,
   logger?: Logger,
+  observer?: GatewayObserver,
 ): PromotionApi {
   const client = new PromotionApiClient({
     apiUrl,
@@ -38,6 +40,7 @@ export function createPromotionApi(
     windowMs: config.batchWindowMs,
     maxQueuedCustomers: config.maxQueuedCustomers,
     maxQueuedCustomersPerCaller: config.maxQueuedCustomersPerCaller,
+    ...(observer === undefined ? {} : { observer }),
   });
   const reads = new PromotionReadClient({
     dispatcher: client.dispatcher,

@@ -3,10 +3,12 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
+import type { Tracer } from '@opentelemetry/api';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import type { GatewayContext } from '../context';
+import { tracedExecutor } from '../observability/tracing';
 import type { CompiledExecutor } from './compiled-executor';
 import type { DocumentCache } from './document-cache';
 import { PERSISTED_QUERY_TTL_SECONDS, type PersistedQueryCache } from './persisted-query-cache';
@@ -27,15 +29,17 @@ export interface ApolloParts {
   /** Apollo's automatic persisted queries; unused with TRUSTED_DOCUMENTS. */
   persistedQueries: PersistedQueryCache;
   logger: Logger;
+  /** Set when tracing is on: each operation runs in a span (needs an executor). */
+  tracer?: Tracer | null;
 }
 
 /** Apollo Server with the gateway's limits, error policy and plugins; not started. */
 export function createApolloServer(
   config: GatewayConfig,
-  { schema, executor, documents, persistedQueries, logger }: ApolloParts,
+  { schema, executor, documents, persistedQueries, logger, tracer = null }: ApolloParts,
 ): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
-    ...(executor === null ? { schema } : { gateway: executor.gateway }),
+    ...(executor === null ? { schema } : { gateway: gatewayOf(executor, tracer) }),
     allowBatchedHttpRequests: true,
     documentStore: documents,
     // Trusted documents replace APQ: a client must not register a document of its own.
@@ -65,4 +69,18 @@ export function createApolloServer(
     ],
     logger,
   });
+}
+
+function gatewayOf(executor: CompiledExecutor, tracer: Tracer | null): CompiledExecutor['gateway'] {
+  if (tracer === null) return executor.gateway;
+  const { gateway } = executor;
+  return {
+    ...gateway,
+    load: async (options) => {
+      const loaded = await gateway.load(options);
+      return loaded.executor === null
+        ? loaded
+        : { ...loaded, executor: tracedExecutor(loaded.executor, tracer) };
+    },
+  };
 }

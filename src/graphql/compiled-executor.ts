@@ -24,7 +24,9 @@ import {
 import { documentHeapBytes } from './document-cache';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
-type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
+export type GatewayExecutor = NonNullable<
+  Awaited<ReturnType<GatewayInterface['load']>>['executor']
+>;
 type ExecutorRequest = Parameters<GatewayExecutor>[0];
 
 /** Per operation: how often it ran, and its compiled form once it has one. */

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import { credentialsFrom, type GatewayContext } from '../context';
 import type { IdempotencyStore } from '../idempotency/idempotency.store';
+import type { GatewayObserver } from '../observability/observer';
 import type { PromotionReadService } from '../promotion/promotion-read.service';
 import type { PromotionService } from '../promotion/promotion.service';
 import { BODY_BYTES_IN_FLIGHT, registerBodyBudget } from './body-budget';
@@ -49,13 +50,22 @@ export interface GatewayRouteParts {
   isShuttingDown: () => boolean;
   /** The Authorization header GraphiQL's page starts with; null: none. */
   graphiqlAuthorization: string | null;
+  observer: GatewayObserver;
 }
 
 /** Guards first, then health, readiness and GraphQL; `apollo` must have been started. */
 export async function registerGatewayRoutes(
   app: FastifyInstance,
   config: GatewayConfig,
-  { apollo, promotions, reads, store, isShuttingDown, graphiqlAuthorization }: GatewayRouteParts,
+  {
+    apollo,
+    promotions,
+    reads,
+    store,
+    isShuttingDown,
+    graphiqlAuthorization,
+    observer,
+  }: GatewayRouteParts,
 ): Promise<void> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -77,12 +87,17 @@ export async function registerGatewayRoutes(
   // Production serves no page about the API to browsers.
   if (!config.production) registerGraphiQLPage(app, { authorization: graphiqlAuthorization });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // 503 only while this replica cannot serve at all (DESIGN §10): a Redis outage taking
+  // every replica out of the balancer at once would turn a degraded service into none.
   app.get('/readyz', async (_request, reply) => {
     if (isShuttingDown()) return reply.code(503).send({ status: 'shutting down' });
     try {
       await store.ping();
     } catch {
-      return reply.code(503).send({ status: 'idempotency store unavailable' });
+      return {
+        status: 'degraded',
+        idempotencyStore: 'unavailable: keyed mutations answer UpstreamUnavailableError',
+      };
     }
     return { status: 'ready' };
   });
@@ -98,6 +113,7 @@ export async function registerGatewayRoutes(
         definitions: reads.definitionLoaderFor(credentials),
         config,
         logger: request.log as Logger,
+        observer,
       };
     },
   });

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { getMetadataStorage } from 'type-graphql';
 import type { BulkAction } from '../domain/promotion';
 import { MutationError } from '../schema/mutation-error.interface';
+import type { MutationAnswer } from './observer';
 
 export interface MutationLogFacts {
   operationName: string | null;
@@ -85,4 +86,31 @@ export function logMutation(
     },
     'mutation',
   );
+}
+
+/**
+ * The same facts for the metrics: the payload's type, and each customer's outcome by its
+ * type (a payload without results, e.g. a hoisted error, is every customer's outcome).
+ */
+export function mutationAnswerOf(
+  operation: string,
+  facts: MutationLogFacts,
+  error: unknown,
+  payload: unknown,
+): MutationAnswer {
+  const name = outcomeOf(error, payload);
+  const results = error === null ? (payload as PayloadCounts | null)?.results : undefined;
+  const outcomes = new Map<string, number>();
+  if (Array.isArray(results)) {
+    for (const result of results as Array<{ outcome?: unknown }>) {
+      const outcome =
+        result.outcome !== null && typeof result.outcome === 'object'
+          ? graphqlTypeNameOf(result.outcome)
+          : 'null';
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+  } else {
+    outcomes.set(name, facts.customers);
+  }
+  return { operation, action: facts.action, payload: name, outcomes };
 }

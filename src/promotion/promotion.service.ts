@@ -3,8 +3,18 @@ import type { Logger } from 'pino';
 import { callerIdOf } from '../domain/caller';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { BulkAction, Credentials, PromotionRequest } from '../domain/promotion';
-import { IdempotencyStoreFullError, type IdempotencyStore } from '../idempotency/idempotency.store';
+import {
+  IdempotencyStoreFullError,
+  type ClaimStatus,
+  type IdempotencyStore,
+} from '../idempotency/idempotency.store';
 import { inputHashOf } from '../idempotency/input-hash';
+import {
+  NO_OBSERVER,
+  type GatewayObserver,
+  type IdempotencyResult,
+  type OperationTrace,
+} from '../observability/observer';
 import { isRetryable, toPayload, type MutationPayload, type PromotionAnswer } from './payload';
 import { NO_CREDENTIALS, refusalOf } from './refusal';
 import { validateInput, type InputLimits, type UncheckedPromotionInput } from './validate-input';
@@ -18,6 +28,7 @@ export interface PromotionSubmitter {
     request: PromotionRequest,
     credentials: Credentials,
     deadline: number,
+    trace?: OperationTrace,
   ): Promise<CustomerOutcome[]>;
 }
 
@@ -32,6 +43,8 @@ export interface PromotionServiceOptions extends InputLimits {
     request: PromotionRequest,
     outcomes: readonly CustomerOutcome[],
   ) => void;
+  /** Default: none. Hears what each keyed mutation's record said. */
+  observer?: GatewayObserver;
 }
 
 /** The stored form of a mutation's answer: one outcome per input customer. */
@@ -48,16 +61,22 @@ export function hasCredentials(credentials: Credentials): boolean {
  * batcher, and the shape of the payload. Resolvers stay thin around it.
  */
 export class PromotionService {
+  private readonly observer: GatewayObserver;
+
   constructor(
     private readonly submitter: PromotionSubmitter,
     private readonly store: IdempotencyStore,
     private readonly options: PromotionServiceOptions,
-  ) {}
+  ) {
+    this.observer = options.observer ?? NO_OBSERVER;
+  }
 
+  /** `trace`: the operation's span (tracing on), which the calls of its customers link to. */
   async run(
     action: BulkAction,
     input: UncheckedPromotionInput,
     credentials: Credentials,
+    trace?: OperationTrace,
   ): Promise<PromotionAnswer> {
     if (!hasCredentials(credentials)) {
       return NO_CREDENTIALS;
@@ -69,10 +88,10 @@ export class PromotionService {
 
     const key = request.idempotencyKey;
     if (key === null || key === undefined) {
-      const outcomes = await this.submit(request, credentials, deadline);
+      const outcomes = await this.submit(request, credentials, deadline, trace);
       return this.answer(outcomes, false);
     }
-    return this.runIdempotently(request, key, credentials, deadline);
+    return this.runIdempotently(request, key, credentials, deadline, trace);
   }
 
   private async runIdempotently(
@@ -80,6 +99,7 @@ export class PromotionService {
     key: string,
     credentials: Credentials,
     deadline: number,
+    trace: OperationTrace | undefined,
   ): Promise<PromotionAnswer> {
     // Idempotency records are scoped by who called (as batches are), never by what they sent.
     const scope = callerIdOf(credentials);
@@ -99,8 +119,12 @@ export class PromotionService {
     try {
       claim = await this.store.claim(scope, key, inputHash, leaseMs);
     } catch (error) {
+      this.observer.idempotency(
+        error instanceof IdempotencyStoreFullError ? 'full' : 'unavailable',
+      );
       return this.claimRefused(error);
     }
+    this.observer.idempotency(IDEMPOTENCY_RESULTS[claim.status]);
     switch (claim.status) {
       case 'COMPLETED':
         return this.answer((claim.payload as StoredOutcomes).outcomes, true);
@@ -115,7 +139,7 @@ export class PromotionService {
     const previous = (claim.previous as StoredOutcomes | null)?.outcomes ?? null;
     let asked: { outcomes: CustomerOutcome[]; fresh: CustomerOutcome[] };
     try {
-      asked = await this.submitMissing(request, previous, credentials, deadline);
+      asked = await this.submitMissing(request, previous, credentials, deadline, trace);
     } catch (error) {
       await this.releaseRecord(scope, key, claim.token);
       throw error;
@@ -223,9 +247,10 @@ export class PromotionService {
     previous: CustomerOutcome[] | null,
     credentials: Credentials,
     deadline: number,
+    trace: OperationTrace | undefined,
   ): Promise<{ outcomes: CustomerOutcome[]; fresh: CustomerOutcome[] }> {
     if (previous === null || previous.length !== request.customers.length) {
-      const outcomes = await this.submit(request, credentials, deadline);
+      const outcomes = await this.submit(request, credentials, deadline, trace);
       return { outcomes, fresh: outcomes };
     }
     const again = previous.flatMap((o, index) => (isRetryable(o) ? [index] : []));
@@ -234,6 +259,7 @@ export class PromotionService {
       { ...request, customers: again.map((index) => request.customers[index]!) },
       credentials,
       deadline,
+      trace,
     );
     const merged = [...previous];
     again.forEach((index, i) => {
@@ -246,8 +272,9 @@ export class PromotionService {
     request: PromotionRequest,
     credentials: Credentials,
     deadline: number,
+    trace: OperationTrace | undefined,
   ): Promise<CustomerOutcome[]> {
-    const outcomes = await this.submitter.submit(request, credentials, deadline);
+    const outcomes = await this.submitter.submit(request, credentials, deadline, trace);
     this.options.onWritten?.(credentials, request, outcomes);
     return outcomes;
   }
@@ -256,6 +283,13 @@ export class PromotionService {
     return refusalOf(outcomes) ?? toPayload(outcomes, replayed);
   }
 }
+
+const IDEMPOTENCY_RESULTS = {
+  CLAIMED: 'claimed',
+  COMPLETED: 'replayed',
+  IN_PROGRESS: 'in_progress',
+  INPUT_MISMATCH: 'input_mismatch',
+} as const satisfies Record<ClaimStatus, IdempotencyResult>;
 
 /** Stores are asked this many times to keep a record before the gateway gives up on it. */
 const COMPLETE_ATTEMPTS = 3;

@@ -3,7 +3,7 @@ import { Arg, Ctx, Info, Mutation, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import type { BulkAction } from '../domain/promotion';
 import { forbidden, unauthenticated } from '../graphql/errors';
-import { logMutation } from '../observability/mutation-log';
+import { logMutation, mutationAnswerOf } from '../observability/mutation-log';
 import { isRefusal, type MutationPayload, type PromotionAnswer } from '../promotion/payload';
 import {
   EarnPromotionPayload,
@@ -35,7 +35,7 @@ export class PromotionResolver {
   ): Promise<typeof EnrolCustomersPayload> {
     return this.logged('ENROL', input, ctx, info, async () =>
       presentEnrolCustomers(
-        payloadOf(await ctx.promotions.run('ENROL', input, ctx.credentials)),
+        payloadOf(await ctx.promotions.run('ENROL', input, ctx.credentials, ctx.operationTrace)),
         input.customers,
       ),
     );
@@ -52,7 +52,7 @@ export class PromotionResolver {
   ): Promise<typeof EarnPromotionPayload> {
     return this.logged('EARN', input, ctx, info, async () =>
       presentEarnPromotion(
-        payloadOf(await ctx.promotions.run('EARN', input, ctx.credentials)),
+        payloadOf(await ctx.promotions.run('EARN', input, ctx.credentials, ctx.operationTrace)),
         input.customers,
       ),
     );
@@ -115,9 +115,11 @@ export class PromotionResolver {
     try {
       const payload = await answer();
       logMutation(ctx.logger, facts, null, payload);
+      ctx.observer.mutationAnswered(mutationAnswerOf(info.fieldName, facts, null, payload));
       return payload;
     } catch (error) {
       logMutation(ctx.logger, facts, error, null);
+      ctx.observer.mutationAnswered(mutationAnswerOf(info.fieldName, facts, error, null));
       throw error;
     }
   }

@@ -106,6 +106,7 @@ function receive(state: SandboxState, req: IncomingMessage, raw: string, id: str
     status: null,
     fault: null,
     customers: customerCountOf(received.body),
+    traceparent: headerValue(req, 'traceparent') ?? null,
     time: state.nowIso(),
     endTime: null,
   };

@@ -44,6 +44,8 @@ export interface CallRecord {
   fault: CallFault | null;
   /** Length of `customers` in the body (0 when absent). */
   customers: number;
+  /** The W3C `traceparent` header sent with the call (a trace id, not personal), or null. */
+  traceparent: string | null;
   /** ISO 8601, when the call was received (its body read). */
   time: string;
   /**

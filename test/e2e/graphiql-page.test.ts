@@ -20,7 +20,12 @@ async function startWithPage(env: Record<string, string>): Promise<{
   gateway: Gateway;
 }> {
   const sandbox = await startSandbox({ port: 0 });
-  const config = loadConfig({ PORT: '0', PROMOTION_API_URL: sandbox.url, ...env });
+  const config = loadConfig({
+    PORT: '0',
+    METRICS_PORT: '0',
+    PROMOTION_API_URL: sandbox.url,
+    ...env,
+  });
   try {
     const gateway = await startGateway(config, {
       apiUrl: sandbox.url,

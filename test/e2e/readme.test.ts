@@ -97,6 +97,7 @@ describe("the README's getting started, followed by a new user", () => {
       env: {
         ...process.env,
         PORT: '0',
+        METRICS_PORT: '0',
         SANDBOX_PORT: '0',
         LOG_LEVEL: 'warn',
         PROMOTION_API_URL: '',

@@ -572,6 +572,7 @@ describe('undo: revokeEarnings and revokeEnrolments against the sandbox', () => 
       const gateway = await startGateway(
         loadConfig({
           PORT: '0',
+          METRICS_PORT: '0',
           PROMOTION_API_URL: sandbox.url,
           BATCH_WINDOW_MS: '1000',
           PROMOTION_API_TIMEOUT_MS: '950',

@@ -184,10 +184,13 @@ describe('two gateway processes sharing Redis', () => {
     sandbox = await startSandbox({ port: 0 });
     const env = { ...REDIS_ENV, PROMOTION_API_URL: sandbox.url, BATCH_WINDOW_MS: '0' };
     child = await spawnGateway(env);
-    local = await startGateway(loadConfig({ ...env, PORT: '0', LOG_LEVEL: 'silent' }), {
-      apiUrl: sandbox.url,
-      logger: pino({ level: 'silent' }),
-    });
+    local = await startGateway(
+      loadConfig({ ...env, PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent' }),
+      {
+        apiUrl: sandbox.url,
+        logger: pino({ level: 'silent' }),
+      },
+    );
   });
   afterAll(async () => {
     await Promise.all([child?.stop(), local?.close()]);

@@ -245,6 +245,7 @@ describe.each(MUTATION_KINDS)('faults of the path to the API, for $name', (kind)
       const port = await closedPort();
       const config = loadConfig({
         PORT: '0',
+        METRICS_PORT: '0',
         LOG_LEVEL: 'silent',
         PROMOTION_API_TIMEOUT_MS: '1000',
       });

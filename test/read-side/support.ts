@@ -199,6 +199,7 @@ export async function startReadStack(
   const upstream = await startTestUpstream(sandbox.url);
   const config = loadConfig({
     PORT: '0',
+    METRICS_PORT: '0',
     LOG_LEVEL: 'silent',
     PROMOTION_API_URL: upstream.url,
     ...env,

@@ -87,6 +87,7 @@ describe('GET /__sandbox/calls', () => {
         status: 201,
         fault: null,
         customers: 2,
+        traceparent: null,
         time: expect.any(String),
         endTime: expect.any(String),
       },

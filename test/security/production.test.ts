@@ -190,7 +190,7 @@ describe('the gateway process in production without PROMOTION_API_URL', () => {
       ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
       {
         cwd: path.resolve(__dirname, '../..'),
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: '0' },
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: '0', METRICS_PORT: '0' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

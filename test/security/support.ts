@@ -34,6 +34,7 @@ export async function startSecureStack(
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const config = loadConfig({
     PORT: '0',
+    METRICS_PORT: '0',
     LOG_LEVEL: 'silent',
     PROMOTION_API_URL: sandbox.url,
     ...env,

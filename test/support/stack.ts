@@ -24,6 +24,7 @@ export async function startStack(
   const sandbox = await startSandbox({ port: 0, ...sandboxOptions });
   const config = loadConfig({
     PORT: '0',
+    METRICS_PORT: '0',
     LOG_LEVEL: 'silent',
     PROMOTION_API_URL: sandbox.url,
     ...env,

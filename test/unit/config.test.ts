@@ -113,6 +113,35 @@ describe('loadConfig', () => {
     );
   });
 
+  it('serves metrics on 9464 and traces nowhere unless told (DESIGN §10)', () => {
+    expect(loadConfig({})).toMatchObject({ metricsPort: 9464, otlpTracesUrl: null });
+    expect(loadConfig({ METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otlpTracesUrl,
+    ).toBe('http://collector:4318/v1/traces');
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/otlp',
+      }).otlpTracesUrl,
+    ).toBe('https://traces.example.com/otlp');
+  });
+
+  it.each([
+    ['METRICS_PORT', 'ninety'],
+    ['METRICS_PORT', '65536'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'grpc://collector:4317'],
+  ])('refuses %s=%s, naming the variable', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable} `));
+  });
+
+  it('refuses metrics on the public port', () => {
+    expect(() => loadConfig({ PORT: '9000', METRICS_PORT: '9000' })).toThrow(
+      /^METRICS_PORT must differ from PORT \(9000\)/,
+    );
+  });
+
   it('refuses a mutation size the queue could never admit', () => {
     expect(() =>
       loadConfig({ MAX_CUSTOMERS_PER_MUTATION: '500', MAX_QUEUED_CUSTOMERS: '400' }),
@@ -125,7 +154,7 @@ describe('loadConfig', () => {
       ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
       {
         cwd: join(__dirname, '..', '..'),
-        env: { ...process.env, UPSTREAM_BATCH_SIZE: '500', PORT: '0' },
+        env: { ...process.env, UPSTREAM_BATCH_SIZE: '500', PORT: '0', METRICS_PORT: '0' },
         encoding: 'utf8',
         timeout: 60_000,
       },

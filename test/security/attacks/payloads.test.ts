@@ -82,6 +82,7 @@ describe('answers of an API with opaque ids and busy customers', () => {
     // A breaker that opens after two untrustworthy answers: opaque ids must not be one.
     const config = loadConfig({
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'silent',
       PROMOTION_API_URL: apiUrl,
       CIRCUIT_BREAKER_THRESHOLD: '2',

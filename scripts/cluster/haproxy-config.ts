@@ -1,0 +1,63 @@
+/**
+ * haproxy.cfg for `npm run cluster` (DESIGN §10): the replicas behind one frontend,
+ * health-checked on /readyz, balanced by a consistent hash of the Authorization header
+ * with bounded loads, and retrying what provably never reached a replica.
+ */
+
+export interface HaproxyConfigOptions {
+  /** Where HAProxy listens: the cluster's PORT and HOST. */
+  host: string;
+  port: number;
+  /** Each replica's public port, on 127.0.0.1. */
+  replicaPorts: readonly number[];
+  /** The admin socket the cluster uses to see the replicas' state. */
+  adminSocket: string;
+  /** Default `150`: a replica takes at most 150 % of the average load before the hash spills over. */
+  hashBalanceFactor?: number;
+}
+
+export function haproxyConfig({
+  host,
+  port,
+  replicaPorts,
+  adminSocket,
+  hashBalanceFactor = 150,
+}: HaproxyConfigOptions): string {
+  const bindHost = host.includes(':') ? `[${host}]` : host;
+  return [
+    'global',
+    '  maxconn 4096',
+    `  stats socket ${adminSocket} mode 600 level admin`,
+    '',
+    'defaults',
+    '  mode http',
+    '  timeout connect 2s',
+    '  timeout client 60s',
+    // Longer than a mutation may take (PROMOTION_API_TIMEOUT_MS, 10 s by default).
+    '  timeout server 30s',
+    '  timeout http-keep-alive 5s',
+    // A request is resent to another replica only when it cannot have been read by the
+    // one it went to: the connection failed, or closed with no byte of an answer (a
+    // stopping gateway answers every request it read before it closes).
+    '  retries 3',
+    '  option redispatch 1',
+    '  retry-on conn-failure empty-response',
+    '',
+    'frontend gateway',
+    `  bind ${bindHost}:${port}`,
+    '  default_backend replicas',
+    '',
+    'backend replicas',
+    // One caller's mutations coalesce on one replica; a caller busier than one replica
+    // spills over (bounded loads); without the header, round robin.
+    '  balance hdr(Authorization)',
+    '  hash-type consistent',
+    `  hash-balance-factor ${hashBalanceFactor}`,
+    '  option httpchk GET /readyz',
+    '  http-check expect status 200',
+    // A stopping replica answers 503 (or refuses): out of the balancer within ~300 ms.
+    '  default-server inter 300ms fastinter 200ms downinter 300ms fall 1 rise 2',
+    ...replicaPorts.map((replicaPort, i) => `  server r${i + 1} 127.0.0.1:${replicaPort} check`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,165 @@
+/**
+ * The Prometheus metrics of DESIGN §10, in a registry of this gateway's own (tests run
+ * several gateways in one process), served on their own listener: never the public port.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { GatewayObserver, UpstreamCallObservation } from './observer';
+
+/** What the gauges read when scraped: the batcher's queue and the client's circuit. */
+export interface MetricsSources {
+  queuedCustomers: () => number;
+  circuitOpen: () => boolean;
+}
+
+/** Customers per call: the API's limit is 100 (UPSTREAM_BATCH_SIZE). */
+const BATCH_BUCKETS = [1, 2, 5, 10, 20, 30, 50, 70, 90, 100];
+/** Seconds: the sandbox answers in ~50 ms, a real API in 0.1..2 s, the deadline is 10 s. */
+const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export class GatewayMetrics implements GatewayObserver {
+  readonly registry = new Registry();
+  private readonly operations: Counter<'operation' | 'payload'>;
+  private readonly customers: Counter<'action' | 'outcome'>;
+  private readonly calls: Counter<'endpoint' | 'status'>;
+  // Histograms without labels, as DESIGN §10 lists them: per endpoint is in the calls counter.
+  private readonly callSeconds: Histogram;
+  private readonly batchCustomers: Histogram;
+  private readonly idempotencyResults: Counter<'result'>;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    this.operations = new Counter({
+      name: 'gateway_operations_total',
+      help: 'Mutation fields answered, by field and by the GraphQL type of their payload (or the error code).',
+      labelNames: ['operation', 'payload'],
+      registers,
+    });
+    this.customers = new Counter({
+      name: 'gateway_customers_total',
+      help: 'Customers answered, by action and by the GraphQL type of their outcome.',
+      labelNames: ['action', 'outcome'],
+      registers,
+    });
+    this.calls = new Counter({
+      name: 'gateway_upstream_calls_total',
+      help: 'Requests to the promotion API, by endpoint and HTTP status (not_sent: never written; failed: sent, then reset or timed out).',
+      labelNames: ['endpoint', 'status'],
+      registers,
+    });
+    this.callSeconds = new Histogram({
+      name: 'gateway_upstream_call_seconds',
+      help: 'Time of one request to the promotion API, until its answer or its failure.',
+      buckets: CALL_BUCKETS,
+      registers,
+    });
+    this.batchCustomers = new Histogram({
+      name: 'gateway_batch_customers',
+      help: 'Customers per call to the promotion API: coalescing at work when well above 1.',
+      buckets: BATCH_BUCKETS,
+      registers,
+    });
+    this.idempotencyResults = new Counter({
+      name: 'gateway_idempotency_total',
+      help: 'Keyed mutations, by what their idempotency record said (claimed, replayed, in_progress, input_mismatch, unavailable, full).',
+      labelNames: ['result'],
+      registers,
+    });
+    new Gauge({
+      name: 'gateway_queued_customers',
+      help: 'Customers waiting for their batch or in a call to the API.',
+      registers,
+      collect() {
+        this.set(sources.queuedCustomers());
+      },
+    });
+    new Gauge({
+      name: 'gateway_circuit_open',
+      help: '1 while the circuit to the promotion API is open or half-open (calls are refused), else 0.',
+      registers,
+      collect() {
+        this.set(sources.circuitOpen() ? 1 : 0);
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  mutationAnswered: GatewayObserver['mutationAnswered'] = ({
+    operation,
+    action,
+    payload,
+    outcomes,
+  }) => {
+    this.operations.inc({ operation, payload });
+    for (const [outcome, count] of outcomes) this.customers.inc({ action, outcome }, count);
+  };
+
+  idempotency: GatewayObserver['idempotency'] = (result) => {
+    this.idempotencyResults.inc({ result });
+  };
+
+  upstreamCall: GatewayObserver['upstreamCall'] = (_action, customers) => {
+    this.batchCustomers.observe(customers);
+    return this.callObservation;
+  };
+
+  private readonly callObservation: UpstreamCallObservation = {
+    headers: {},
+    attempt: (endpoint, status, seconds) => {
+      this.calls.inc({ endpoint, status });
+      this.callSeconds.observe(seconds);
+    },
+    end: () => undefined,
+  };
+}
+
+export interface MetricsServer {
+  /** e.g. http://127.0.0.1:9464/metrics */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** GET /metrics in Prometheus text format; anything else 404, other methods 405. */
+export async function serveMetrics(
+  registry: Registry,
+  { port, host }: { port: number; host: string },
+): Promise<MetricsServer> {
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics failed\n'),
+    );
+  });
+  // A scraper is trusted, but a stuck one must not hold sockets.
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxConnections = 64;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const hostForUrl = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${hostForUrl}:${bound}/metrics`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * DESIGN §10 traces, exported over OTLP/HTTP to a local receiver: the API call that carried
+ * the customers of many operations is one client span linked to each operation's span, and
+ * its traceparent is what the API received.
+ */
+import { print } from 'graphql';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../bench/otlp-receiver';
+import { EnrolCustomersDocument } from '../generated/graphql';
+import {
+  DEMO_CREDENTIALS,
+  demoCustomers,
+  getCalls,
+  startSandbox,
+  type RunningSandbox,
+} from '../sandbox/sandbox-api';
+import { eventually } from '../support/eventually';
+import { spawnGateway, type GatewayProcess } from '../support/gateway-process';
+import { execute, executeBatch } from '../support/stack';
+
+const SERVER = 2;
+const CLIENT = 3;
+const auth = { authorization: DEMO_CREDENTIALS.authorizationHeader };
+const promotion = { programId: 469, promotionId: 57099 };
+const customers = demoCustomers('demo');
+
+function enrolByMobile(mobile: string) {
+  return {
+    input: {
+      promotion,
+      identifierName: 'MOBILE' as const,
+      customers: [{ identifierValue: mobile, source: 'INSTORE' as const }],
+    },
+  };
+}
+
+/** Every string a span carries: name, attribute and event values. */
+function valuesOf(span: ReceivedSpan): string[] {
+  return [
+    span.name,
+    ...Object.values(span.attributes).map(String),
+    ...span.events.flatMap((e) => [e.name, ...Object.values(e.attributes).map(String)]),
+  ];
+}
+
+let receiver: OtlpReceiver;
+let sandbox: RunningSandbox;
+let gateway: GatewayProcess;
+
+// A process of its own: the OTLP exporter loads node:http by a dynamic import, which
+// jest's module sandbox refuses.
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+  sandbox = await startSandbox({ port: 0 });
+  // One call for 50 customers: it leaves when full, long before its window closes.
+  gateway = await spawnGateway({
+    PROMOTION_API_URL: sandbox.url,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    UPSTREAM_BATCH_SIZE: '50',
+    BATCH_WINDOW_MS: '1000',
+  });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await sandbox?.close();
+  await receiver?.close();
+});
+
+describe('tracing', () => {
+  it('makes one client span for a call of 50 operations, linked to each of their 50 spans', async () => {
+    const fifty = customers.slice(0, 50);
+    const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const callerSpan = '00f067aa0ba902b7';
+    const answers = await Promise.all(
+      fifty.map((customer, i) =>
+        execute(gateway.url, EnrolCustomersDocument, enrolByMobile(customer.mobile), {
+          ...auth,
+          // The first caller is itself traced: its operation span continues that trace.
+          ...(i === 0 ? { traceparent: `00-${callerTrace}-${callerSpan}-01` } : {}),
+        }),
+      ),
+    );
+    for (const { body } of answers) {
+      expect(body.data?.enrolCustomers).toMatchObject({ successCount: 1 });
+    }
+    const calls = await getCalls(sandbox.url);
+    expect(calls.map((c) => c.customers)).toEqual([50]);
+
+    // A batched HTTP request shares one context object: each operation still gets its span.
+    const batched = await executeBatch(
+      gateway.url,
+      EnrolCustomersDocument,
+      customers.slice(50, 53).map((c) => enrolByMobile(c.mobile)),
+      auth,
+    );
+    expect(batched.bodies.map((b) => b.data?.enrolCustomers.__typename)).toEqual([
+      'EnrolCustomersResult',
+      'EnrolCustomersResult',
+      'EnrolCustomersResult',
+    ]);
+    const allCalls = await getCalls(sandbox.url);
+    expect(allCalls.map((c) => c.customers)).toEqual([50, 3]);
+
+    // A gateway that stops exports what its batch processor still holds.
+    await gateway.stop();
+    expect(await gateway.exited).toEqual({ code: 0, signal: null });
+    const spans = await eventually(() => receiver.spans(), {
+      describe: '53 operation spans and 2 client spans',
+      until: (s) => s.length >= 55,
+    });
+
+    const operations = spans.filter((s) => s.kind === SERVER);
+    const clients = spans.filter((s) => s.kind === CLIENT);
+    expect(operations).toHaveLength(53);
+    expect(new Set(operations.map((s) => s.spanId)).size).toBe(53);
+    expect(operations.every((s) => s.name === 'mutation EnrolCustomers')).toBe(true);
+    expect(clients).toHaveLength(2);
+
+    const [fan, small] = [...clients].sort((a, b) => b.links.length - a.links.length) as [
+      ReceivedSpan,
+      ReceivedSpan,
+    ];
+    expect(fan.name).toBe('POST /v2/promotion/bulk/enrolAndEarn');
+    expect(fan.attributes).toMatchObject({
+      'gateway.customers': 50,
+      'gateway.operations': 50,
+      'http.response.status_code': 200,
+      'gateway.outcome.issued': 50,
+    });
+    // Links, not parents: the call starts a trace of its own and points at each operation.
+    expect(fan.parentSpanId).toBeNull();
+    const linked = new Set(fan.links.map((l) => `${l.traceId}/${l.spanId}`));
+    expect(linked.size).toBe(50);
+    const first50 = operations.filter((o) => linked.has(`${o.traceId}/${o.spanId}`));
+    expect(first50).toHaveLength(50);
+    // The traced caller's operation continues the caller's trace.
+    expect(
+      first50.filter((o) => o.traceId === callerTrace && o.parentSpanId === callerSpan),
+    ).toHaveLength(1);
+
+    expect(small.links).toHaveLength(3);
+    expect(new Set(small.links.map((l) => l.spanId)).size).toBe(3);
+
+    // What the API received is the traceparent of the client span.
+    expect(allCalls[0]?.traceparent).toBe(`00-${fan.traceId}-${fan.spanId}-01`);
+    expect(allCalls[1]?.traceparent).toBe(`00-${small.traceId}-${small.spanId}-01`);
+
+    // No attribute, name or event holds a mobile, an email, an id or a credential.
+    const secrets = [
+      ...customers.slice(0, 53).flatMap((c) => [c.mobile, c.email, c.id]),
+      DEMO_CREDENTIALS.authorizationHeader,
+      DEMO_CREDENTIALS.authorizationHeader.replace(/^Basic /, ''),
+    ];
+    const values = spans.flatMap(valuesOf);
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.filter((v) => secrets.some((secret) => v.includes(secret)))).toEqual([]);
+    // Numbers are counts and durations; no text value looks like a mobile or an email either.
+    const texts = spans.flatMap((span) => [
+      span.name,
+      ...Object.values(span.attributes).filter((v): v is string => typeof v === 'string'),
+    ]);
+    expect(texts.filter((v) => /@|\d{8,}/.test(v))).toEqual([]);
+    // Nor the document, which may hold customers inline.
+    const document = print(EnrolCustomersDocument);
+    expect(values.some((v) => v.includes(document.slice(0, 40)))).toBe(false);
+  });
+});
