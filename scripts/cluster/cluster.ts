@@ -241,10 +241,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       const replica = replicas[index];
       if (replica?.running == null) throw new Error(`no replica ${index}`);
       const { child, exited } = replica.running;
+      // Out of the balancer first: a busy machine must not make the others look down meanwhile.
+      await adminCommand(adminSocket, `set server replicas/${replica.name} state drain`);
       child.kill('SIGTERM');
       const code = await exited;
       if (code !== 0) throw new Error(`${replica.name} exited with ${String(code)} on SIGTERM`);
       await startReplica(replica);
+      await adminCommand(adminSocket, `set server replicas/${replica.name} state ready`);
       await upInHaproxy(replica.name);
     };
 

@@ -55,8 +55,10 @@ export function haproxyConfig({
     `  hash-balance-factor ${hashBalanceFactor}`,
     '  option httpchk GET /readyz',
     '  http-check expect status 200',
-    // A stopping replica answers 503 (or refuses): out of the balancer within ~300 ms.
-    '  default-server inter 300ms fastinter 200ms downinter 300ms fall 1 rise 2',
+    // A stopping replica answers 503 (or refuses): out of the balancer within a second; a
+    // replica slow on a busy machine is not taken for a dead one after one late answer.
+    '  timeout check 2s',
+    '  default-server inter 300ms fastinter 200ms downinter 300ms fall 3 rise 2',
     ...replicaPorts.map((replicaPort, i) => `  server r${i + 1} 127.0.0.1:${replicaPort} check`),
     '',
   ].join('\n');
