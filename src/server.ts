@@ -23,6 +23,7 @@ import type { IdempotencyStore } from './idempotency/idempotency.store';
 import { createLogger } from './observability/logger';
 import { PromotionReadService } from './promotion/promotion-read.service';
 import { PromotionService, type PromotionSubmitter } from './promotion/promotion.service';
+import { UnknownOutcomeReconciler } from './promotion/unknown-outcome.reconciler';
 import { buildGatewaySchema } from './resolvers';
 
 export interface Gateway {
@@ -89,6 +90,10 @@ export async function startGateway(
     logger,
     onWritten: (credentials, request, outcomes) =>
       reads.writeFinished(credentials, request, outcomes),
+    reconciler: new UnknownOutcomeReconciler(reads, {
+      clockSkewMs: config.reconcileClockSkewMs,
+      logger,
+    }),
   });
 
   const executor = deps.compile === false ? null : compiledExecutor(schema, deps.compile);

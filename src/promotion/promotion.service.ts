@@ -6,6 +6,7 @@ import type { BulkAction, Credentials, PromotionRequest } from '../domain/promot
 import { IdempotencyStoreFullError, type IdempotencyStore } from '../idempotency/idempotency.store';
 import { inputHashOf } from '../idempotency/input-hash';
 import { isRetryable, toPayload, type MutationPayload, type PromotionAnswer } from './payload';
+import { mergeResent } from './reconcile';
 import { NO_CREDENTIALS, refusalOf } from './refusal';
 import { validateInput, type InputLimits, type UncheckedPromotionInput } from './validate-input';
 
@@ -21,6 +22,20 @@ export interface PromotionSubmitter {
   ): Promise<CustomerOutcome[]>;
 }
 
+/**
+ * Looks up the customers of a retry whose earlier call ended unknown (DESIGN §8): those it
+ * shows done come back, by index, with that work as their outcome. Never rejects.
+ */
+export interface UnknownOutcomes {
+  reconcile(
+    request: PromotionRequest,
+    previous: readonly CustomerOutcome[],
+    indices: readonly number[],
+    credentials: Credentials,
+    deadline: number,
+  ): Promise<ReadonlyMap<number, CustomerOutcome>>;
+}
+
 export interface PromotionServiceOptions extends InputLimits {
   /** Deadline of one mutation's API work, retries included (PROMOTION_API_TIMEOUT_MS). */
   timeoutMs: number;
@@ -32,6 +47,8 @@ export interface PromotionServiceOptions extends InputLimits {
     request: PromotionRequest,
     outcomes: readonly CustomerOutcome[],
   ) => void;
+  /** Default none: a retry sends every unknown customer again. */
+  reconciler?: UnknownOutcomes;
 }
 
 /** The stored form of a mutation's answer: one outcome per input customer. */
@@ -216,6 +233,7 @@ export class PromotionService {
   /**
    * A retry of a key whose earlier answer was not final asks the API again only for
    * the customers whose outcome may change, and keeps every other answer as it was.
+   * Customers whose earlier call's work the reconciler finds are reported, not sent.
    * `fresh` is what the API answered this time.
    */
   private async submitMissing(
@@ -230,14 +248,22 @@ export class PromotionService {
     }
     const again = previous.flatMap((o, index) => (isRetryable(o) ? [index] : []));
     if (again.length === 0) return { outcomes: previous, fresh: [] };
-    const fresh = await this.submit(
-      { ...request, customers: again.map((index) => request.customers[index]!) },
-      credentials,
-      deadline,
-    );
+    const found =
+      (await this.options.reconciler?.reconcile(request, previous, again, credentials, deadline)) ??
+      NOTHING_FOUND;
+    const resend = again.filter((index) => !found.has(index));
+    const fresh =
+      resend.length === 0
+        ? []
+        : await this.submit(
+            { ...request, customers: resend.map((index) => request.customers[index]!) },
+            credentials,
+            deadline,
+          );
     const merged = [...previous];
-    again.forEach((index, i) => {
-      merged[index] = fresh[i]!;
+    for (const [index, outcome] of found) merged[index] = outcome;
+    resend.forEach((index, i) => {
+      merged[index] = mergeResent(previous[index]!, fresh[i]!);
     });
     return { outcomes: merged, fresh };
   }
@@ -256,6 +282,8 @@ export class PromotionService {
     return refusalOf(outcomes) ?? toPayload(outcomes, replayed);
   }
 }
+
+const NOTHING_FOUND: ReadonlyMap<number, CustomerOutcome> = new Map();
 
 /** Stores are asked this many times to keep a record before the gateway gives up on it. */
 const COMPLETE_ATTEMPTS = 3;
