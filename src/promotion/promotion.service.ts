@@ -6,7 +6,7 @@ import type { BulkAction, Credentials, PromotionRequest } from '../domain/promot
 import { IdempotencyStoreFullError, type IdempotencyStore } from '../idempotency/idempotency.store';
 import { inputHashOf } from '../idempotency/input-hash';
 import { isRetryable, toPayload, type MutationPayload, type PromotionAnswer } from './payload';
-import { mergeResent } from './reconcile';
+import { mergeResent, type UnknownOutcomes } from './reconcile';
 import { NO_CREDENTIALS, refusalOf } from './refusal';
 import { validateInput, type InputLimits, type UncheckedPromotionInput } from './validate-input';
 
@@ -20,20 +20,6 @@ export interface PromotionSubmitter {
     credentials: Credentials,
     deadline: number,
   ): Promise<CustomerOutcome[]>;
-}
-
-/**
- * Looks up the customers of a retry whose earlier call ended unknown (DESIGN §8): those it
- * shows done come back, by index, with that work as their outcome. Never rejects.
- */
-export interface UnknownOutcomes {
-  reconcile(
-    request: PromotionRequest,
-    previous: readonly CustomerOutcome[],
-    indices: readonly number[],
-    credentials: Credentials,
-    deadline: number,
-  ): Promise<ReadonlyMap<number, CustomerOutcome>>;
 }
 
 export interface PromotionServiceOptions extends InputLimits {

@@ -4,9 +4,23 @@
  * merges with what the idempotency record held. No network here.
  */
 import type { CustomerOutcome, IssuedOutcome } from '../domain/outcome';
-import type { BulkAction, PromotionRef } from '../domain/promotion';
+import type { BulkAction, Credentials, PromotionRef, PromotionRequest } from '../domain/promotion';
 import type { CustomerPromotionRecord, CustomerPromotionsPage } from '../domain/promotion-read';
 import { UpstreamCode } from '../domain/upstream-codes';
+
+/**
+ * Looks up the customers of a retry whose earlier call ended unknown (DESIGN §8): those it
+ * shows done come back, by index, with that work as their outcome. Never rejects.
+ */
+export interface UnknownOutcomes {
+  reconcile(
+    request: PromotionRequest,
+    previous: readonly CustomerOutcome[],
+    indices: readonly number[],
+    credentials: Credentials,
+    deadline: number,
+  ): Promise<ReadonlyMap<number, CustomerOutcome>>;
+}
 
 /** The actions whose work the lookup shows as a new record. Revocations only hide one. */
 export type ReconcilableAction = 'ENROL' | 'EARN';

@@ -15,6 +15,7 @@ import {
   sentAtOf,
   type Finding,
   type ReconcilableAction,
+  type UnknownOutcomes,
 } from './reconcile';
 
 /** The read side's lookup (PromotionReadService.lookupPromotionData): read-your-writes safe, retried. */
@@ -38,7 +39,7 @@ const PAGE_SIZE = 100;
 /** Pages read for one customer before the lookup counts as unsure: bounded work per customer. */
 const MAX_PAGES = 10;
 
-export class UnknownOutcomeReconciler {
+export class UnknownOutcomeReconciler implements UnknownOutcomes {
   constructor(
     private readonly lookups: CustomerLookups,
     private readonly options: UnknownOutcomeReconcilerOptions,
