@@ -33,6 +33,8 @@ export interface GatewayConfig {
   circuitBreakerHalfOpenAfterMs: number;
   /** Default `60` s. How long a promotion's definition is reused per caller; 0 = not cached. */
   promotionCacheTtlSeconds: number;
+  /** Default `120000` ms. How far the API's clock may lag ours when a retry looks for an unknown call's work. */
+  reconcileClockSkewMs: number;
   /** Unset: idempotency records live in memory. Set: in Redis, shared by every replica. */
   redisUrl: string | null;
   /** Default `86400`. */
@@ -214,6 +216,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     circuitBreakerThreshold: integer(env, 'CIRCUIT_BREAKER_THRESHOLD', 5, 1, 1000),
     circuitBreakerHalfOpenAfterMs: integer(env, 'CIRCUIT_BREAKER_HALF_OPEN_MS', 5000, 10, 600_000),
     promotionCacheTtlSeconds: integer(env, 'PROMOTION_CACHE_TTL_SECONDS', 60, 0, 86_400),
+    reconcileClockSkewMs: integer(env, 'RECONCILE_CLOCK_SKEW_MS', 120_000, 0, 86_400_000),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 31_536_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -28,6 +28,7 @@ import { observerOf, type GatewayObserver } from './observability/observer';
 import { startTracing, tracingObserver } from './observability/tracing';
 import { PromotionReadService } from './promotion/promotion-read.service';
 import { PromotionService, type PromotionSubmitter } from './promotion/promotion.service';
+import { UnknownOutcomeReconciler } from './promotion/unknown-outcome.reconciler';
 import { buildGatewaySchema } from './resolvers';
 
 export interface Gateway {
@@ -112,6 +113,10 @@ export async function startGateway(
     onWritten: (credentials, request, outcomes) =>
       reads.writeFinished(credentials, request, outcomes),
     observer,
+    reconciler: new UnknownOutcomeReconciler(reads, {
+      clockSkewMs: config.reconcileClockSkewMs,
+      logger,
+    }),
   });
 
   const executor = deps.compile === false ? null : compiledExecutor(schema, deps.compile);

@@ -189,3 +189,23 @@ function parseBody(body: Buffer): unknown {
     return text;
   }
 }
+
+/** The `status` label of one attempt: the HTTP status, or how it failed on the wire. */
+export function attemptStatusOf(attempt: Attempt): string {
+  switch (attempt.kind) {
+    case 'response':
+      return String(attempt.status);
+    case 'not-sent':
+      return 'not_sent';
+    case 'sent-failed':
+      return 'failed';
+  }
+}
+
+/** Every customer of a call the open circuit kept from the API. */
+export function circuitOpen(count: number): CustomerOutcome[] {
+  return sameOutcomeForAll(count, {
+    kind: 'UNAVAILABLE',
+    message: 'the promotion API is failing; calls are paused for a moment',
+  });
+}

@@ -1,4 +1,5 @@
-/** The REST bodies of the promotion API's bulk calls, built from the gateway's words (pure). */
+/** The promotion API's bulk calls: their paths and REST bodies, built from the gateway's words (pure). */
+import { isRevocation } from '../domain/promotion';
 import type {
   BulkAction,
   CustomerRef,
@@ -6,6 +7,14 @@ import type {
   IdentifierName,
   PromotionRef,
 } from '../domain/promotion';
+
+export const ENROL_AND_EARN_PATH = '/v2/promotion/bulk/enrolAndEarn';
+export const REVOKE_ENROL_AND_EARN_PATH = '/v2/promotion/bulk/revokeEnrolAndEarn';
+
+/** The endpoint of an action: revocations have their own, with the same envelope. */
+export function endpointPathOf(action: BulkAction): string {
+  return isRevocation(action) ? REVOKE_ENROL_AND_EARN_PATH : ENROL_AND_EARN_PATH;
+}
 
 /** One customer of a body; `earnIds` only in REVOKE_EARN, and only when the caller named earns. */
 export interface BodyCustomer {

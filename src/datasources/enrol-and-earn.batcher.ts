@@ -6,7 +6,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { callerIdOf } from '../domain/caller';
-import { isSuccess, sameOutcomeForAll, unknownForAll } from '../domain/outcome';
+import { isSuccess, sameOutcomeForAll, stampSentAt, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { Credentials, CustomerRef, PromotionRequest } from '../domain/promotion';
 import { UpstreamCode } from '../domain/upstream-codes';
@@ -279,7 +279,9 @@ export class EnrolAndEarnBatcher {
   /** One call, then each of its customers answered and handed on to its next waiting occurrence. */
   private async send(keys: readonly PendingCustomer[], deadline: number): Promise<void> {
     const started = performance.now();
-    const outcomes = await this.call(keys, deadline);
+    // Unknown outcomes carry when their call left, so a retry can look for its work (DESIGN §8).
+    const sentAt = Date.now();
+    const outcomes = stampSentAt(await this.call(keys, deadline), sentAt);
     const callMs = performance.now() - started;
     keys.forEach((key, position) =>
       this.answer(key, outcomes[position] ?? { ...LOST_TRACK }, callMs),

@@ -4,14 +4,14 @@ export type { PromotionApi } from './promotion-api';
 export { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
 export type { EnrolAndEarnBatcherOptions } from './enrol-and-earn.batcher';
 export { batchKeyOf } from './batch-route';
+export { PromotionApiClient } from './promotion-api.client';
+export type { PromotionApiClientOptions, PromotionApiSender } from './promotion-api.client';
 export {
-  PromotionApiClient,
   ENROL_AND_EARN_PATH,
   REVOKE_ENROL_AND_EARN_PATH,
   endpointPathOf,
-} from './promotion-api.client';
-export type { PromotionApiClientOptions, PromotionApiSender } from './promotion-api.client';
-export { toRequestBody } from './bulk-action.body';
+  toRequestBody,
+} from './bulk-action.body';
 export { toOutcomes } from './enrol-and-earn.mapper';
 export type { BodyCustomer, BulkActionBody } from './bulk-action.body';
 export { verdictOf, parseRetryAfter, UNEXPECTED_STATUS_CODE } from './attempt-verdict';

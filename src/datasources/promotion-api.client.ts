@@ -19,22 +19,17 @@ import type { CircuitBreakerPolicy } from 'cockatiel';
 import { callerIdOf } from '../domain/caller';
 import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
-import { isRevocation } from '../domain/promotion';
 import type { BulkAction, Credentials } from '../domain/promotion';
 import { NO_OBSERVER, type UpstreamCallObservation } from '../observability/observer';
-import { errorCode, verdictOf } from './attempt-verdict';
+import { attemptStatusOf, circuitOpen, errorCode, verdictOf } from './attempt-verdict';
 import type { Verdict } from './attempt-verdict';
-import type { BulkActionBody } from './bulk-action.body';
-import { CredentialsRefusedError, UpstreamDispatcher } from './upstream-dispatch';
+import { endpointPathOf, type BulkActionBody } from './bulk-action.body';
+import {
+  CredentialsRefusedError,
+  UpstreamDispatcher,
+  credentialHeadersOf,
+} from './upstream-dispatch';
 import type { Attempt, UpstreamDispatcherOptions } from './upstream-dispatch';
-
-export const ENROL_AND_EARN_PATH = '/v2/promotion/bulk/enrolAndEarn';
-export const REVOKE_ENROL_AND_EARN_PATH = '/v2/promotion/bulk/revokeEnrolAndEarn';
-
-/** The endpoint of an action: revocations have their own, with the same envelope. */
-export function endpointPathOf(action: BulkAction): string {
-  return isRevocation(action) ? REVOKE_ENROL_AND_EARN_PATH : ENROL_AND_EARN_PATH;
-}
 
 /** What the batcher needs from a client; tests give the batcher a fake of this. */
 export interface PromotionApiSender {
@@ -140,7 +135,12 @@ export class PromotionApiClient implements PromotionApiSender {
         message: 'the call could not be built',
       });
     }
-    const headers = { ...observation.headers, ...headersFor(credentials) };
+    const headers = {
+      ...observation.headers,
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...credentialHeadersOf(credentials),
+    };
     const path = this.basePath + endpointPathOf(body.bulkAction);
     // A refusal of these credentials while this call waits for a socket means it need not
     // be sent: it could only be refused too, and would hold a connection for nothing.
@@ -160,7 +160,7 @@ export class PromotionApiClient implements PromotionApiSender {
           refusedSinceStart,
         );
         observation.attempt(
-          ENROL_AND_EARN_PATH,
+          endpointPathOf(body.bulkAction),
           attemptStatusOf(attempt),
           (performance.now() - started) / 1000,
         );
@@ -288,34 +288,3 @@ export class PromotionApiClient implements PromotionApiSender {
 }
 
 const UNOBSERVED = NO_OBSERVER.upstreamCall('ENROL', 0, []);
-
-/** The `status` label of one attempt: the HTTP status, or how it failed on the wire. */
-function attemptStatusOf(attempt: Attempt): string {
-  switch (attempt.kind) {
-    case 'response':
-      return String(attempt.status);
-    case 'not-sent':
-      return 'not_sent';
-    case 'sent-failed':
-      return 'failed';
-  }
-}
-
-function circuitOpen(count: number): CustomerOutcome[] {
-  return sameOutcomeForAll(count, {
-    kind: 'UNAVAILABLE',
-    message: 'the promotion API is failing; calls are paused for a moment',
-  });
-}
-
-function headersFor(credentials: Credentials): Record<string, string> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json',
-  };
-  // Forwarded exactly as they came: no trimming, no re-encoding.
-  if (credentials.authorization !== undefined) headers['authorization'] = credentials.authorization;
-  if (credentials.oauthToken !== undefined)
-    headers['X-CAP-API-OAUTH-TOKEN'] = credentials.oauthToken;
-  return headers;
-}

@@ -27,7 +27,7 @@ import type {
 import { toCustomerPromotionsPage, toPromotionDefinition } from './promotion-read.mapper';
 import { PROMOTION_DATA_PATH, definitionPathOf, lookupQueryString } from './promotion-read.request';
 import { readVerdictOf, type BodyReader } from './read-verdict';
-import type { UpstreamDispatcher } from './upstream-dispatch';
+import { credentialHeadersOf, type UpstreamDispatcher } from './upstream-dispatch';
 
 export interface PromotionReadClientOptions {
   /** The mutation client's dispatcher: reads and writes share its Pool. */
@@ -105,7 +105,7 @@ export class PromotionReadClient {
     deadline: number,
     reader: BodyReader<T>,
   ): Promise<ReadResult<T>> {
-    const headers = headersFor(credentials);
+    const headers = { accept: 'application/json', ...credentialHeadersOf(credentials) };
     try {
       const step = await this.policy.execute(({ attempt }) =>
         this.attempt(path, headers, deadline, reader, attempt + 1),
@@ -170,13 +170,4 @@ function circuitOpen(): ReadFailure {
     kind: 'UNAVAILABLE',
     message: 'the promotion API is failing; calls are paused for a moment',
   };
-}
-
-function headersFor(credentials: Credentials): Record<string, string> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  // Forwarded exactly as they came, as for mutations.
-  if (credentials.authorization !== undefined) headers['authorization'] = credentials.authorization;
-  if (credentials.oauthToken !== undefined)
-    headers['X-CAP-API-OAUTH-TOKEN'] = credentials.oauthToken;
-  return headers;
 }

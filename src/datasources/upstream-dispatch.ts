@@ -5,6 +5,7 @@
  */
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { Credentials } from '../domain/promotion';
 
 /** The result of one request on the wire. */
 export type Attempt =
@@ -214,4 +215,13 @@ export class UpstreamDispatcher {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** The caller's credential headers, forwarded exactly as they came: no trimming, no re-encoding. */
+export function credentialHeadersOf(credentials: Credentials): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (credentials.authorization !== undefined) headers['authorization'] = credentials.authorization;
+  if (credentials.oauthToken !== undefined)
+    headers['X-CAP-API-OAUTH-TOKEN'] = credentials.oauthToken;
+  return headers;
 }

@@ -67,6 +67,11 @@ export interface RateLimitedOutcome {
 export interface OutcomeUnknownOutcome {
   kind: 'OUTCOME_UNKNOWN';
   message: string;
+  /**
+   * Epoch ms at or before which the call went out: a retry looks for its work from then on
+   * (DESIGN §8 "Reconcile"). Absent when not known, as in records kept before it was.
+   */
+  sentAt?: number;
 }
 
 /**
@@ -125,6 +130,13 @@ export function sameOutcomeForAll(count: number, outcome: CustomerOutcome): Cust
 /** OUTCOME_UNKNOWN for every customer of a call: it was sent and no trustworthy answer came back. */
 export function unknownForAll(count: number, message: string): CustomerOutcome[] {
   return sameOutcomeForAll(count, { kind: 'OUTCOME_UNKNOWN', message });
+}
+
+/** The outcomes of a call that left at `sentAt`, each unknown one stamped with it. */
+export function stampSentAt(outcomes: CustomerOutcome[], sentAt: number): CustomerOutcome[] {
+  return outcomes.map((o) =>
+    o.kind === 'OUTCOME_UNKNOWN' && o.sentAt === undefined ? { ...o, sentAt } : o,
+  );
 }
 
 export function assertNever(value: never): never {

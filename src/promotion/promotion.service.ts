@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { callerIdOf } from '../domain/caller';
 import type { CustomerOutcome } from '../domain/outcome';
@@ -15,7 +14,9 @@ import {
   type IdempotencyResult,
   type OperationTrace,
 } from '../observability/observer';
-import { isRetryable, toPayload, type MutationPayload, type PromotionAnswer } from './payload';
+import { IdempotencyRecords, type StoredOutcomes } from './idempotency-records';
+import { isRetryable, toPayload, type PromotionAnswer } from './payload';
+import { mergeResent, type UnknownOutcomes } from './reconcile';
 import { NO_CREDENTIALS, refusalOf } from './refusal';
 import { validateInput, type InputLimits, type UncheckedPromotionInput } from './validate-input';
 
@@ -45,11 +46,8 @@ export interface PromotionServiceOptions extends InputLimits {
   ) => void;
   /** Default: none. Hears what each keyed mutation's record said. */
   observer?: GatewayObserver;
-}
-
-/** The stored form of a mutation's answer: one outcome per input customer. */
-interface StoredOutcomes {
-  outcomes: CustomerOutcome[];
+  /** Default none: a retry sends every unknown customer again. */
+  reconciler?: UnknownOutcomes;
 }
 
 export function hasCredentials(credentials: Credentials): boolean {
@@ -62,6 +60,7 @@ export function hasCredentials(credentials: Credentials): boolean {
  */
 export class PromotionService {
   private readonly observer: GatewayObserver;
+  private readonly records: IdempotencyRecords;
 
   constructor(
     private readonly submitter: PromotionSubmitter,
@@ -69,6 +68,7 @@ export class PromotionService {
     private readonly options: PromotionServiceOptions,
   ) {
     this.observer = options.observer ?? NO_OBSERVER;
+    this.records = new IdempotencyRecords(store, options.logger);
   }
 
   /** `trace`: the operation's span (tracing on), which the calls of its customers link to. */
@@ -109,12 +109,7 @@ export class PromotionService {
       identifierName: request.identifierName,
       customers: request.customers,
     });
-    // Never overtaken while alive: answered by the deadline, then at most COMPLETE_ATTEMPTS store operations and the waits between them.
-    const leaseMs =
-      this.options.timeoutMs +
-      COMPLETE_ATTEMPTS * this.store.operationTimeoutMs +
-      COMPLETE_BACKOFFS_MS +
-      TIMER_LAG_ALLOWANCE_MS;
+    const leaseMs = this.records.leaseMsFor(this.options.timeoutMs);
     let claim;
     try {
       claim = await this.store.claim(scope, key, inputHash, leaseMs);
@@ -122,7 +117,7 @@ export class PromotionService {
       this.observer.idempotency(
         error instanceof IdempotencyStoreFullError ? 'full' : 'unavailable',
       );
-      return this.claimRefused(error);
+      return this.records.refused(error);
     }
     this.observer.idempotency(IDEMPOTENCY_RESULTS[claim.status]);
     switch (claim.status) {
@@ -141,105 +136,25 @@ export class PromotionService {
     try {
       asked = await this.submitMissing(request, previous, credentials, deadline, trace);
     } catch (error) {
-      await this.releaseRecord(scope, key, claim.token);
+      await this.records.release(scope, key, claim.token);
       throw error;
     }
     // Judged on what the API said now: a refusal of a retry must not be stored as the
     // answer of customers the earlier attempt may have done. Any earlier partial stays.
     const refusal = refusalOf(asked.fresh);
     if (refusal !== null) {
-      await this.releaseRecord(scope, key, claim.token);
+      await this.records.release(scope, key, claim.token);
       return refusal;
     }
     const final = !asked.outcomes.some(isRetryable);
-    await this.completeRecord(scope, key, claim.token, { outcomes: asked.outcomes }, final);
+    await this.records.complete(scope, key, claim.token, { outcomes: asked.outcomes }, final);
     return toPayload(asked.outcomes, false);
-  }
-
-  /**
-   * Stores the record, trying again briefly: a record left running would answer
-   * IN_PROGRESS until its lease ends, and a lost partial would make the next retry ask
-   * the API again for customers that are already done.
-   */
-  private async completeRecord(
-    scope: string,
-    key: string,
-    token: string,
-    record: StoredOutcomes,
-    final: boolean,
-  ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      let kept: boolean;
-      try {
-        kept = await this.store.complete(scope, key, token, record, final);
-      } catch (error) {
-        if (attempt >= COMPLETE_ATTEMPTS) {
-          // The caller still gets its answer; only the replay of this key is lost.
-          this.options.logger?.error(
-            { err: error, attempts: attempt },
-            'could not store an idempotency record; a retry with its key may ask the API again',
-          );
-          return;
-        }
-        this.options.logger?.warn(
-          { err: error, attempt },
-          'could not store an idempotency record; trying again',
-        );
-        await sleep(completeBackoffMs(attempt));
-        continue;
-      }
-      if (!kept) {
-        this.options.logger?.warn(
-          { final },
-          'idempotency record was lost or taken over before it could be stored; a retry with its key may ask the API again',
-        );
-      }
-      return;
-    }
-  }
-
-  /** Gives the key up; when the store cannot, a retry gets IN_PROGRESS until the lease ends. */
-  private async releaseRecord(scope: string, key: string, token: string): Promise<void> {
-    try {
-      await this.store.release(scope, key, token);
-    } catch (error) {
-      this.options.logger?.error(
-        { err: error },
-        'could not release an idempotency key; a retry with it gets IN_PROGRESS until its lease ends',
-      );
-    }
-  }
-
-  /** What a keyed mutation answers when the store could not claim its key. */
-  private claimRefused(error: unknown): MutationPayload {
-    if (error instanceof IdempotencyStoreFullError) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-      this.options.logger?.warn(
-        { retryAfterSeconds },
-        'idempotency store is full: keyed mutation answered RateLimitedError',
-      );
-      return {
-        kind: 'HOISTED',
-        outcome: {
-          kind: 'RATE_LIMITED',
-          message: 'The gateway cannot keep another idempotency record now; retry later.',
-          retryAfterSeconds,
-        },
-      };
-    }
-    this.options.logger?.error(
-      { err: error },
-      'idempotency store failed: keyed mutation answered UpstreamUnavailableError',
-    );
-    return {
-      kind: 'HOISTED',
-      outcome: { kind: 'UNAVAILABLE', message: 'The idempotency store is unavailable.' },
-    };
   }
 
   /**
    * A retry of a key whose earlier answer was not final asks the API again only for
    * the customers whose outcome may change, and keeps every other answer as it was.
+   * Customers whose earlier call's work the reconciler finds are reported, not sent.
    * `fresh` is what the API answered this time.
    */
   private async submitMissing(
@@ -255,15 +170,23 @@ export class PromotionService {
     }
     const again = previous.flatMap((o, index) => (isRetryable(o) ? [index] : []));
     if (again.length === 0) return { outcomes: previous, fresh: [] };
-    const fresh = await this.submit(
-      { ...request, customers: again.map((index) => request.customers[index]!) },
-      credentials,
-      deadline,
-      trace,
-    );
+    const found =
+      (await this.options.reconciler?.reconcile(request, previous, again, credentials, deadline)) ??
+      NOTHING_FOUND;
+    const resend = again.filter((index) => !found.has(index));
+    const fresh =
+      resend.length === 0
+        ? []
+        : await this.submit(
+            { ...request, customers: resend.map((index) => request.customers[index]!) },
+            credentials,
+            deadline,
+            trace,
+          );
     const merged = [...previous];
-    again.forEach((index, i) => {
-      merged[index] = fresh[i]!;
+    for (const [index, outcome] of found) merged[index] = outcome;
+    resend.forEach((index, i) => {
+      merged[index] = mergeResent(previous[index]!, fresh[i]!);
     });
     return { outcomes: merged, fresh };
   }
@@ -291,18 +214,4 @@ const IDEMPOTENCY_RESULTS = {
   INPUT_MISMATCH: 'input_mismatch',
 } as const satisfies Record<ClaimStatus, IdempotencyResult>;
 
-/** Stores are asked this many times to keep a record before the gateway gives up on it. */
-const COMPLETE_ATTEMPTS = 3;
-
-/** Wait after the `attempt`th failed attempt to store a record: 100 ms, 200 ms, ... */
-function completeBackoffMs(attempt: number): number {
-  return 100 * 2 ** (attempt - 1);
-}
-
-/** Every wait between attempts to store a record, together. */
-const COMPLETE_BACKOFFS_MS = Array.from({ length: COMPLETE_ATTEMPTS - 1 }, (_, i) =>
-  completeBackoffMs(i + 1),
-).reduce((sum, ms) => sum + ms, 0);
-
-/** Timers fire late on a busy event loop; the lease allows this much for all of them. */
-const TIMER_LAG_ALLOWANCE_MS = 1_000;
+const NOTHING_FOUND: ReadonlyMap<number, CustomerOutcome> = new Map();

@@ -391,6 +391,29 @@ describe('EnrolAndEarnBatcher', () => {
     expect(lost.map((o) => o.kind)).toEqual(['OUTCOME_UNKNOWN']);
   });
 
+  it('stamps each unknown outcome with a time at or before its call left, and nothing else', async () => {
+    let sendingAt = 0;
+    const fake = fakeClient((call) => {
+      sendingAt = Date.now();
+      return [
+        { kind: 'OUTCOME_UNKNOWN', message: 'reset' },
+        issuedFor(call.body.customers[1]!.identifierValue),
+      ];
+    });
+    const batcher = new EnrolAndEarnBatcher(fake.client, options);
+    const queuedAt = Date.now();
+    const [unknown, done] = await batcher.submit(request(['a', 'b']), alice, inAMinute());
+    expect(unknown).toEqual({
+      kind: 'OUTCOME_UNKNOWN',
+      message: 'reset',
+      sentAt: expect.any(Number),
+    });
+    const { sentAt } = unknown as { sentAt: number };
+    expect(sentAt).toBeGreaterThanOrEqual(queuedAt);
+    expect(sentAt).toBeLessThanOrEqual(sendingAt);
+    expect(done).toEqual(issuedFor('b'));
+  });
+
   it('answers OUTCOME_UNKNOWN when a client answers with the wrong number of outcomes', async () => {
     const fake = fakeClient(() => [issuedFor('x')]);
     const batcher = new EnrolAndEarnBatcher(fake.client, options);

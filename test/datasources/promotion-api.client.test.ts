@@ -7,13 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { CircuitState } from 'cockatiel';
-import { toRequestBody } from '../../src/datasources/bulk-action.body';
-import type { BulkActionBody } from '../../src/datasources/bulk-action.body';
 import {
   ENROL_AND_EARN_PATH,
   REVOKE_ENROL_AND_EARN_PATH,
-  PromotionApiClient,
-} from '../../src/datasources/promotion-api.client';
+  toRequestBody,
+  type BulkActionBody,
+} from '../../src/datasources/bulk-action.body';
+import { PromotionApiClient } from '../../src/datasources/promotion-api.client';
 import type { PromotionApiClientOptions } from '../../src/datasources/promotion-api.client';
 import type { Credentials } from '../../src/domain/promotion';
 import { eventually } from '../support/eventually';

@@ -11,9 +11,11 @@ import {
   type RunningSandbox,
 } from '../../src/sandbox';
 import {
+  EarnPromotionDocument,
   EnrolCustomersDocument,
   RevokeEarningsDocument,
   RevokeEnrolmentsDocument,
+  type EarnPromotionMutation,
   type EnrolCustomersMutation,
   type EnrolCustomersMutationVariables,
   type RevokeEarningsMutation,
@@ -111,12 +113,20 @@ export function nextCall(
 }
 
 /** The payload of any of the mutations the fault suites run, as the tests read it. */
-export type MutationPayload = EnrolPayload | RevokeEnrolmentsPayload | RevokeEarningsPayload;
+export type MutationPayload =
+  EnrolPayload | EarnPayload | RevokeEnrolmentsPayload | RevokeEarningsPayload;
+type EarnPayload = EarnPromotionMutation['earnPromotion'];
 type RevokeEnrolmentsPayload = RevokeEnrolmentsMutation['revokeEnrolments'];
 type RevokeEarningsPayload = RevokeEarningsMutation['revokeEarnings'];
 export type MutationResult = Extract<
   MutationPayload,
-  { __typename: 'EnrolCustomersResult' | 'RevokeEnrolmentsResult' | 'RevokeEarningsResult' }
+  {
+    __typename:
+      | 'EnrolCustomersResult'
+      | 'EarnPromotionResult'
+      | 'RevokeEnrolmentsResult'
+      | 'RevokeEarningsResult';
+  }
 >;
 export type MutationOutcome = MutationResult['results'][number]['outcome'];
 
@@ -150,7 +160,7 @@ export interface MutationKind {
 const ENROL_AND_EARN = '/v2/promotion/bulk/enrolAndEarn';
 
 /** Does `bulkAction` for `ids` on promotion 57099 at the sandbox itself, faults off. */
-async function doAtSandbox(
+export async function doAtSandbox(
   sandbox: RunningSandbox,
   bulkAction: 'ENROL' | 'EARN',
   ids: readonly string[],
@@ -192,6 +202,20 @@ async function payloadOf<TData, TVariables>(
     throw new Error(`expected a payload, got HTTP ${status}: ${JSON.stringify(body)}`);
   }
   return payload;
+}
+
+/** One earnPromotion mutation (EARN into 57099 by customer id) over HTTP; its payload. */
+export function earn(
+  url: string,
+  ids: readonly string[],
+  options: MutationOptions = {},
+): Promise<MutationPayload> {
+  return payloadOf(
+    url,
+    EarnPromotionDocument,
+    { input: enrolInput(ids, options) },
+    'earnPromotion',
+  );
 }
 
 export const MUTATION_KINDS: MutationKind[] = [

@@ -131,6 +131,26 @@ describe.each(kinds)('$name', (kind) => {
     });
   });
 
+  it("hands the next claimer, to the millisecond, when each unknown customer's call was sent", async () => {
+    // The service's record (DESIGN §8): a retry looks for the work from sentAt on; a record
+    // kept before sentAt existed has none, and must come back without one.
+    const record = {
+      outcomes: [
+        { kind: 'ISSUED', entityId: '1', issualId: '1001', earnedId: null, warnings: [] },
+        { kind: 'OUTCOME_UNKNOWN', message: 'reset', sentAt: 1_767_225_600_123 },
+        { kind: 'OUTCOME_UNKNOWN', message: 'reset before sentAt was kept' },
+      ],
+    };
+    const first = claimed(await store.claim(scope, key, 'input-a', LONG_LEASE_MS));
+    await expect(store.complete(scope, key, first.token, record, false)).resolves.toBe(true);
+
+    const second = claimed(await store.claim(scope, key, 'input-a', LONG_LEASE_MS));
+    expect(second.previous).toEqual(record);
+    const [, unknown, old] = (second.previous as typeof record).outcomes;
+    expect(unknown).toHaveProperty('sentAt', 1_767_225_600_123);
+    expect(old).not.toHaveProperty('sentAt');
+  });
+
   it('refuses another input under a key that holds a partial payload', async () => {
     const { token } = claimed(await store.claim(scope, key, 'input-a', LONG_LEASE_MS));
     await store.complete(scope, key, token, payload, false);

@@ -3,7 +3,11 @@
  * the mutations did, as the sandbox's own call log tells it.
  */
 import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-prometheus-text-format';
-import { EarnPromotionDocument, EnrolCustomersDocument } from '../generated/graphql';
+import {
+  EarnPromotionDocument,
+  EnrolCustomersDocument,
+  RevokeEarningsDocument,
+} from '../generated/graphql';
 import { DEMO_CREDENTIALS, demoCustomers, getCalls } from '../sandbox/sandbox-api';
 import { freePort } from '../support/free-port';
 import { execute, startStack, type Stack } from '../support/stack';
@@ -111,6 +115,20 @@ describe('metrics', () => {
         ? earned.body.data.earnPromotion.results.map((r) => r.outcome.__typename)
         : [];
     expect(earnOutcomes).toEqual(['Earning', 'CustomerNotFoundError']);
+    // One call to the revoke endpoint: that earn taken back.
+    const revoked = await execute(
+      stack.gateway.graphqlUrl,
+      RevokeEarningsDocument,
+      {
+        input: {
+          promotion,
+          identifierName: 'ID',
+          customers: [{ identifierValue: ids[0] as string, source: 'INSTORE' }],
+        },
+      },
+      auth,
+    );
+    expect(revoked.body.data?.revokeEarnings.__typename).toBe('RevokeEarningsResult');
     // No call: invalid input.
     const invalid = await enrol(['not-digits']);
     expect(invalid.body.data?.enrolCustomers.__typename).toBe('InvalidInputError');
@@ -123,7 +141,7 @@ describe('metrics', () => {
 
     const after = await scrape();
     const calls = (await getCalls(stack.sandbox.url)).slice(callsBefore);
-    expect(calls.map((c) => c.customers)).toEqual([2, 2, 1, 2, 2]);
+    expect(calls.map((c) => c.customers)).toEqual([2, 2, 1, 2, 1, 2]);
 
     expect(
       delta(
@@ -134,6 +152,7 @@ describe('metrics', () => {
       'operation=enrolCustomers,payload=EnrolCustomersResult': 5,
       'operation=enrolCustomers,payload=InvalidInputError': 1,
       'operation=earnPromotion,payload=EarnPromotionResult': 1,
+      'operation=revokeEarnings,payload=RevokeEarningsResult': 1,
     });
     expect(
       delta(samples(before, 'gateway_customers_total'), samples(after, 'gateway_customers_total')),
@@ -143,11 +162,12 @@ describe('metrics', () => {
       'action=ENROL,outcome=InvalidInputError': 1,
       'action=EARN,outcome=Earning': 1,
       'action=EARN,outcome=CustomerNotFoundError': 1,
+      'action=REVOKE_EARN,outcome=EarningRevocation': 1,
     });
     // What the sandbox received, by the status it answered.
     const byStatus: Record<string, number> = {};
     for (const call of calls) {
-      const label = `endpoint=/v2/promotion/bulk/enrolAndEarn,status=${call.status}`;
+      const label = `endpoint=${call.path},status=${call.status}`;
       byStatus[label] = (byStatus[label] ?? 0) + 1;
     }
     expect(
@@ -172,7 +192,7 @@ describe('metrics', () => {
       };
     };
     expect(batches(after).count - batches(before).count).toBe(calls.length);
-    expect(batches(after).sum - batches(before).sum).toBe(9);
+    expect(batches(after).sum - batches(before).sum).toBe(10);
     const seconds = (families: PrometheusFamily[]) =>
       family(families, 'gateway_upstream_call_seconds').metrics.reduce(
         (n, m) => n + Number(m.count ?? 0),

@@ -96,6 +96,16 @@ describe('loadConfig', () => {
     },
   );
 
+  it('reads RECONCILE_CLOCK_SKEW_MS: 120000 by default, 0 allowed, a bad value names the variable', () => {
+    expect(loadConfig({}).reconcileClockSkewMs).toBe(120_000);
+    expect(loadConfig({ RECONCILE_CLOCK_SKEW_MS: '0' }).reconcileClockSkewMs).toBe(0);
+    expect(loadConfig({ RECONCILE_CLOCK_SKEW_MS: '5000' }).reconcileClockSkewMs).toBe(5000);
+    expect(() => loadConfig({ RECONCILE_CLOCK_SKEW_MS: '-1' })).toThrow(
+      'RECONCILE_CLOCK_SKEW_MS must be between 0 and 86400000, got -1',
+    );
+    expect(() => loadConfig({ RECONCILE_CLOCK_SKEW_MS: '2 minutes' })).toThrow(ConfigError);
+  });
+
   it('reads PROMOTION_CACHE_TTL_SECONDS: 0 turns the definition cache off, a bad value names the variable', () => {
     expect(loadConfig({ PROMOTION_CACHE_TTL_SECONDS: '0' }).promotionCacheTtlSeconds).toBe(0);
     expect(loadConfig({ PROMOTION_CACHE_TTL_SECONDS: '300' }).promotionCacheTtlSeconds).toBe(300);

@@ -1,6 +1,7 @@
 import { callerIdOf } from '../../src/domain/caller';
 import type { CustomerOutcome } from '../../src/domain/outcome';
 import type { Credentials, PromotionRequest } from '../../src/domain/promotion';
+import type { LookupQuery } from '../../src/domain/promotion-read';
 import {
   IdempotencyStoreFullError,
   IdempotencyStoreUnavailableError,
@@ -8,6 +9,10 @@ import {
   type IdempotencyStore,
 } from '../../src/idempotency';
 import { PromotionService, type PromotionSubmitter } from '../../src/promotion/promotion.service';
+import {
+  UnknownOutcomeReconciler,
+  type CustomerLookups,
+} from '../../src/promotion/unknown-outcome.reconciler';
 import type { UncheckedPromotionInput } from '../../src/promotion/validate-input';
 import { capturedLogger, type LogLine } from '../idempotency/support';
 
@@ -375,5 +380,123 @@ describe('PromotionService', () => {
     // timeoutMs 1000; three attempts of at most 4000 ms each, 100 and 200 ms apart.
     expect(leases).toHaveLength(1);
     expect(leases[0]).toBeGreaterThanOrEqual(1_000 + 3 * 4_000 + 100 + 200);
+  });
+});
+
+/** Lookups answered from the customers' enrolments of 57099 (dated now); records who was looked up. */
+class EnrolmentLookups implements CustomerLookups {
+  readonly asked: string[] = [];
+  constructor(private readonly enrolled: Record<string, string[]>) {}
+  async lookupPromotionData(_credentials: Credentials, query: LookupQuery) {
+    this.asked.push(query.identifierValue);
+    const ids = this.enrolled[query.identifierValue] ?? [];
+    return {
+      kind: 'OK' as const,
+      value: {
+        entityId: query.identifierValue,
+        totalCount: 1,
+        promotions: [
+          {
+            programId: 469,
+            promotionId: 57099,
+            promoIdentifier: null,
+            name: 'Review reward',
+            description: null,
+            kind: 'ENROL_AND_ISSUE' as const,
+            active: true,
+            startsAt: null,
+            endsAt: null,
+            usage: {
+              maxTimesPerCustomer: null,
+              timesUsedByCustomer: null,
+              maxPointsPerCustomer: null,
+              pointsUsedByCustomer: null,
+              maxPointsPerEvent: null,
+              maxPointsInPromotion: null,
+              pointsUsedInPromotion: null,
+            },
+            enrolments: ids.map((issualId) => ({
+              issualId,
+              enrolledAt: new Date(),
+              expiresAt: null,
+              earnings: [],
+            })),
+          },
+        ],
+      },
+    };
+  }
+}
+
+function reconcilingServiceWith(submitter: PromotionSubmitter, lookups: CustomerLookups) {
+  const store = new MemoryIdempotencyStore({ ttlSeconds: 60 });
+  const service = new PromotionService(submitter, store, {
+    maxCustomersPerMutation: 10,
+    timeoutMs: 1000,
+    reconciler: new UnknownOutcomeReconciler(lookups, { clockSkewMs: 120_000 }),
+  });
+  return { service, store };
+}
+
+describe('PromotionService reconciling unknown outcomes', () => {
+  const sentNow = (): CustomerOutcome => ({ ...unknown, sentAt: Date.now() });
+
+  it('reports the work the lookup finds and sends only the customers it cannot account for', async () => {
+    const submitter = new ScriptedSubmitter([
+      () => [issued('1'), sentNow(), sentNow()],
+      (request) => request.customers.map((c) => issued(c.identifierValue)),
+    ]);
+    const lookups = new EnrolmentLookups({ '2': ['7002'], '3': [] });
+    const { service, store } = reconcilingServiceWith(submitter, lookups);
+
+    await service.run('ENROL', input(['1', '2', '3'], 'k'), credentials);
+    const retried = await service.run('ENROL', input(['1', '2', '3'], 'k'), credentials);
+    await store.close();
+
+    expect(lookups.asked).toEqual(['2', '3']);
+    expect(submitter.sent).toEqual([['1', '2', '3'], ['3']]);
+    expect(retried).toMatchObject({
+      kind: 'RESULT',
+      outcomes: [issued('1'), { kind: 'ISSUED', entityId: '2', issualId: '7002' }, issued('3')],
+    });
+  });
+
+  it('sends again, without a lookup, a customer whose record has no sentAt (kept before it was)', async () => {
+    const submitter = new ScriptedSubmitter([
+      () => [issued('1'), unknown],
+      (request) => request.customers.map((c) => issued(c.identifierValue)),
+    ]);
+    const lookups = new EnrolmentLookups({ '2': ['7002'] });
+    const { service, store } = reconcilingServiceWith(submitter, lookups);
+
+    await service.run('ENROL', input(['1', '2'], 'k'), credentials);
+    const retried = await service.run('ENROL', input(['1', '2'], 'k'), credentials);
+    await store.close();
+
+    expect(lookups.asked).toEqual([]);
+    expect(submitter.sent).toEqual([['1', '2'], ['2']]);
+    expect(retried).toMatchObject({ kind: 'RESULT', outcomes: [issued('1'), issued('2')] });
+  });
+
+  it('keeps a customer unknown, with its first call time, when the re-send was only rate limited', async () => {
+    const first = sentNow();
+    const submitter = new ScriptedSubmitter([
+      () => [issued('1'), first],
+      () => [{ kind: 'RATE_LIMITED', message: 'slow down', retryAfterSeconds: 1 }],
+      (request) => request.customers.map((c) => issued(c.identifierValue)),
+    ]);
+    // Two enrolments since the call: the lookup cannot tell, so the customer is sent each time.
+    const lookups = new EnrolmentLookups({ '2': ['7002', '7003'] });
+    const { service, store } = reconcilingServiceWith(submitter, lookups);
+
+    await service.run('ENROL', input(['1', '2'], 'k'), credentials);
+    const limited = await service.run('ENROL', input(['1', '2'], 'k'), credentials);
+    const last = await service.run('ENROL', input(['1', '2'], 'k'), credentials);
+    await store.close();
+
+    expect(limited).toMatchObject({ kind: 'RESULT', outcomes: [issued('1'), first] });
+    expect(lookups.asked).toEqual(['2', '2']);
+    expect(submitter.sent).toEqual([['1', '2'], ['2'], ['2']]);
+    expect(last).toMatchObject({ kind: 'RESULT', outcomes: [issued('1'), issued('2')] });
   });
 });

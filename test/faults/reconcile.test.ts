@@ -1,0 +1,270 @@
+/**
+ * Reconcile before re-sending (DESIGN §8, issue 15) end to end: the sandbox does the work
+ * and cuts the answer (reset or hang after commit); the retry with the same key looks the
+ * customers up and reports that work, with the ledger's ids, instead of doing it again.
+ * When the lookup cannot tell (it fails, or finds two candidates), the customer is sent
+ * again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { LedgerEntry, RunningSandbox } from '../../src/sandbox';
+import { lookups, startReadStack, type ReadStack } from '../read-side/support';
+import { startStack, type Stack } from '../support/stack';
+import {
+  REDIS_ENV,
+  asMutationResult,
+  customersOf,
+  demo,
+  doAtSandbox,
+  earn,
+  enrol,
+  type MutationOptions,
+  type MutationOutcome,
+  type MutationPayload,
+} from './support';
+
+const LOOKUP_PATH = '/v2/customers/lookup/promotionData';
+
+interface Action {
+  name: 'enrolCustomers' | 'earnPromotion';
+  bulkAction: 'ENROL' | 'EARN';
+  success: 'Enrolment' | 'Earning';
+  /** What the customers need before the mutation can do its work. */
+  prepare(sandbox: RunningSandbox, ids: readonly string[]): Promise<void>;
+  run(url: string, ids: readonly string[], options: MutationOptions): Promise<MutationPayload>;
+}
+
+const ACTIONS: Action[] = [
+  {
+    name: 'enrolCustomers',
+    bulkAction: 'ENROL',
+    success: 'Enrolment',
+    prepare: async () => undefined,
+    run: enrol,
+  },
+  {
+    name: 'earnPromotion',
+    bulkAction: 'EARN',
+    success: 'Earning',
+    prepare: (sandbox, ids) => doAtSandbox(sandbox, 'ENROL', ids),
+    run: earn,
+  },
+];
+
+const FAULTS = ['resetAfterCommitRate', 'hangAfterCommitRate'] as const;
+
+const callsOf = (sandbox: RunningSandbox, action: Action) =>
+  sandbox
+    .calls()
+    .filter((c) => (c.body as { bulkAction?: unknown }).bulkAction === action.bulkAction);
+const ledgerOf = (sandbox: RunningSandbox, action: Action) =>
+  sandbox.ledger().filter((e) => e.action === action.bulkAction);
+/** Lookups the sandbox answered (GET /__sandbox/reads), faults included. */
+const lookupsAt = (sandbox: RunningSandbox) =>
+  sandbox.readCalls().filter((r) => r.path === LOOKUP_PATH).length;
+const entriesOf = (entries: readonly LedgerEntry[], id: string) =>
+  entries.filter((e) => String(e.entityId) === id);
+
+/** The ids an outcome reports, to hold against the ledger's entry. */
+function idsOf(outcome: MutationOutcome): { issualId?: string; earnedId?: string | null } {
+  if (outcome.__typename === 'Enrolment') return { issualId: outcome.issualId };
+  if (outcome.__typename === 'Earning') {
+    return { issualId: outcome.issualId, earnedId: outcome.earnedId };
+  }
+  return {};
+}
+
+function idsOfEntry(action: Action, entry: LedgerEntry | undefined) {
+  if (entry === undefined) return {};
+  return action.bulkAction === 'ENROL'
+    ? { issualId: entry.issualId }
+    : { issualId: entry.issualId, earnedId: entry.earnedId };
+}
+
+describe.each([
+  ['the in-memory store', {}],
+  ['Redis', REDIS_ENV],
+])('reconcile before re-sending, idempotency records in %s', (_store, storeEnv) => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    // A hung call is cut at the deadline; 3 s leaves the retry's lookups room on a busy machine.
+    stack = await startStack({
+      ...storeEnv,
+      BATCH_WINDOW_MS: '0',
+      PROMOTION_API_TIMEOUT_MS: '3000',
+    });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sandbox.reset());
+
+  describe.each(ACTIONS)('$name', (action) => {
+    it.each(FAULTS)(
+      'after %s 1 then 0, the retry reports the first call’s work with the ledger’s ids and sends nothing again',
+      async (fault) => {
+        const { sandbox } = stack;
+        const url = stack.gateway.graphqlUrl;
+        const customers = demo.slice(0, 2).map((c) => c.id);
+        await action.prepare(sandbox, customers);
+        const idempotencyKey = randomUUID();
+
+        sandbox.setFaults({ [fault]: 1 });
+        const first = await action.run(url, customers, { idempotencyKey });
+        sandbox.setFaults({ [fault]: 0 });
+        const readsBefore = lookupsAt(sandbox);
+        const retried = asMutationResult(await action.run(url, customers, { idempotencyKey }));
+
+        expect(first).toMatchObject({ __typename: 'OutcomeUnknownError', retryable: true });
+        const calls = callsOf(sandbox, action);
+        expect(calls).toHaveLength(1);
+        expect(calls[0]?.fault).toBe(fault.replace(/Rate$/, ''));
+        const ledger = ledgerOf(sandbox, action);
+        expect(retried).toMatchObject({ replayed: false, successCount: 2, failureCount: 0 });
+        for (const result of retried.results) {
+          const entries = entriesOf(ledger, result.identifierValue);
+          expect(entries).toHaveLength(1);
+          expect(entries[0]?.callId).toBe(calls[0]?.id);
+          expect(result.outcome.__typename).toBe(action.success);
+          expect(idsOf(result.outcome)).toEqual(idsOfEntry(action, entries[0]));
+        }
+        // One lookup per unknown customer.
+        expect(lookupsAt(sandbox) - readsBefore).toBe(customers.length);
+
+        // Final now: replayed, and still no second call.
+        const replay = asMutationResult(await action.run(url, customers, { idempotencyKey }));
+        expect(replay).toMatchObject({ replayed: true, results: retried.results });
+        expect(callsOf(sandbox, action)).toHaveLength(1);
+      },
+    );
+  });
+
+  it('reports what the lookup accounts for and sends only the rest, in one mutation', async () => {
+    const { sandbox } = stack;
+    const url = stack.gateway.graphqlUrl;
+    const action = ACTIONS[0]!;
+    const [done, earlier] = demo.slice(0, 2).map((c) => c.id) as [string, string];
+    // `earlier` already has an enrolment within the skew: two candidates after the cut call.
+    await doAtSandbox(sandbox, 'ENROL', [earlier]);
+    const prepared = callsOf(sandbox, action).length;
+    const idempotencyKey = randomUUID();
+
+    sandbox.setFaults({ resetAfterCommitRate: 1 });
+    await action.run(url, [done, earlier], { idempotencyKey });
+    sandbox.setFaults({ resetAfterCommitRate: 0 });
+    const retried = asMutationResult(await action.run(url, [done, earlier], { idempotencyKey }));
+
+    const calls = callsOf(sandbox, action).slice(prepared);
+    expect(calls).toHaveLength(2);
+    expect(customersOf(calls[1]!)).toEqual([earlier]);
+    const ledger = ledgerOf(sandbox, action);
+    const [doneOutcome, earlierOutcome] = retried.results.map((r) => r.outcome);
+    expect(entriesOf(ledger, done)).toHaveLength(1);
+    expect(idsOf(doneOutcome!)).toEqual({ issualId: entriesOf(ledger, done)[0]?.issualId });
+    // Unsure: sent again, and answered with the new call's enrolment.
+    const again = entriesOf(ledger, earlier);
+    expect(again.map((e) => e.callId)).toEqual([expect.any(String), calls[0]?.id, calls[1]?.id]);
+    expect(idsOf(earlierOutcome!)).toEqual({ issualId: again[2]?.issualId });
+  });
+});
+
+describe('reconcile falls back to sending again', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ BATCH_WINDOW_MS: '0' });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sandbox.reset());
+
+  it('enrolCustomers: when the lookup finds two enrolments since the call, the customer is enrolled again', async () => {
+    const { sandbox } = stack;
+    const action = ACTIONS[0]!;
+    const customers = [demo[0]!.id];
+    // An enrolment within the skew, made at the API by someone else.
+    await doAtSandbox(sandbox, 'ENROL', customers);
+    const prepared = callsOf(sandbox, action).length;
+    const idempotencyKey = randomUUID();
+
+    sandbox.setFaults({ resetAfterCommitRate: 1 });
+    const first = await action.run(stack.gateway.graphqlUrl, customers, { idempotencyKey });
+    sandbox.setFaults({ resetAfterCommitRate: 0 });
+    const retried = asMutationResult(
+      await action.run(stack.gateway.graphqlUrl, customers, { idempotencyKey }),
+    );
+
+    expect(first).toMatchObject({ __typename: 'OutcomeUnknownError' });
+    const calls = callsOf(sandbox, action).slice(prepared);
+    expect(calls.map((c) => c.fault)).toEqual(['resetAfterCommit', null]);
+    const entries = entriesOf(ledgerOf(sandbox, action), customers[0]!);
+    expect(entries.map((e) => e.callId)).toEqual([expect.any(String), calls[0]?.id, calls[1]?.id]);
+    expect(retried.results[0]?.outcome).toMatchObject({
+      __typename: 'Enrolment',
+      issualId: entries[2]?.issualId,
+    });
+  });
+
+  it('earnPromotion: when the lookup finds two earnings since the call, the customer is sent again and the API answers', async () => {
+    const { sandbox } = stack;
+    const action = ACTIONS[1]!;
+    const customers = [demo[0]!.id];
+    // An earn on an enrolment, then a new enrolment (the earn limit of 1 counts per enrolment).
+    await doAtSandbox(sandbox, 'ENROL', customers);
+    await doAtSandbox(sandbox, 'EARN', customers);
+    await doAtSandbox(sandbox, 'ENROL', customers);
+    const prepared = callsOf(sandbox, action).length;
+    const idempotencyKey = randomUUID();
+
+    sandbox.setFaults({ resetAfterCommitRate: 1 });
+    const first = await action.run(stack.gateway.graphqlUrl, customers, { idempotencyKey });
+    sandbox.setFaults({ resetAfterCommitRate: 0 });
+    const retried = asMutationResult(
+      await action.run(stack.gateway.graphqlUrl, customers, { idempotencyKey }),
+    );
+
+    expect(first).toMatchObject({ __typename: 'OutcomeUnknownError' });
+    const calls = callsOf(sandbox, action).slice(prepared);
+    expect(calls.map((c) => c.fault)).toEqual(['resetAfterCommit', null]);
+    expect(customersOf(calls[1]!)).toEqual(customers);
+    // The second enrolment's one earn was the cut call's; sent again, the API says the limit is used.
+    const entries = entriesOf(ledgerOf(sandbox, action), customers[0]!);
+    expect(entries).toHaveLength(2);
+    expect(entries[1]?.callId).toBe(calls[0]?.id);
+    expect(retried.results[0]?.outcome).toMatchObject({
+      __typename: 'LimitExhaustedError',
+      upstreamCode: 8890,
+    });
+  });
+});
+
+describe('reconcile when the lookup fails', () => {
+  let stack: ReadStack;
+
+  beforeAll(async () => {
+    stack = await startReadStack({ BATCH_WINDOW_MS: '0' });
+  });
+  afterAll(() => stack.close());
+
+  it('sends the customer again when its lookup fails', async () => {
+    const { sandbox, upstream } = stack;
+    const customers = [demo[1]!.id];
+    const idempotencyKey = randomUUID();
+
+    sandbox.setFaults({ resetAfterCommitRate: 1 });
+    const first = await enrol(stack.url, customers, { idempotencyKey });
+    sandbox.setFaults({ resetAfterCommitRate: 0 });
+    // The lookup's one answer: a status no lookup answers with (a final failure of the read).
+    upstream.script.push({ kind: 'status', status: 404, path: LOOKUP_PATH });
+    const retried = asMutationResult(await enrol(stack.url, customers, { idempotencyKey }));
+
+    expect(first).toMatchObject({ __typename: 'OutcomeUnknownError' });
+    expect(upstream.script).toEqual([]);
+    expect(lookups(upstream.calls)).toHaveLength(1);
+    const calls = sandbox.calls();
+    expect(calls.map((c) => c.fault)).toEqual(['resetAfterCommit', null]);
+    const entries = entriesOf(sandbox.ledger(), customers[0]!);
+    expect(entries.map((e) => e.callId)).toEqual([calls[0]?.id, calls[1]?.id]);
+    expect(retried.results[0]?.outcome).toMatchObject({
+      __typename: 'Enrolment',
+      issualId: entries[1]?.issualId,
+    });
+  });
+});
