@@ -5,7 +5,7 @@
  * generic message and the request id to quote. No stack trace leaves the process.
  */
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context';
 import { ErrorCode } from './errors';
 import { rewordTokenLimit } from './operation-limits';
@@ -33,6 +33,17 @@ export function isExpectedCode(code: unknown): boolean {
   return typeof code === 'string' && EXPECTED_ERROR_CODES.has(code);
 }
 
+/**
+ * Apollo refuses a persisted query whose hash does not match its document, or of an
+ * unknown version, with a 400 and no code: the caller's mistake, not ours.
+ */
+function codeOf(error: unknown): unknown {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const { code, http } = error.extensions as { code?: unknown; http?: { status?: unknown } };
+  if (code === undefined && http?.status === 400) return 'BAD_REQUEST';
+  return code;
+}
+
 const SUGGESTION = ' Did you mean ';
 
 /**
@@ -57,8 +68,12 @@ export function formatErrorFor({
   formatted: GraphQLFormattedError,
   error: unknown,
 ) => GraphQLFormattedError {
-  return (formatted) => {
-    const code = formatted.extensions?.code;
+  return (received, error) => {
+    const code = codeOf(error) ?? received.extensions?.code;
+    const formatted =
+      code === received.extensions?.code
+        ? received
+        : { ...received, extensions: { ...received.extensions, code } };
     if (!isExpectedCode(code)) {
       if (!production) return formatted;
       // The path says which field failed and nothing about why: it may stay.
@@ -114,9 +129,10 @@ export function errorReportingPlugin(): ApolloServerPlugin<GatewayContext> {
           // The resolved name only: the request's own field is whatever the caller sent.
           const { operationName } = requestContext;
           for (const error of requestContext.errors ?? []) {
-            if (isExpectedCode(error.extensions?.code)) {
+            const code = codeOf(error);
+            if (isExpectedCode(code)) {
               logger.debug(
-                { operationName, code: error.extensions.code, message: truncated(error.message) },
+                { operationName, code, message: truncated(error.message) },
                 'request refused',
               );
             } else {
