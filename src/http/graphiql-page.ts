@@ -69,7 +69,16 @@ ReactDOM.createRoot(document.getElementById('graphiql')).render(
 
 /** The page only ever loads from this origin; the JSON settings block is data, not script. */
 const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'";
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** default-src does not cover framing: the page holds a ready header, so no site may frame it (clickjacking). */
+const PAGE_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
 
 function escapeForScript(json: string): string {
   return json.replace(/</g, '\\u003c');
@@ -128,18 +137,14 @@ export function registerGraphiQLPage(app: FastifyInstance, options: GraphiQLPage
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' || request.routeOptions.url !== GRAPHQL_PATH) return;
     if (!wantsHtml(request.headers.accept)) return;
-    return reply
-      .code(200)
-      .header('content-security-policy', CONTENT_SECURITY_POLICY)
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(page);
+    return reply.code(200).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(page);
   });
   app.get<{ Params: { file: string } }>(`${GRAPHIQL_ASSETS_PATH}/:file`, async (request, reply) => {
     const file = files.get(request.params.file);
     if (file === undefined) return reply.code(404).send({ error: 'not found' });
     return reply
       .header('cache-control', 'public, max-age=3600')
+      .header('x-content-type-options', 'nosniff')
       .type(`${file.type}; charset=utf-8`)
       .send(file.body);
   });
