@@ -73,6 +73,8 @@ export interface GatewayConfig {
   trustedDocuments: TrustedDocuments | null;
   /** Default `9464`, on `host`. Port of `GET /metrics` (Prometheus); `0` = no metrics listener. */
   metricsPort: number;
+  /** Default unset: page cursors are signed with this process's own key. Set (the same on every replica): with it. */
+  cursorSecret: string | null;
   /**
    * Where traces go: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT`
    * + `/v1/traces`. Null (neither set): no tracing. The SDK reads the other OTEL_* variables.
@@ -98,6 +100,13 @@ type Env = Record<string, string | undefined>;
 function valueOf(env: Env, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+function secret(env: Env, name: string): string | null {
+  const raw = valueOf(env, name) ?? null;
+  if (raw !== null && raw.length < 32)
+    throw new ConfigError(name, 'must be at least 32 characters');
+  return raw;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -243,6 +252,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     trustedDocuments: trustedDocuments(env, 'TRUSTED_DOCUMENTS'),
     metricsPort: integer(env, 'METRICS_PORT', 9464, 0, 65535),
     otlpTracesUrl: otlpTracesUrlOf(env),
+    cursorSecret: secret(env, 'CURSOR_SECRET'),
   };
   // A mutation larger than the queue could never be admitted: it would be refused forever.
   if (config.maxCustomersPerMutation > config.maxQueuedCustomers) {

@@ -105,6 +105,7 @@ export async function startGateway(
   const reads = new PromotionReadService(api.reads, {
     timeoutMs: config.promotionApiTimeoutMs,
     cacheTtlSeconds: config.promotionCacheTtlSeconds,
+    cursorSecret: config.cursorSecret,
   });
   const promotions = new PromotionService(deps.submitter ?? api.batcher, store, {
     maxCustomersPerMutation: config.maxCustomersPerMutation,

@@ -4,6 +4,7 @@
  * rolling-restart test drives. Every process is a real one; ports come from the OS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -198,6 +199,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       });
     }
 
+    // One key for every replica: a page cursor one issued pages on the others (and after a roll).
+    const cursorSecret = randomBytes(32).toString('hex');
     const startReplica = async (replica: (typeof replicas)[number]): Promise<void> => {
       replica.running = run(
         replica.name,
@@ -205,6 +208,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         nodeArgs(options.runtime, 'gateway', options.nodeFlags ?? []),
         {
           LOG_LEVEL: 'warn',
+          CURSOR_SECRET: cursorSecret,
           ...options.gatewayEnv,
           HOST: '127.0.0.1',
           PORT: String(replica.port),

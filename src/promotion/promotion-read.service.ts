@@ -19,6 +19,7 @@ import type {
 } from '../domain/promotion-read';
 import { lookupQueryString } from '../datasources/promotion-read.request';
 import { SharedReads } from '../datasources/shared-reads';
+import { PageCursors } from './page-cursor';
 import type { Refusal } from './payload';
 import { hasCredentials } from './promotion.service';
 import { NO_CREDENTIALS } from './refusal';
@@ -52,13 +53,20 @@ export interface PromotionReadServiceOptions {
   maxCachedDefinitions?: number;
   /** Default `1000`. Distinct reads one caller may have in flight. */
   maxReadsInFlightPerCaller?: number;
+  /** Default null (this process's own key). CURSOR_SECRET: the key page cursors are signed with. */
+  cursorSecret?: string | null;
 }
 
 /** A read that failed as a whole (auth refusals answer as top-level errors instead). */
 export type ReadError = Exclude<ReadFailure, { kind: 'AUTH_REJECTED' }>;
 
 export type CustomerPromotionsAnswer =
-  | { kind: 'PAGE'; page: CustomerPromotionsPage; offset: number; cursorScope: string }
+  | {
+      kind: 'PAGE';
+      page: CustomerPromotionsPage;
+      offset: number;
+      cursorAt: (offset: number) => string;
+    }
   | { kind: 'INVALID_INPUT'; violations: InputViolation[] }
   | { kind: 'FAILED'; failure: ReadError }
   | Refusal;
@@ -83,6 +91,7 @@ const TOO_MANY_READS: ReadError = {
 export class PromotionReadService {
   readonly shared: SharedReads;
   private readonly definitions: LRUCache<string, PromotionDefinition> | null;
+  private readonly cursors: PageCursors;
 
   constructor(
     private readonly client: PromotionReads,
@@ -93,6 +102,7 @@ export class PromotionReadService {
         ? {}
         : { maxInFlightPerCaller: options.maxReadsInFlightPerCaller }),
     });
+    this.cursors = new PageCursors(options.cursorSecret ?? null);
     this.definitions =
       options.cacheTtlSeconds > 0
         ? new LRUCache({
@@ -107,7 +117,7 @@ export class PromotionReadService {
     credentials: Credentials,
   ): Promise<CustomerPromotionsAnswer> {
     if (!hasCredentials(credentials)) return NO_CREDENTIALS;
-    const checked = validateCustomerPromotionsInput(input);
+    const checked = validateCustomerPromotionsInput(input, this.cursors, callerIdOf(credentials));
     if (!checked.valid) return { kind: 'INVALID_INPUT', violations: checked.violations };
     const { query, cursorScope } = checked.value;
     const result = await this.lookupPromotionData(
@@ -116,7 +126,12 @@ export class PromotionReadService {
       Date.now() + this.options.timeoutMs,
     );
     if (result.kind !== 'OK') return failed(result);
-    return { kind: 'PAGE', page: result.value, offset: query.offset, cursorScope };
+    return {
+      kind: 'PAGE',
+      page: result.value,
+      offset: query.offset,
+      cursorAt: (offset) => this.cursors.encode(offset, cursorScope),
+    };
   }
 
   /**

@@ -9,7 +9,7 @@ import type {
   PromotionKey,
   PromotionKind,
 } from '../domain/promotion-read';
-import { cursorScopeOf, decodeCursor } from './page-cursor';
+import { cursorScopeOf, type PageCursors } from './page-cursor';
 import { identifierValueProblem, type InputViolation } from './validate-input';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -34,9 +34,11 @@ function positive(value: number): boolean {
   return Number.isInteger(value) && value > 0;
 }
 
-/** The lookup to ask, and the cursor scope its pages belong to. */
+/** The lookup to ask, and the cursor scope its pages belong to (this caller's only). */
 export function validateCustomerPromotionsInput(
   input: UncheckedCustomerPromotionsInput,
+  cursors: PageCursors,
+  callerId: string,
 ): CheckedRead<{ query: LookupQuery; cursorScope: string }> {
   const violations: InputViolation[] = [];
   const { identifierName, source } = input.customer;
@@ -63,6 +65,7 @@ export function validateCustomerPromotionsInput(
   const status = input.status ?? null;
   const kind = input.kind ?? null;
   const cursorScope = cursorScopeOf([
+    callerId,
     identifierName,
     identifierValue,
     source,
@@ -72,7 +75,7 @@ export function validateCustomerPromotionsInput(
   ]);
   let offset = 0;
   if (input.after !== undefined && input.after !== null) {
-    const decoded = decodeCursor(input.after, cursorScope);
+    const decoded = cursors.decode(input.after, cursorScope);
     if (decoded === null) {
       violations.push({
         field: 'after',

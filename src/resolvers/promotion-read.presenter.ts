@@ -2,7 +2,6 @@ import { assertNever } from '../domain/outcome';
 import type { CustomerPromotionRecord, PromotionDefinition } from '../domain/promotion-read';
 import { UpstreamCode } from '../domain/upstream-codes';
 import { isRetryable } from '../promotion/payload';
-import { encodeCursor } from '../promotion/page-cursor';
 import type {
   CustomerPromotionsAnswer,
   PromotionDefinitionAnswer,
@@ -114,7 +113,7 @@ export function presentCustomerPromotions(
     case 'FAILED':
       return presentReadError(answer.failure, lookupErrorTypeByCode);
     case 'PAGE': {
-      const { page, offset, cursorScope } = answer;
+      const { page, offset, cursorAt } = answer;
       const next = offset + page.promotions.length;
       return build(CustomerPromotions, {
         entityId: page.entityId,
@@ -122,7 +121,7 @@ export function presentCustomerPromotions(
         totalCount: page.totalCount,
         pageInfo: build(PageInfo, {
           hasNextPage: page.promotions.length > 0 && next < page.totalCount,
-          endCursor: page.promotions.length > 0 ? encodeCursor(next, cursorScope) : null,
+          endCursor: page.promotions.length > 0 ? cursorAt(next) : null,
         }),
       });
     }

@@ -209,7 +209,12 @@ describe("the README's getting started, followed by a new user", () => {
     expect(JSON.parse(parseCurl(command!).body)).toMatchObject({ variables: { input: {} } });
     const response = await send(command!);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual(JSON.parse(answer!));
+    const expected = JSON.parse(answer!) as {
+      data: { customerPromotions: { pageInfo: { endCursor: unknown } } };
+    };
+    // Cursors are signed with this process's own key (no CURSOR_SECRET): one differs per start.
+    expected.data.customerPromotions.pageInfo.endCursor = expect.stringMatching(/^[\w-]{40,200}$/);
+    expect(await response.json()).toEqual(expected);
   });
 
   it('undoes, in the order the README gives, the earn and the enrolment made above, answering the ids shown', async () => {

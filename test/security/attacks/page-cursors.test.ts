@@ -5,6 +5,7 @@
  * caller can replay one it was never issued. Each must be refused as input, with no call
  * to the API; the cursor as issued keeps working.
  */
+import { loadConfig } from '../../../src/config';
 import {
   asPage,
   byId,
@@ -78,5 +79,33 @@ describe('page cursors against a hostile caller', () => {
     expect(next.promotions).toHaveLength(1);
     const first = asPage(await customerPromotions(url, byId(ASHA, { first: 2 })));
     expect(next.promotions[0]!.promotionId).toBe(first.promotions[1]!.promotionId);
+  });
+});
+
+describe('page cursors across replicas', () => {
+  const SECRET = 'a-cursor-secret-shared-by-every-replica';
+  let one: ReadStack;
+  let two: ReadStack;
+  let stranger: ReadStack;
+
+  beforeAll(async () => {
+    [one, two, stranger] = await Promise.all([
+      startReadStack({ CURSOR_SECRET: SECRET }),
+      startReadStack({ CURSOR_SECRET: SECRET }),
+      startReadStack(),
+    ]);
+  });
+  afterAll(() => Promise.all([one, two, stranger].map((stack) => stack?.close())));
+
+  it('pages on any replica of the same CURSOR_SECRET, and nowhere else', async () => {
+    const page = asPage(await customerPromotions(one.url, byId(ASHA, { first: 1 })));
+    const after = page.pageInfo.endCursor!;
+    const next = asPage(await customerPromotions(two.url, byId(ASHA, { first: 1, after })));
+    expect(next.promotions).toHaveLength(1);
+    expectRefusedAfter(await customerPromotions(stranger.url, byId(ASHA, { first: 1, after })));
+  });
+
+  it('refuses to start with a CURSOR_SECRET short enough to guess', () => {
+    expect(() => loadConfig({ CURSOR_SECRET: 'short' })).toThrow(/CURSOR_SECRET/);
   });
 });
