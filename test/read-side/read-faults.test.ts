@@ -62,6 +62,24 @@ describe('reads through a misbehaving upstream, within the deadline', () => {
       },
     ],
     [
+      // new Date(1e20) is an Invalid Date, which the DateTime scalar cannot answer.
+      'a 200 with an epoch time past what a date can hold',
+      {
+        pageDetails: { totalEntries: 1 },
+        customerId: 1,
+        promotions: [
+          {
+            promotionId: 1,
+            programId: 469,
+            promotionName: 'x',
+            active: true,
+            pointsOfferType: 'LOYALTY',
+            startDate: 1e20,
+          },
+        ],
+      },
+    ],
+    [
       'a 200 with an id of 65 characters',
       {
         pageDetails: { totalEntries: 0 },
