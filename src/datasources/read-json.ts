@@ -73,7 +73,11 @@ const OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
  */
 export function timeOf(value: unknown, what: string): Date | null {
   if (value === undefined || value === null || value === '') return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value);
+  if (typeof value === 'number') {
+    // Past ±8.64e15 ms a Date is invalid, and the DateTime scalar could not answer it.
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? fail(what) : date;
+  }
   if (typeof value !== 'string') return fail(what);
   const text = value.trim().replace(' ', 'T');
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?/.test(text)) return fail(what);
