@@ -47,6 +47,8 @@ export interface RunMeta {
     quick: boolean;
     only: string[] | null;
     profile: boolean;
+    /** Baseline (d), the peer, was run (`--peer`). */
+    peer?: boolean;
   };
 }
 
@@ -63,6 +65,8 @@ const GROUP_TITLES: Record<ScenarioGroup, string> = {
   S1: 'S1 — C concurrent clients, each sending single-customer mutations',
   S2: 'S2 — one mutation of 1,000 customers, repeated (closed loop, 1 client)',
   S3: 'S3 — batched HTTP requests of 50 single-customer operations',
+  S4: 'S4 — a hot customer: C = 200, every 10th client sending the same customer',
+  S5: 'S5 — reads: customerPromotions at C = 200, distinct customers and one hot customer',
 };
 
 function errorsCell(m: Measurement): string {
