@@ -33,6 +33,7 @@ import {
 } from './load';
 import { composeSupergraph, ensurePeerInstalled, startPeer, type PeerHandle } from './peer';
 import { ProcMeter, type ProcWindow } from './proc';
+import { allTargets } from './targets-v2';
 import { peerOperation, peerWorkload, readWorkload, withHotClients } from './workloads';
 import { summarizeFile, summaryMarkdown } from './profile-summary';
 import {
@@ -49,7 +50,6 @@ import {
   PEER_SYSTEMS,
   SYSTEMS,
   allScenarios,
-  evaluateTargets,
   gatewayPeakRssMb,
   type Measurement,
   type ScenarioSpec,
@@ -434,15 +434,21 @@ function progressLine(m: Measurement): string {
   const api =
     m.upstream === null
       ? 'no API'
-      : `${m.upstream.callsPer100Customers.toFixed(1)} calls/100 customers`;
+      : `${(m.apiCallsPer100Ops ?? m.upstream.callsPer100Customers).toFixed(1)} API calls/100 ops`;
+  const tags = Object.entries(m.byTag ?? {})
+    .map(
+      ([tag, part]) =>
+        `; ${tag}: p50 ${part.latencyMs.p50.toFixed(1)} ms, p99 ${part.latencyMs.p99.toFixed(1)} ms, ${part.tally.responses - part.tally.okResponses} failed of ${part.tally.responses}`,
+    )
+    .join('');
   const gw =
     m.gateway === null
       ? ''
       : `, gateway ${m.gateway.cpuPercent.toFixed(0)} % CPU, ${gatewayPeakRssMb(m).toFixed(0)} MB`;
   return (
-    `  ${SYSTEMS[m.system].label.padEnd(18)} ${m.customersPerS.toFixed(0).padStart(6)} customers/s, ` +
+    `  ${SYSTEMS[m.system].label.padEnd(18)} ${m.customersPerS.toFixed(0).padStart(6)} ops/s, ` +
     `p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, ${api}${gw}, ` +
-    `errors ${e.total} (non-2xx ${e.non2xx}, GraphQL ${e.graphqlErrors}, not success ${e.notSuccess}, socket ${e.socketErrors})`
+    `errors ${e.total} (non-2xx ${e.non2xx}, GraphQL ${e.graphqlErrors}, not success ${e.notSuccess}, socket ${e.socketErrors})${tags}`
   );
 }
 
@@ -506,7 +512,7 @@ async function writeProfileReport(run: RunRecord, profileDir: string): Promise<s
  */
 async function render(file: string): Promise<void> {
   const stored = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
-  const targets = evaluateTargets(stored.measurements, {
+  const targets = allTargets(stored.measurements, {
     upstreamLatencyMs: stored.meta.settings.sandboxLatencyMs,
     batchWindowMs: stored.meta.settings.batchWindowMs,
     cores: stored.meta.machine.nproc,
@@ -614,7 +620,7 @@ async function main(): Promise<void> {
     if (peerSupergraph !== null) rmSync(peerSupergraph, { force: true });
   }
 
-  const targets = evaluateTargets(measurements, {
+  const targets = allTargets(measurements, {
     upstreamLatencyMs: SANDBOX_LATENCY_MS,
     batchWindowMs: defaults.batchWindowMs,
     cores: meta.machine.nproc,

@@ -1,6 +1,7 @@
 /**
  * What is measured (scenarios × systems), what one measurement holds, and the targets of
- * issue 6, evaluated from the measurements of one run.
+ * issue 6 (issue 18 raised the C=200 bound to 90 %), evaluated from the measurements of one
+ * run; issue 18's own are in targets-v2.ts.
  */
 import type { ProcessStats } from './ipc';
 import type { LoadResult } from './load';
@@ -331,7 +332,7 @@ export function evaluateTargets(measurements: Measurement[], ctx: TargetContext)
       ['S1-C200/batching', 'S1 C=200: ≥ 50 customers per API call'],
       ['S1-C200/vs-a', 'S1 C=200: customers/s ≥ 5 × baseline (a)'],
       ['S1-C200/vs-b', 'S1 C=200: customers/s ≥ 5 × baseline (b)'],
-      ['S1-C200/bound', `S1 C=200: ≥ 80 % of the closed-loop bound C / (${cycleMs} ms)`],
+      ['S1-C200/bound', `S1 C=200: ≥ 90 % of the closed-loop bound C / (${cycleMs} ms)`],
       ['S1-C200/p99', `S1 C=200: p99 ≤ ${2 * cycleMs} ms`],
       ['S1-C200/errors', 'S1 C=200: no errors'],
     ] as const) {
@@ -367,8 +368,8 @@ export function evaluateTargets(measurements: Measurement[], ctx: TargetContext)
     const bound = 200 / (cycleMs / 1000);
     add(
       'S1-C200/bound',
-      `S1 C=200: customers/s ≥ 80 % of the closed-loop bound C / (${ctx.upstreamLatencyMs} ms + ${ctx.batchWindowMs} ms) = ${f0(bound)}/s`,
-      g200.customersPerS >= 0.8 * bound,
+      `S1 C=200: customers/s ≥ 90 % of the closed-loop bound C / (${ctx.upstreamLatencyMs} ms + ${ctx.batchWindowMs} ms) = ${f0(bound)}/s`,
+      g200.customersPerS >= 0.9 * bound,
       `${f0(g200.customersPerS)} customers/s = ${f0((g200.customersPerS / bound) * 100)} % of ${f0(bound)}`,
       g200,
       `mean latency ${f1(g200.latencyMs.mean)} ms vs the ${cycleMs} ms cycle`,
