@@ -434,6 +434,8 @@ export interface DriveOptions {
    * meters here). The load goes on meanwhile.
    */
   onMeasureStart?: () => Promise<void>;
+  /** Called when the measured window ends, before autocannon has stopped every client. */
+  onMeasureEnd?: () => Promise<void>;
   /** Longest wait for every connection's first answer before the load starts anyway. Default 60 s. */
   connectTimeoutS?: number;
 }
@@ -486,6 +488,7 @@ export function drive(workload: Workload, options: DriveOptions): Promise<LoadRe
   let cpuBefore = process.cpuUsage();
   let machineBefore = machineTimes();
   let measureStartHook: Promise<void> = Promise.resolve();
+  let measureEndHook: Promise<void> = Promise.resolve();
   let frozen: LoadResult | null = null;
   const timers: NodeJS.Timeout[] = [];
   interface Sent {
@@ -542,6 +545,7 @@ export function drive(workload: Workload, options: DriveOptions): Promise<LoadRe
     const stopMeasuring = (): void => {
       measuring = false;
       frozen = freeze();
+      measureEndHook = options.onMeasureEnd?.() ?? Promise.resolve();
       instance.stop();
     };
     const openGate = (): void => {
@@ -626,7 +630,7 @@ export function drive(workload: Workload, options: DriveOptions): Promise<LoadRe
           return;
         }
         const loadResult = { ...(frozen ?? freeze()), sent: result.requests.sent };
-        measureStartHook.then(
+        Promise.all([measureStartHook, measureEndHook]).then(
           () => resolve(loadResult),
           (hookError: unknown) =>
             reject(hookError instanceof Error ? hookError : new Error(String(hookError))),

@@ -337,6 +337,7 @@ async function measure(runner: Runner, spec: ScenarioSpec, system: SystemId): Pr
     // warm-up ends, inside the same load run (connections stay open across the mark).
     await sandbox.request('sandbox-reset');
     const profiling = gateway !== null && runner.profileDir !== null;
+    let reads = 0;
     const load: LoadResult = await drive(workload, {
       warmupS: options.warmupS,
       durationS: options.durationS,
@@ -348,6 +349,10 @@ async function measure(runner: Runner, spec: ScenarioSpec, system: SystemId): Pr
           gateway?.request('stats-reset'),
           profiling ? gateway?.request('profile-start') : undefined,
         ]);
+      },
+      // Reads are counted when the window ends: autocannon sends for a while after it.
+      onMeasureEnd: async () => {
+        if (spec.workload === 'read') reads = await readCalls(sandbox);
       },
     });
     const proc = procMeter?.read() ?? null;
@@ -366,7 +371,6 @@ async function measure(runner: Runner, spec: ScenarioSpec, system: SystemId): Pr
     // Requests cut off when the load stopped still reach the API: counted, for the ratio.
     await drain(sandbox);
     const api = await sandbox.request<SandboxReport>('stats');
-    const reads = spec.workload === 'read' ? await readCalls(sandbox) : 0;
 
     const t = load.tally;
     return {
