@@ -36,7 +36,32 @@ export const ENROL_MUTATION = `mutation Enrol($input: EnrolCustomersInput!) {
 export const PROGRAM_ID = 469;
 export const PROMOTION_ID = 57099;
 
-export type WorkloadKind = 'graphql' | 'graphql-batch' | 'rest';
+/** `custom`: a workload that judges its own answers (`Workload.verdict`, bench/workloads.ts). */
+export type WorkloadKind = 'graphql' | 'graphql-batch' | 'rest' | 'custom';
+
+/** How a `custom` workload tells a success: a cheap look at every body, a full parse of some. */
+export interface Verdict {
+  /** A 2xx body that answers every operation in full; `errors` is checked before. */
+  quick(body: string): boolean;
+  deep(parsed: unknown, ids: string[][]): boolean;
+  /** Whether a top-level GraphQL `errors` counts against the answer (not for REST). */
+  graphql: boolean;
+}
+
+export interface ClientSlot {
+  index: number;
+}
+
+/** One request of a workload: its body (or none, for a GET) and what it carries. */
+export interface NextRequest {
+  body?: string;
+  method?: 'GET' | 'POST';
+  /** Path and query when not the workload's URL. */
+  path?: string;
+  ids: string[][];
+  /** Reported apart (latency and tally) when set, e.g. `hot` / `distinct`. */
+  tag?: string;
+}
 
 /** What is sent, to where, and how many at once. */
 export interface Workload {
@@ -48,8 +73,13 @@ export interface Workload {
   operationsPerRequest: number;
   /** Customers in one operation (one GraphQL mutation, or one REST call). */
   customersPerOperation: number;
-  /** The next request body and the customer ids it carries, per operation. */
-  next(): { body: string; ids: string[][] };
+  /**
+   * The next request body and the customer ids it carries, per operation. `client.index`
+   * numbers the connections from 0, for workloads whose clients differ (S4's hot ones).
+   */
+  next(client: ClientSlot): NextRequest;
+  /** For `kind: 'custom'`. */
+  verdict?: Verdict;
 }
 
 /** Rotates over the customer ids; consecutive takes never repeat an id within `ids.length`. */
@@ -259,7 +289,16 @@ export class ResponseChecker {
       return;
     }
     let ok: boolean;
-    if (this.workload.kind === 'rest') {
+    const verdict = this.workload.verdict;
+    if (this.workload.kind === 'custom' && verdict !== undefined) {
+      // A top-level GraphQL error starts with its message; the REST items' `errors` do not.
+      if (verdict.graphql && body.includes('"errors":[{"message"')) {
+        t.graphqlErrors++;
+        this.example(status, body);
+        return;
+      }
+      ok = verdict.quick(body);
+    } else if (this.workload.kind === 'rest') {
       ok =
         status === 200 &&
         body.includes('"failureCount":0') &&
@@ -296,6 +335,8 @@ export class ResponseChecker {
       return false;
     }
     switch (this.workload.kind) {
+      case 'custom':
+        return this.workload.verdict?.deep(parsed, ids) ?? false;
       case 'rest':
         return deepCheckRest(parsed, ids[0] ?? []);
       case 'graphql':
@@ -339,11 +380,33 @@ export interface LoadResult {
   socketErrors: number;
   timeouts: number;
   /** Latency of every request answered in the window, ms (sub-millisecond, autocannon's timing). */
-  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  latencyMs: LatencySummary;
+  /** The same, apart for each tag of a tagged workload (e.g. S4's `hot` and `distinct`). */
+  byTag: Record<string, { tally: ResponseTally; latencyMs: LatencySummary }>;
   /** CPU of this process (the load generator) in the window, % of one core. */
   loadGeneratorCpuPercent: number;
   /** Every core of the machine, busy share in the window (other users included), 0..100. */
   machineBusyPercent: number;
+}
+
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+function summarize(latencies: number[]): LatencySummary {
+  const sorted = Float64Array.from(latencies).sort();
+  const sum = latencies.reduce((a, b) => a + b, 0);
+  return {
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted.length > 0 ? (sorted[sorted.length - 1] as number) : NaN,
+    mean: latencies.length > 0 ? sum / latencies.length : NaN,
+  };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -371,6 +434,8 @@ export interface DriveOptions {
    * meters here). The load goes on meanwhile.
    */
   onMeasureStart?: () => Promise<void>;
+  /** Called when the measured window ends, before autocannon has stopped every client. */
+  onMeasureEnd?: () => Promise<void>;
   /** Longest wait for every connection's first answer before the load starts anyway. Default 60 s. */
   connectTimeoutS?: number;
 }
@@ -382,6 +447,12 @@ export interface DriveOptions {
 interface GateableClient {
   reqsMade: number;
   _doRequest: (...args: unknown[]) => void;
+  /** Its context starts as a copy of `initialContext` at every request: the client's number. */
+  requestIterator: {
+    initialContext: object;
+    resetContext: () => void;
+    rebuildRequest: () => void;
+  };
 }
 
 /**
@@ -399,6 +470,10 @@ export function drive(workload: Workload, options: DriveOptions): Promise<LoadRe
   const warmupChecker = new ResponseChecker(workload);
   const checker = new ResponseChecker(workload);
   const latencies: number[] = [];
+  const tagged = new Map<string, { checker: ResponseChecker; latencies: number[] }>();
+  // autocannon calls onResponse (which knows the request) just before it emits `response`
+  // (which knows the latency), synchronously: this carries the tag from one to the other.
+  let lastTag: string | undefined;
   const connected = new Set<unknown>();
   const active = new Set<unknown>();
   const held: Array<() => void> = [];
@@ -413,18 +488,28 @@ export function drive(workload: Workload, options: DriveOptions): Promise<LoadRe
   let cpuBefore = process.cpuUsage();
   let machineBefore = machineTimes();
   let measureStartHook: Promise<void> = Promise.resolve();
+  let measureEndHook: Promise<void> = Promise.resolve();
   let frozen: LoadResult | null = null;
   const timers: NodeJS.Timeout[] = [];
   interface Sent {
     ids?: string[][];
+    tag?: string;
+    clientIndex?: number;
   }
+  let clients = 0;
+  const taggedFor = (tag: string) => {
+    let entry = tagged.get(tag);
+    if (entry === undefined) {
+      entry = { checker: new ResponseChecker(workload), latencies: [] };
+      tagged.set(tag, entry);
+    }
+    return entry;
+  };
   return new Promise<LoadResult>((resolve, reject) => {
     const freeze = (): LoadResult => {
       const wallS = (performance.now() - measureStarted) / 1000;
       const cpu = process.cpuUsage(cpuBefore);
       const machineAfter = machineTimes();
-      const sorted = Float64Array.from(latencies).sort();
-      const sum = latencies.reduce((a, b) => a + b, 0);
       return {
         durationS: wallS,
         sent: 0,
@@ -435,13 +520,13 @@ export function drive(workload: Workload, options: DriveOptions): Promise<LoadRe
         connectedAtStart,
         socketErrors,
         timeouts,
-        latencyMs: {
-          p50: percentile(sorted, 50),
-          p90: percentile(sorted, 90),
-          p99: percentile(sorted, 99),
-          max: sorted.length > 0 ? (sorted[sorted.length - 1] as number) : NaN,
-          mean: latencies.length > 0 ? sum / latencies.length : NaN,
-        },
+        latencyMs: summarize(latencies),
+        byTag: Object.fromEntries(
+          [...tagged].map(([tag, t]) => [
+            tag,
+            { tally: t.checker.tally, latencyMs: summarize(t.latencies) },
+          ]),
+        ),
         loadGeneratorCpuPercent: ((cpu.user + cpu.system) / 1000 / (wallS * 1000)) * 100,
         machineBusyPercent:
           ((machineAfter.busy - machineBefore.busy) /
@@ -460,6 +545,7 @@ export function drive(workload: Workload, options: DriveOptions): Promise<LoadRe
     const stopMeasuring = (): void => {
       measuring = false;
       frozen = freeze();
+      measureEndHook = options.onMeasureEnd?.() ?? Promise.resolve();
       instance.stop();
     };
     const openGate = (): void => {
@@ -486,11 +572,21 @@ export function drive(workload: Workload, options: DriveOptions): Promise<LoadRe
         setupClient: (client) => {
           const gateable = client as unknown as Partial<GateableClient>;
           const original = gateable._doRequest;
-          if (typeof original !== 'function' || typeof gateable.reqsMade !== 'number') {
+          const iterator = gateable.requestIterator;
+          if (
+            typeof original !== 'function' ||
+            typeof gateable.reqsMade !== 'number' ||
+            typeof iterator?.resetContext !== 'function' ||
+            typeof iterator.rebuildRequest !== 'function'
+          ) {
             throw new Error(
               'autocannon Client internals changed: update the gate in bench/load.ts',
             );
           }
+          // The first request was built before this hook: build it again knowing the client.
+          iterator.initialContext = { clientIndex: clients++ } satisfies Sent;
+          iterator.resetContext();
+          iterator.rebuildRequest();
           gateable._doRequest = function gated(this: GateableClient, ...args: unknown[]) {
             if (gateOpen || this.reqsMade === 0) {
               original.apply(this, args);
@@ -503,17 +599,26 @@ export function drive(workload: Workload, options: DriveOptions): Promise<LoadRe
           {
             method: 'POST',
             setupRequest: (request, context) => {
-              const { body, ids } = workload.next();
-              (context as Sent).ids = ids;
-              return { ...request, body };
+              const sent = context as Sent;
+              const next = workload.next({ index: sent.clientIndex ?? 0 });
+              sent.ids = next.ids;
+              sent.tag = next.tag;
+              return {
+                ...request,
+                ...(next.body === undefined ? {} : { body: next.body }),
+                ...(next.method === undefined ? {} : { method: next.method }),
+                ...(next.path === undefined ? {} : { path: next.path }),
+              };
             },
             onResponse: (status, body, context) => {
+              lastTag = undefined;
               if (frozen !== null) return;
-              (measuring ? checker : warmupChecker).check(
-                status,
-                body,
-                (context as Sent).ids ?? [],
-              );
+              const sent = context as Sent;
+              (measuring ? checker : warmupChecker).check(status, body, sent.ids ?? []);
+              if (measuring && sent.tag !== undefined) {
+                lastTag = sent.tag;
+                taggedFor(sent.tag).checker.check(status, body, sent.ids ?? []);
+              }
             },
           },
         ],
@@ -525,7 +630,7 @@ export function drive(workload: Workload, options: DriveOptions): Promise<LoadRe
           return;
         }
         const loadResult = { ...(frozen ?? freeze()), sent: result.requests.sent };
-        measureStartHook.then(
+        Promise.all([measureStartHook, measureEndHook]).then(
           () => resolve(loadResult),
           (hookError: unknown) =>
             reject(hookError instanceof Error ? hookError : new Error(String(hookError))),
@@ -540,6 +645,8 @@ export function drive(workload: Workload, options: DriveOptions): Promise<LoadRe
       }
       if (!measuring) return;
       latencies.push(responseTime);
+      if (lastTag !== undefined) taggedFor(lastTag).latencies.push(responseTime);
+      lastTag = undefined;
       active.add(client);
     });
     instance.on('reqError', (error: unknown) => {

@@ -11,6 +11,7 @@ import {
   allScenarios,
   customersPerGatewayCpuSecond,
   gatewayPeakRssMb,
+  procCpuSecondsPer1000,
   type Measurement,
   type ScenarioGroup,
   type TargetResult,
@@ -47,6 +48,8 @@ export interface RunMeta {
     quick: boolean;
     only: string[] | null;
     profile: boolean;
+    /** Baseline (d), the peer, was run (`--peer`). */
+    peer?: boolean;
   };
 }
 
@@ -63,6 +66,8 @@ const GROUP_TITLES: Record<ScenarioGroup, string> = {
   S1: 'S1 — C concurrent clients, each sending single-customer mutations',
   S2: 'S2 — one mutation of 1,000 customers, repeated (closed loop, 1 client)',
   S3: 'S3 — batched HTTP requests of 50 single-customer operations',
+  S4: 'S4 — a hot customer: C = 200, every 10th client sending the same customer',
+  S5: 'S5 — reads: customerPromotions at C = 200, distinct customers and one hot customer',
 };
 
 function errorsCell(m: Measurement): string {
@@ -143,6 +148,55 @@ function resourceTable(rows: Measurement[]): string[] {
   return lines;
 }
 
+/** Scenarios whose figures issue 18 asks for, per gateway: ops are mutations or queries. */
+const FIGURE_SCENARIOS = new Set(['S1-C20', 'S1-C200', 'S4', 'S5-distinct', 'S5-hot']);
+
+/** Issue 18's figures: the same columns for our gateway and the peer, from the same meters. */
+function figuresTable(rows: Measurement[]): string[] {
+  const head = [
+    'scenario',
+    'system',
+    'ops/s',
+    'p50 / p99 ms',
+    'API calls / 100 ops',
+    'gateway CPU s / 1,000 ops',
+    'gateway peak RSS MB',
+    'failed',
+  ];
+  const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
+  const cpu = (m: Measurement) => (m.proc == null ? '—' : procCpuSecondsPer1000(m).toFixed(3));
+  const rss = (m: Measurement) => (m.proc == null ? '—' : f0(m.proc.hwmRssMb));
+  for (const m of rows.filter((x) => FIGURE_SCENARIOS.has(x.scenario))) {
+    lines.push(
+      `| ${[
+        m.scenario,
+        SYSTEMS[m.system].label,
+        f0(m.customersPerS),
+        `${f1(m.latencyMs.p50)} / ${f1(m.latencyMs.p99)}`,
+        f1(m.apiCallsPer100Ops ?? NaN),
+        cpu(m),
+        rss(m),
+        String(m.errors.total),
+      ].join(' | ')} |`,
+    );
+    for (const [tag, part] of Object.entries(m.byTag ?? {}).sort()) {
+      lines.push(
+        `| ${[
+          `${m.scenario} (${tag})`,
+          SYSTEMS[m.system].label,
+          f0(part.tally.okResponses / m.durationS),
+          `${f1(part.latencyMs.p50)} / ${f1(part.latencyMs.p99)}`,
+          '',
+          '',
+          '',
+          String(part.tally.responses - part.tally.okResponses),
+        ].join(' | ')} |`,
+      );
+    }
+  }
+  return lines;
+}
+
 export function targetLines(targets: TargetResult[]): string[] {
   return targets.map((t) => {
     const verdict = t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'FAIL';
@@ -180,6 +234,17 @@ export function runMarkdown(run: RunRecord): string {
     ),
     '',
   ];
+  if (run.measurements.some((x) => FIGURE_SCENARIOS.has(x.scenario))) {
+    lines.push(
+      '#### Per gateway: S1 C=20 and C=200, S4, S5',
+      '',
+      'CPU and peak RSS (VmHWM) from /proc/<pid> of each gateway process, the same meter for both; ' +
+        '"ops" are mutations (S1, S4) or queries (S5); a tagged row is one part of the clients.',
+      '',
+      ...figuresTable(run.measurements),
+      '',
+    );
+  }
   for (const group of ['S1', 'S2', 'S3'] as const) {
     const rows = run.measurements.filter((x) => x.group === group);
     if (rows.length === 0) continue;

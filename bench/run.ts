@@ -9,13 +9,14 @@
  *   BENCH_PROFILE=1 npm run bench         S1 C=1000 and S2 (gateway, ceiling) with a V8 CPU profile
  *                                         of the gateway over the measured window, summarised
  *   npm run bench -- --strict             exit 1 when a target fails
+ *   npm run bench -- --peer               also baseline (d), the peer (installs bench/peer first)
  *
  * Processes: this one is the load generator (autocannon); the sandbox and every gateway run as
  * child processes (bench/sandbox-process.ts, bench/gateway-process.ts), a fresh gateway for
  * each measurement, so that CPU and peak RSS are the gateway's own.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
@@ -25,12 +26,17 @@ import { ChildHandle, baseEnv, type ProcessStats } from './ipc';
 import {
   CustomerRotation,
   drive,
+  graphqlOperation,
   graphqlWorkload,
   restWorkload,
   type LoadResult,
   type Workload,
 } from './load';
 import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver';
+import { composeSupergraph, ensurePeerInstalled, startPeer, type PeerHandle } from './peer';
+import { ProcMeter, type ProcWindow } from './proc';
+import { allTargets } from './targets-v2';
+import { peerOperation, peerWorkload, readWorkload, withHotClients } from './workloads';
 import { summarizeFile, summaryMarkdown } from './profile-summary';
 import {
   embedInBenchmarks,
@@ -43,9 +49,9 @@ import {
   type RunRecord,
 } from './report';
 import {
+  PEER_SYSTEMS,
   SYSTEMS,
   allScenarios,
-  evaluateTargets,
   gatewayPeakRssMb,
   type Measurement,
   type ScenarioSpec,
@@ -75,6 +81,8 @@ const SANDBOX_SCRIPT = path.join(__dirname, 'sandbox-process.js');
 
 interface Options {
   quick: boolean;
+  /** Baseline (d), the peer: bench/peer installed and run. */
+  peer: boolean;
   strict: boolean;
   profile: boolean;
   durationS: number;
@@ -99,12 +107,14 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   let only: string[] | null = null;
   let quick = false;
   let strict = false;
+  let peer = false;
   let profile = env.BENCH_PROFILE === '1';
   let render: string | null = null;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--quick') quick = true;
     else if (arg === '--strict') strict = true;
+    else if (arg === '--peer') peer = true;
     else if (arg === '--profile') profile = true;
     else if (arg.startsWith('--render=')) render = arg.slice('--render='.length);
     else if (arg.startsWith('--only='))
@@ -112,7 +122,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     else if (arg === '--only' && args[i + 1] !== undefined) only = (args[++i] as string).split(',');
     else if (arg === '--help' || arg === '-h') {
       console.log(
-        'usage: npm run bench -- [--quick] [--only=S1-C200,S2,S1-C1000:gateway] [--profile] [--strict]\n' +
+        'usage: npm run bench -- [--quick] [--peer] [--only=S1-C200,S2,S1-C1000:gateway] [--profile] [--strict]\n' +
           '       npm run bench -- --render=bench/results/<run>.json   (targets and markdown again, no measuring)\n' +
           'env: BENCH_DURATION_S (default 15, --quick 3), BENCH_WARMUP_S (default 3, --quick 1), BENCH_PROFILE=1,\n' +
           "     BENCH_NODE_ENV (gateway NODE_ENV, default production), BENCH_GATEWAY_NODE_ARGS (node flags instead of npm start's),\n" +
@@ -124,10 +134,11 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   if (profile && only === null) only = ['S1-C1000:gateway', 'S1-C1000:c', 'S2:gateway', 'S2:c'];
   const durationS = positiveNumber('BENCH_DURATION_S', env.BENCH_DURATION_S, quick ? 3 : 15);
   const warmupS = positiveNumber('BENCH_WARMUP_S', env.BENCH_WARMUP_S, quick ? 1 : 3);
-  return { quick, strict, profile, durationS, warmupS, only, render, args };
+  return { quick, strict, peer, profile, durationS, warmupS, only, render, args };
 }
 
 function selected(options: Options, spec: ScenarioSpec, system: SystemId): boolean {
+  if (PEER_SYSTEMS.includes(system) && !options.peer) return false;
   if (options.only === null) return true;
   return options.only.some((filter) => {
     const [scenario, sys] = filter.split(':');
@@ -171,9 +182,22 @@ interface Runner {
   nodeEnv: string;
   /** Where the `traced` gateway exports its spans. */
   receiver: OtlpReceiver;
+  /** The peer's supergraph, composed for this run's sandbox; null without `--peer`. */
+  peerSupergraph: string | null;
 }
 
-async function gatewayEnv(runner: Runner, system: SystemId): Promise<Record<string, string>> {
+/** S4's hot customer and S5's, and the customers the others rotate over. */
+const demoIds = demoCustomers('demo').map((c) => c.id);
+const HOT_ID = demoIds[0] as string;
+const S4_DISTINCT = new CustomerRotation(demoIds.filter((id) => id !== HOT_ID));
+/** The read benchmark's 2,000 customers (issue 13): the two named demo customers left out. */
+const S5_IDS = demoIds.slice(2, 2002);
+
+async function gatewayEnv(
+  runner: Runner,
+  spec: ScenarioSpec,
+  system: SystemId,
+): Promise<Record<string, string>> {
   // Only what is set here: every other gateway variable keeps its default.
   const env: Record<string, string> = baseEnv();
   Object.assign(env, {
@@ -196,7 +220,7 @@ async function gatewayEnv(runner: Runner, system: SystemId): Promise<Record<stri
   // Metrics as shipped (on) except where telemetry is measured away.
   if (system !== 'bare') env.METRICS_PORT = String(await freePort());
   if (system === 'traced') env.OTEL_EXPORTER_OTLP_ENDPOINT = runner.receiver.url;
-  return env;
+  return { ...env, ...spec.gatewayEnv };
 }
 
 function workloadFor(
@@ -207,7 +231,47 @@ function workloadFor(
 ): Workload {
   const authorization = DEMO_CREDENTIALS.authorizationHeader;
   const restUrl = `${runner.sandbox.url}${REST_PATH}`;
+  if (spec.workload === 'read') {
+    return readWorkload({
+      target: system === 'restRead' ? 'rest' : system === 'd' ? 'peer' : 'gateway',
+      url: system === 'restRead' ? runner.sandbox.url : (gatewayUrl as string),
+      authorization,
+      connections: spec.clients,
+      ids: spec.readHot === true ? [HOT_ID] : S5_IDS,
+    });
+  }
+  if (spec.hotEveryNth !== undefined) {
+    const distinct =
+      system === 'd'
+        ? peerWorkload({
+            url: gatewayUrl as string,
+            authorization,
+            connections: spec.clients,
+            rotation: S4_DISTINCT,
+          })
+        : graphqlWorkload({
+            url: gatewayUrl as string,
+            authorization,
+            connections: spec.clients,
+            customersPerOperation: 1,
+            operationsPerRequest: 1,
+            rotation: S4_DISTINCT,
+          });
+    return withHotClients(
+      distinct,
+      HOT_ID,
+      spec.hotEveryNth,
+      system === 'd' ? peerOperation : graphqlOperation,
+    );
+  }
   switch (system) {
+    case 'd':
+      return peerWorkload({
+        url: gatewayUrl as string,
+        authorization,
+        connections: spec.clients,
+        rotation: runner.rotation,
+      });
     case 'b':
       return restWorkload({
         url: restUrl,
@@ -237,28 +301,60 @@ function workloadFor(
   }
 }
 
+/** Calls of the read endpoints since the last sandbox reset (its log keeps few, counts all). */
+async function readCalls(sandbox: ChildHandle): Promise<number> {
+  const response = await fetch(`${sandbox.url}/__sandbox/reads`);
+  const { calls, dropped } = (await response.json()) as { calls: unknown[]; dropped: number };
+  return calls.length + dropped;
+}
+
+/** What the peer reports in place of our gateway's own meter: what /proc tells. */
+function peerStats(proc: ProcWindow): ProcessStats {
+  return {
+    wallMs: proc.wallMs,
+    cpuMs: proc.cpuMs,
+    cpuPercent: proc.wallMs > 0 ? (proc.cpuMs / proc.wallMs) * 100 : 0,
+    eventLoopUtilization: NaN,
+    peakRssMb: proc.hwmRssMb,
+    maxRssMb: proc.hwmRssMb,
+    peakHeapUsedMb: NaN,
+    peakHeapTotalMb: NaN,
+  };
+}
+
 async function measure(runner: Runner, spec: ScenarioSpec, system: SystemId): Promise<Measurement> {
   const { sandbox, options } = runner;
   const usesGateway = ['gateway', 'a', 'c', 'bare', 'traced'].includes(system);
   let gateway: ChildHandle | null = null;
+  let peer: PeerHandle | null = null;
   try {
     if (usesGateway) {
       gateway = await ChildHandle.start(
         GATEWAY_SCRIPT,
-        await gatewayEnv(runner, system),
+        await gatewayEnv(runner, spec, system),
         runner.gatewayNodeArgs,
       );
     }
-    const workload = workloadFor(runner, spec, system, gateway?.url ?? null);
+    if (system === 'd') {
+      const connections = Number(
+        spec.gatewayEnv?.UPSTREAM_MAX_CONNECTIONS ?? UPSTREAM_MAX_CONNECTIONS,
+      );
+      peer = await startPeer(runner.peerSupergraph as string, connections);
+    }
+    const pid = gateway?.child.pid ?? peer?.pid;
+    const procMeter = pid === undefined ? null : new ProcMeter(pid);
+    const workload = workloadFor(runner, spec, system, gateway?.url ?? peer?.url ?? null);
 
     // A fresh API state for every measurement; counters and meters reset again when the
     // warm-up ends, inside the same load run (connections stay open across the mark).
     await sandbox.request('sandbox-reset');
     const profiling = gateway !== null && runner.profileDir !== null;
+    let reads = 0;
     const load: LoadResult = await drive(workload, {
       warmupS: options.warmupS,
       durationS: options.durationS,
       onMeasureStart: async () => {
+        procMeter?.reset();
         await Promise.all([
           sandbox.request('sandbox-reset'),
           sandbox.request('stats-reset'),
@@ -266,8 +362,18 @@ async function measure(runner: Runner, spec: ScenarioSpec, system: SystemId): Pr
           profiling ? gateway?.request('profile-start') : undefined,
         ]);
       },
+      // Reads are counted when the window ends: autocannon sends for a while after it.
+      onMeasureEnd: async () => {
+        if (spec.workload === 'read') reads = await readCalls(sandbox);
+      },
     });
-    const gatewayStats = gateway === null ? null : await gateway.request<ProcessStats>('stats');
+    const proc = procMeter?.read() ?? null;
+    const gatewayStats =
+      gateway !== null
+        ? await gateway.request<ProcessStats>('stats')
+        : proc === null
+          ? null
+          : peerStats(proc);
     const sandboxAtEnd = await sandbox.request<SandboxReport>('stats');
     if (profiling) {
       await gateway?.stopProfile(
@@ -319,12 +425,23 @@ async function measure(runner: Runner, spec: ScenarioSpec, system: SystemId): Pr
               peakInFlight: api.peakInFlight,
             },
       gateway: gatewayStats,
+      proc,
+      apiCallsPer100Ops:
+        system === 'c'
+          ? NaN
+          : spec.workload === 'read'
+            ? (100 * reads) / Math.max(1, t.responses)
+            : api.customers > 0
+              ? (100 * api.calls) / api.customers
+              : NaN,
+      byTag: load.byTag,
       sandbox: sandboxAtEnd.process,
       loadGeneratorCpuPercent: load.loadGeneratorCpuPercent,
       machineBusyPercent: load.machineBusyPercent,
     };
   } finally {
     await gateway?.stop();
+    await peer?.stop();
   }
 }
 
@@ -333,15 +450,21 @@ function progressLine(m: Measurement): string {
   const api =
     m.upstream === null
       ? 'no API'
-      : `${m.upstream.callsPer100Customers.toFixed(1)} calls/100 customers`;
+      : `${(m.apiCallsPer100Ops ?? m.upstream.callsPer100Customers).toFixed(1)} API calls/100 ops`;
+  const tags = Object.entries(m.byTag ?? {})
+    .map(
+      ([tag, part]) =>
+        `; ${tag}: p50 ${part.latencyMs.p50.toFixed(1)} ms, p99 ${part.latencyMs.p99.toFixed(1)} ms, ${part.tally.responses - part.tally.okResponses} failed of ${part.tally.responses}`,
+    )
+    .join('');
   const gw =
     m.gateway === null
       ? ''
       : `, gateway ${m.gateway.cpuPercent.toFixed(0)} % CPU, ${gatewayPeakRssMb(m).toFixed(0)} MB`;
   return (
-    `  ${SYSTEMS[m.system].label.padEnd(18)} ${m.customersPerS.toFixed(0).padStart(6)} customers/s, ` +
+    `  ${SYSTEMS[m.system].label.padEnd(18)} ${m.customersPerS.toFixed(0).padStart(6)} ops/s, ` +
     `p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, ${api}${gw}, ` +
-    `errors ${e.total} (non-2xx ${e.non2xx}, GraphQL ${e.graphqlErrors}, not success ${e.notSuccess}, socket ${e.socketErrors})`
+    `errors ${e.total} (non-2xx ${e.non2xx}, GraphQL ${e.graphqlErrors}, not success ${e.notSuccess}, socket ${e.socketErrors})${tags}`
   );
 }
 
@@ -405,7 +528,7 @@ async function writeProfileReport(run: RunRecord, profileDir: string): Promise<s
  */
 async function render(file: string): Promise<void> {
   const stored = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
-  const targets = evaluateTargets(stored.measurements, {
+  const targets = allTargets(stored.measurements, {
     upstreamLatencyMs: stored.meta.settings.sandboxLatencyMs,
     batchWindowMs: stored.meta.settings.batchWindowMs,
     cores: stored.meta.machine.nproc,
@@ -464,6 +587,7 @@ async function main(): Promise<void> {
       quick: options.quick,
       only: options.only,
       profile: options.profile,
+      peer: options.peer,
     },
   };
   console.log(`bench: ${meta.command}`);
@@ -471,6 +595,7 @@ async function main(): Promise<void> {
     `  ${meta.machine.nproc} × ${meta.machine.cpuModel}, Node ${meta.machine.node}, load average ${meta.machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}`,
   );
 
+  if (options.peer) ensurePeerInstalled();
   const profileDir = options.profile ? path.join(RESULTS_DIR, 'profiles', stamp(startedAt)) : null;
   if (profileDir !== null) mkdirSync(profileDir, { recursive: true });
 
@@ -480,8 +605,14 @@ async function main(): Promise<void> {
     BENCH_SANDBOX_MAX_CONCURRENT: String(SANDBOX_MAX_CONCURRENT),
   });
   const receiver = await startOtlpReceiver({ keep: false });
+  let peerSupergraph: string | null = null;
+  if (options.peer) {
+    peerSupergraph = path.join(os.tmpdir(), `bench-peer-supergraph-${process.pid}.graphql`);
+    composeSupergraph(sandbox.url, peerSupergraph);
+  }
   const runner: Runner = {
     receiver,
+    peerSupergraph,
     options,
     sandbox,
     rotation: new CustomerRotation(demoCustomers('demo').map((c) => c.id)),
@@ -505,13 +636,14 @@ async function main(): Promise<void> {
   } finally {
     await sandbox.stop();
     await receiver.close();
+    if (peerSupergraph !== null) rmSync(peerSupergraph, { force: true });
   }
   if (receiver.spanCount > 0)
     console.log(
       `  (the OTLP receiver took ${receiver.spanCount} spans in ${receiver.exports} exports)`,
     );
 
-  const targets = evaluateTargets(measurements, {
+  const targets = allTargets(measurements, {
     upstreamLatencyMs: SANDBOX_LATENCY_MS,
     batchWindowMs: defaults.batchWindowMs,
     cores: meta.machine.nproc,
