@@ -9,16 +9,7 @@ import type { ProcWindow } from './proc';
 
 /** The systems compared in one scenario. */
 export type SystemId =
-  | 'gateway'
-  | 'a'
-  | 'b'
-  | 'c'
-  | 'd'
-  | 'rest100'
-  | 'rest100x10'
-  | 'restRead'
-  | 'bare'
-  | 'traced';
+  'gateway' | 'a' | 'b' | 'c' | 'd' | 'rest100' | 'rest100x10' | 'restRead' | 'bare' | 'traced';
 
 /** Systems that need bench/peer installed (`--peer`). */
 export const PEER_SYSTEMS: readonly SystemId[] = ['d'];
