@@ -142,6 +142,18 @@ export function evaluateV2Targets(measurements: Measurement[], ctx: TargetContex
     );
   }
   target(
+    'S5-distinct/p50-overhead',
+    "S5 distinct: gateway p50 ≤ 2 ms over the API's own (direct REST lookups at the same C)",
+    [find('S5-distinct', 'gateway'), find('S5-distinct', 'restRead')],
+    (g, rest) => {
+      const overhead = g.latencyMs.p50 - rest.latencyMs.p50;
+      return {
+        pass: overhead <= 2,
+        measured: `p50 ${f1(g.latencyMs.p50)} vs ${f1(rest.latencyMs.p50)} ms = ${f1(overhead)} ms over`,
+      };
+    },
+  );
+  target(
     'S5-hot/calls',
     'S5 hot: ≥ 20 × fewer API calls than queries',
     [find('S5-hot', 'gateway')],

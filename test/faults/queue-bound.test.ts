@@ -39,7 +39,6 @@ describe('past the queue bound', () => {
       describe: 'the held call to reach the API',
     });
 
-    const started = Date.now();
     const refused = await enrol(url, ids(10, 1));
 
     expect(refused).toMatchObject({
@@ -47,8 +46,8 @@ describe('past the queue bound', () => {
       retryable: true,
       retryAfterSeconds: 1,
     });
-    expect(Date.now() - started).toBeLessThan(1000);
-    expect(stack.sandbox.calls()).toHaveLength(1);
+    // At once: answered while the call that holds the queue is still in flight (a minute).
+    expect(stack.sandbox.calls()).toEqual([expect.objectContaining({ endTime: null })]);
 
     // Many more refusals, 50 at a time; warm up first so that only growth is measured.
     const refuseMany = async (count: number) => {

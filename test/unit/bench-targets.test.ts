@@ -144,6 +144,16 @@ describe("issue 18's targets", () => {
     });
   });
 
+  it("holds S5 distinct's p50 to 2 ms over direct REST lookups at the same C", () => {
+    const rest = measured('S5-distinct', 'restRead', { ...gateway, ops: 38_000, p50: 51.8 });
+    const at = (p50: number) =>
+      verdicts([measured('S5-distinct', 'gateway', { ...gateway, ops: 32_100, p50 }), rest])[
+        'S5-distinct/p50-overhead'
+      ];
+    expect(at(53.8)).toBe(true);
+    expect(at(53.9)).toBe(false);
+  });
+
   it('says N/A, neither pass nor fail, for what the run did not measure', () => {
     const v = verdicts([measured('S1-C200', 'gateway', gateway)]);
     expect(v['S1-C200/vs-d']).toBeNull();
