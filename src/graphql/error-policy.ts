@@ -99,6 +99,17 @@ type MutableFormattedError = {
 /** Refusals echo what the caller sent, which may be megabytes: the log keeps the start. */
 const MAX_LOGGED_REFUSAL_LENGTH = 2000;
 
+/**
+ * graphql-js quotes the value it refused ("got invalid value 7654321", "non string value:
+ * 7654321", "found ..."): a customer id too short for the log masking. The reason stays.
+ */
+const ECHOED_VALUE =
+  /\b(invalid value|value:|found) ("(?:[^"\\]|\\.)*"|\{[^}]*\}|\[[^\]]*\]|[^\s;]+)/g;
+
+export function withoutEchoedValues(message: string): string {
+  return message.replace(ECHOED_VALUE, '$1 [...]');
+}
+
 function truncated(message: string): string {
   return message.length <= MAX_LOGGED_REFUSAL_LENGTH
     ? message
@@ -132,7 +143,7 @@ export function errorReportingPlugin(): ApolloServerPlugin<GatewayContext> {
             const code = codeOf(error);
             if (isExpectedCode(code)) {
               logger.debug(
-                { operationName, code, message: truncated(error.message) },
+                { operationName, code, message: truncated(withoutEchoedValues(error.message)) },
                 'request refused',
               );
             } else {

@@ -151,7 +151,8 @@ describe('logs', () => {
 
   it('went through the paths that echo personal data (the test exercises what it claims)', () => {
     const text = stack.logLines().join('\n');
-    expect(text).toContain('got invalid value 91******586');
+    // The refused value graphql-js quotes back is left out of the line, whatever it is.
+    expect(text).toContain('got invalid value [...] at');
     expect(text).toContain('r***@example.com');
     expect(lines().some((line) => line.msg === 'request refused' && line.level === 20)).toBe(true);
     expect(stack.sandbox.calls().length).toBeGreaterThanOrEqual(4);

@@ -30,6 +30,8 @@ const WRONG_BASIC = basicAuthorization(DEMO_CREDENTIALS.username, WRONG_PASSWORD
 const WRONG_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.not-a-real-token.c2lnbmF0dXJl';
 /** 8–15 digits: shaped like a mobile, and still the caller's to quote back. */
 const DIGIT_REQUEST_ID = '123456789012';
+/** A customer id too short to look like a mobile, which graphql-js quotes back when it is a number. */
+const SHORT_ID = 7_654_321;
 
 /** `+91 99860 00586` */
 const SPACED_MOBILE = `+${MOBILE.slice(0, 2)} ${MOBILE.slice(2, 7)} ${MOBILE.slice(7)}`;
@@ -115,6 +117,28 @@ describe('logs under attack (DESIGN §9)', () => {
     await send(`${stack.url}?${badGet}`, {
       headers: { ...basic, 'apollo-require-preflight': 'true' },
     });
+
+    // A short customer id given as a number: graphql-js quotes it back in its refusal.
+    await postJson(
+      stack.url,
+      {
+        query: enrol,
+        variables: {
+          input: {
+            ...enrolInput('ID', []),
+            customers: [{ identifierValue: SHORT_ID, source: 'INSTORE' }],
+          },
+        },
+      },
+      basic,
+    );
+    await postJson(
+      stack.url,
+      {
+        query: `mutation { enrolCustomers(input: { promotion: { programId: 469, promotionId: 57099 }, identifierName: ID, customers: [{ identifierValue: ${SHORT_ID}, source: INSTORE }] }) { __typename } }`,
+      },
+      basic,
+    );
 
     // Bad input: GraphQL echoes the offending value in BAD_USER_INPUT (logged at debug).
     for (const value of [
@@ -216,6 +240,10 @@ describe('logs under attack (DESIGN §9)', () => {
       );
     });
     expect(leaking).toEqual([]);
+  });
+
+  it('holds no customer id the caller sent as a number, however short', () => {
+    expect(lines.filter((line) => line.includes(String(SHORT_ID)))).toEqual([]);
   });
 
   it('holds no password, token or Basic value', () => {
