@@ -4,7 +4,7 @@
  * a failure of the path to the API.
  */
 import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
-import type { CustomerOutcome } from '../domain/outcome';
+import type { CustomerOutcome, RateLimitedOutcome } from '../domain/outcome';
 import type { BulkAction } from '../domain/promotion';
 import { isEnvelope, toOutcomes } from './enrol-and-earn.mapper';
 import { CredentialsRefusedError, DeadlineExceededError } from './upstream-dispatch';
@@ -102,19 +102,7 @@ function answerVerdict(
     const trustworthy = count === 0 || outcomes.some((o) => o.kind !== 'OUTCOME_UNKNOWN');
     return { kind: 'done', outcomes, breakerFailure: !trustworthy };
   }
-  if (status === 429) {
-    // The API alive and asking us to wait: not a failure of the path.
-    return {
-      kind: 'retry',
-      exhausted: {
-        kind: 'RATE_LIMITED',
-        message: 'the promotion API asked to slow down',
-        retryAfterSeconds: retryAfterMs === null ? null : Math.ceil(retryAfterMs / 1000),
-      },
-      retryAfterMs,
-      breakerFailure: false,
-    };
-  }
+  if (status === 429) return rateLimitedRetry(retryAfterMs);
   if (status === 503) {
     return {
       kind: 'retry',
@@ -138,6 +126,25 @@ function answerVerdict(
   }
   // 2xx/3xx/5xx without the envelope: sent, and no trustworthy answer.
   return { kind: 'done', outcomes: toOutcomes(status, body, count), breakerFailure: true };
+}
+
+/** A 429, for writes and reads alike: the API alive and asking us to wait, not a failure of the path. */
+export function rateLimitedRetry(retryAfterMs: number | null): {
+  kind: 'retry';
+  exhausted: RateLimitedOutcome;
+  retryAfterMs: number | null;
+  breakerFailure: false;
+} {
+  return {
+    kind: 'retry',
+    exhausted: {
+      kind: 'RATE_LIMITED',
+      message: 'the promotion API asked to slow down',
+      retryAfterSeconds: retryAfterMs === null ? null : Math.ceil(retryAfterMs / 1000),
+    },
+    retryAfterMs,
+    breakerFailure: false,
+  };
 }
 
 function authRejected(status: 401 | 403, count: number): Verdict {

@@ -4,7 +4,12 @@
  * OUTCOME_UNKNOWN. A body of the documented shape is the answer whatever the status.
  */
 import type { ReadFailure, ReadResult } from '../domain/promotion-read';
-import { UNEXPECTED_STATUS_CODE, errorCode, parseRetryAfter } from './attempt-verdict';
+import {
+  UNEXPECTED_STATUS_CODE,
+  errorCode,
+  parseRetryAfter,
+  rateLimitedRetry,
+} from './attempt-verdict';
 import { CredentialsRefusedError, DeadlineExceededError, type Attempt } from './upstream-dispatch';
 
 export type ReadVerdict<T> =
@@ -60,18 +65,7 @@ function answerVerdict<T>(
   const retryAfterMs = parseRetryAfter(attempt.headers['retry-after'], now);
   const result = read(parseJson(attempt.body));
   if (result !== null) return { kind: 'done', result, breakerFailure: false };
-  if (status === 429) {
-    return {
-      kind: 'retry',
-      exhausted: {
-        kind: 'RATE_LIMITED',
-        message: 'the promotion API asked to slow down',
-        retryAfterSeconds: retryAfterMs === null ? null : Math.ceil(retryAfterMs / 1000),
-      },
-      retryAfterMs,
-      breakerFailure: false,
-    };
-  }
+  if (status === 429) return rateLimitedRetry(retryAfterMs);
   if (status >= 500) {
     return retry(`the promotion API is unavailable (${status})`, retryAfterMs, true);
   }

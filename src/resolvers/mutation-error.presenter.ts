@@ -1,6 +1,13 @@
-import { assertNever, type FailureOutcome } from '../domain/outcome';
+import {
+  assertNever,
+  type FailureOutcome,
+  type RateLimitedOutcome,
+  type UnavailableOutcome,
+  type UpstreamErrorOutcome,
+} from '../domain/outcome';
 import { UpstreamCode } from '../domain/upstream-codes';
 import { isRetryable, type MutationPayload } from '../promotion/payload';
+import type { InputViolation as InputViolationValue } from '../promotion/validate-input';
 import { IdempotencyConflictReason } from '../schema/idempotency-conflict-reason.enum';
 import { InputViolation, InvalidInputError } from '../schema/invalid-input-error.type';
 import {
@@ -64,7 +71,34 @@ export const ISSUE_ERRORS: CustomerErrorTypes = new Map([
   [UpstreamCode.LIMIT_EXHAUSTED, LimitExhaustedError],
 ]);
 
+/** The failures of the path to the API that reads and writes both answer. */
+export type PathFailure = UpstreamErrorOutcome | UnavailableOutcome | RateLimitedOutcome;
+
 /** `typeByCode` says which union the error is for: a payload's, or a customer outcome's. */
+export function presentPathFailure(
+  failure: PathFailure,
+  typeByCode: CustomerErrorTypes,
+): UpstreamCodeError | UpstreamUnavailableError | RateLimitedError {
+  const message = failure.message;
+  const retryable = isRetryable(failure);
+  switch (failure.kind) {
+    case 'UPSTREAM_ERROR': {
+      const type = typeByCode.get(failure.code) ?? UpstreamError;
+      return build(type, { message, retryable, upstreamCode: failure.code });
+    }
+    case 'UNAVAILABLE':
+      return build(UpstreamUnavailableError, { message, retryable });
+    case 'RATE_LIMITED':
+      return build(RateLimitedError, {
+        message,
+        retryable,
+        retryAfterSeconds: failure.retryAfterSeconds,
+      });
+    default:
+      return assertNever(failure);
+  }
+}
+
 function presentOutcomeError(
   outcome: FailureOutcome,
   typeByCode: CustomerErrorTypes,
@@ -72,25 +106,26 @@ function presentOutcomeError(
   const message = outcome.message;
   const retryable = isRetryable(outcome);
   switch (outcome.kind) {
-    case 'UPSTREAM_ERROR': {
-      const type = typeByCode.get(outcome.code) ?? UpstreamError;
-      return build(type, { message, retryable, upstreamCode: outcome.code });
-    }
+    case 'UPSTREAM_ERROR':
+    case 'UNAVAILABLE':
+    case 'RATE_LIMITED':
+      return presentPathFailure(outcome, typeByCode);
     case 'AUTH_REJECTED':
       return build(UpstreamError, { message, retryable, upstreamCode: outcome.status });
-    case 'UNAVAILABLE':
-      return build(UpstreamUnavailableError, { message, retryable });
-    case 'RATE_LIMITED':
-      return build(RateLimitedError, {
-        message,
-        retryable,
-        retryAfterSeconds: outcome.retryAfterSeconds,
-      });
     case 'OUTCOME_UNKNOWN':
       return build(OutcomeUnknownError, { message, retryable });
     default:
       return assertNever(outcome);
   }
+}
+
+/** Nothing was sent: every problem of the input at once. */
+export function presentInvalidInput(violations: readonly InputViolationValue[]): InvalidInputError {
+  return build(InvalidInputError, {
+    message: `The input has ${violations.length} problem(s); nothing was sent.`,
+    retryable: false,
+    violations: violations.map((v) => build(InputViolation, v)),
+  });
 }
 
 /** One customer's outcome that is not a success, as a member of the outcome union of `types`. */
@@ -107,11 +142,7 @@ export function presentPayloadError(
 ): PayloadError {
   switch (payload.kind) {
     case 'INVALID_INPUT':
-      return build(InvalidInputError, {
-        message: `The input has ${payload.violations.length} problem(s); nothing was sent.`,
-        retryable: false,
-        violations: payload.violations.map((v) => build(InputViolation, v)),
-      });
+      return presentInvalidInput(payload.violations);
     case 'IDEMPOTENCY_CONFLICT':
       return build(IdempotencyConflictError, {
         reason: IdempotencyConflictReason[payload.reason],

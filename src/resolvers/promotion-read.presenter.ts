@@ -1,13 +1,10 @@
 import { assertNever } from '../domain/outcome';
 import type { CustomerPromotionRecord, PromotionDefinition } from '../domain/promotion-read';
 import { UpstreamCode } from '../domain/upstream-codes';
-import { isRetryable } from '../promotion/payload';
 import type {
   CustomerPromotionsAnswer,
   PromotionDefinitionAnswer,
-  ReadError,
 } from '../promotion/promotion-read.service';
-import type { InputViolation as InputViolationValue } from '../promotion/validate-input';
 import {
   CustomerPromotion,
   CustomerPromotions,
@@ -16,70 +13,34 @@ import {
   PromotionEnrolment,
   PromotionUsage,
 } from '../schema/customer-promotions.type';
-import { InputViolation, InvalidInputError } from '../schema/invalid-input-error.type';
-import { RateLimitedError, UpstreamUnavailableError } from '../schema/path-errors.type';
 import { Promotion, PromotionLimits, PromotionRestriction } from '../schema/promotion.type';
 import type { CustomerPromotionsPayload, PromotionPayload } from '../schema/read-payload.union';
 import {
   CustomerNotFoundError,
   InvalidProgramError,
   InvalidPromotionError,
-  UpstreamError,
 } from '../schema/upstream-errors.type';
 import { build } from './build';
-
-type UpstreamCodeError = UpstreamError;
+import {
+  presentInvalidInput,
+  presentPathFailure,
+  type CustomerErrorTypes,
+} from './mutation-error.presenter';
 
 /** The customer lookup's codes with a type of their own in CustomerPromotionsPayload. */
-const lookupErrorTypeByCode: ReadonlyMap<number, new () => UpstreamCodeError> = new Map([
+const lookupErrorTypeByCode: CustomerErrorTypes = new Map([
   [UpstreamCode.CUSTOMER_NOT_FOUND, CustomerNotFoundError],
   [UpstreamCode.INVALID_PROGRAM, InvalidProgramError],
   [UpstreamCode.PROGRAM_ID_INVALID, InvalidProgramError],
 ]);
 
 /** get-by-id's codes with a type of their own in PromotionPayload. */
-const definitionErrorTypeByCode: ReadonlyMap<number, new () => UpstreamCodeError> = new Map([
+const definitionErrorTypeByCode: CustomerErrorTypes = new Map([
   [UpstreamCode.PROMOTION_ID_INVALID, InvalidPromotionError],
   [UpstreamCode.INVALID_PROMOTION, InvalidPromotionError],
   [UpstreamCode.PROGRAM_ID_INVALID, InvalidProgramError],
   [UpstreamCode.INVALID_PROGRAM, InvalidProgramError],
 ]);
-
-type ReadErrorType = UpstreamCodeError | UpstreamUnavailableError | RateLimitedError;
-
-function presentReadError(
-  failure: ReadError,
-  typeByCode: ReadonlyMap<number, new () => UpstreamCodeError>,
-): ReadErrorType {
-  const { message } = failure;
-  const retryable = isRetryable(failure);
-  switch (failure.kind) {
-    case 'UPSTREAM_ERROR':
-      return build(typeByCode.get(failure.code) ?? UpstreamError, {
-        message,
-        retryable,
-        upstreamCode: failure.code,
-      });
-    case 'UNAVAILABLE':
-      return build(UpstreamUnavailableError, { message, retryable });
-    case 'RATE_LIMITED':
-      return build(RateLimitedError, {
-        message,
-        retryable,
-        retryAfterSeconds: failure.retryAfterSeconds,
-      });
-    default:
-      return assertNever(failure);
-  }
-}
-
-function invalidInput(violations: InputViolationValue[]): InvalidInputError {
-  return build(InvalidInputError, {
-    message: `The input has ${violations.length} problem(s); nothing was sent.`,
-    retryable: false,
-    violations: violations.map((v) => build(InputViolation, v)),
-  });
-}
 
 function customerPromotionOf(record: CustomerPromotionRecord): CustomerPromotion {
   return build(CustomerPromotion, {
@@ -109,9 +70,9 @@ export function presentCustomerPromotions(
 ): typeof CustomerPromotionsPayload {
   switch (answer.kind) {
     case 'INVALID_INPUT':
-      return invalidInput(answer.violations);
+      return presentInvalidInput(answer.violations);
     case 'FAILED':
-      return presentReadError(answer.failure, lookupErrorTypeByCode);
+      return presentPathFailure(answer.failure, lookupErrorTypeByCode);
     case 'PAGE': {
       const { page, offset, cursorAt } = answer;
       const next = offset + page.promotions.length;
@@ -143,9 +104,9 @@ export function presentPromotion(
 ): typeof PromotionPayload {
   switch (answer.kind) {
     case 'INVALID_INPUT':
-      return invalidInput(answer.violations);
+      return presentInvalidInput(answer.violations);
     case 'FAILED':
-      return presentReadError(answer.failure, definitionErrorTypeByCode);
+      return presentPathFailure(answer.failure, definitionErrorTypeByCode);
     case 'DEFINITION':
       return presentDefinition(answer.definition);
     default:
