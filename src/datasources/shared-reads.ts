@@ -121,6 +121,8 @@ export class SharedReads {
       if (outcome?.kind === 'ISSUED') {
         this.learn(callerId, identifierName, customer.identifierValue, outcome.entityId);
       }
+      // No read of this caller in flight: nothing to make stale, only who the customer is to learn.
+      if (calls === undefined) return;
       const keys = this.customerOf(callerId, identifierName, customer.identifierValue);
       for (const key of keys.keys) written.add(key);
       if (!keys.entityKnown) unknownCustomer = true;
