@@ -130,7 +130,7 @@ export class PromotionReadService {
       kind: 'PAGE',
       page: result.value,
       offset: query.offset,
-      cursorAt: (offset) => this.cursors.encode(offset, cursorScope),
+      cursorAt: (offset) => this.cursors.encode(offset, cursorScope()),
     };
   }
 

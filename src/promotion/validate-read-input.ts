@@ -39,7 +39,7 @@ export function validateCustomerPromotionsInput(
   input: UncheckedCustomerPromotionsInput,
   cursors: PageCursors,
   callerId: string,
-): CheckedRead<{ query: LookupQuery; cursorScope: string }> {
+): CheckedRead<{ query: LookupQuery; cursorScope: () => string }> {
   const violations: InputViolation[] = [];
   const { identifierName, source } = input.customer;
   const identifierValue = input.customer.identifierValue.trim();
@@ -64,18 +64,21 @@ export function validateCustomerPromotionsInput(
   }
   const status = input.status ?? null;
   const kind = input.kind ?? null;
-  const cursorScope = cursorScopeOf([
-    callerId,
-    identifierName,
-    identifierValue,
-    source,
-    programIds,
-    status,
-    kind,
-  ]);
+  // Hashed only when a cursor is read or asked for: most reads do neither.
+  let scope: string | null = null;
+  const cursorScope = (): string =>
+    (scope ??= cursorScopeOf([
+      callerId,
+      identifierName,
+      identifierValue,
+      source,
+      programIds,
+      status,
+      kind,
+    ]));
   let offset = 0;
   if (input.after !== undefined && input.after !== null) {
-    const decoded = cursors.decode(input.after, cursorScope);
+    const decoded = cursors.decode(input.after, cursorScope());
     if (decoded === null) {
       violations.push({
         field: 'after',

@@ -65,6 +65,13 @@ function customerPromotionOf(record: CustomerPromotionRecord): CustomerPromotion
   });
 }
 
+function pageInfoOf(hasNextPage: boolean, nextCursor: (() => string) | null): PageInfo {
+  const info = new PageInfo();
+  info.hasNextPage = hasNextPage;
+  info.nextCursor = nextCursor;
+  return info;
+}
+
 export function presentCustomerPromotions(
   answer: Exclude<CustomerPromotionsAnswer, { kind: 'UNAUTHENTICATED' | 'FORBIDDEN' }>,
 ): typeof CustomerPromotionsPayload {
@@ -80,10 +87,10 @@ export function presentCustomerPromotions(
         entityId: page.entityId,
         promotions: page.promotions.map(customerPromotionOf),
         totalCount: page.totalCount,
-        pageInfo: build(PageInfo, {
-          hasNextPage: page.promotions.length > 0 && next < page.totalCount,
-          endCursor: page.promotions.length > 0 ? cursorAt(next) : null,
-        }),
+        pageInfo: pageInfoOf(
+          page.promotions.length > 0 && next < page.totalCount,
+          page.promotions.length > 0 ? () => cursorAt(next) : null,
+        ),
       });
     }
     default:
