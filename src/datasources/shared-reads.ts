@@ -17,11 +17,24 @@ export interface CustomerKeys {
   entityKnown: boolean;
 }
 
+interface Joiner {
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
 interface InFlight {
-  promise: Promise<unknown>;
+  /** Reads that joined the call; its starter awaits the call itself. */
+  joiners: Joiner[];
   /** Null: never made stale by writes (definitions). */
   customer: CustomerKeys | null;
 }
+
+/**
+ * Joiners handed the shared answer per turn of the event loop. Answering a crowd of them in
+ * one turn holds the loop (~15 ms for 200), so the next reads, a fresh call among them,
+ * would wait behind it (BENCHMARKS.md, S5 hot).
+ */
+export const ANSWERS_PER_TURN = 16;
 
 export interface SharedReadsOptions {
   /** Default `1000`. Distinct reads one caller may have in flight; past it, `run` answers null. */
@@ -57,7 +70,9 @@ export class SharedReads {
     const existing = calls?.get(key);
     if (existing !== undefined) {
       this.stats.joined++;
-      return existing.promise as Promise<T>;
+      return new Promise<T>((resolve, reject) => {
+        existing.joiners.push({ resolve: resolve as (value: unknown) => void, reject });
+      });
     }
     if (calls === undefined) {
       calls = new Map();
@@ -66,14 +81,18 @@ export class SharedReads {
       return null;
     }
     this.stats.started++;
-    const entry: InFlight = { promise: Promise.resolve(), customer };
+    const entry: InFlight = { joiners: [], customer };
     const own = calls;
-    entry.promise = start().finally(() => {
+    const promise = start().finally(() => {
       if (own.get(key) === entry) own.delete(key);
       if (own.size === 0 && this.callers.get(callerId) === own) this.callers.delete(callerId);
     });
     calls.set(key, entry);
-    return entry.promise as Promise<T>;
+    promise.then(
+      (value) => handOut(entry.joiners, (joiner) => joiner.resolve(value)),
+      (reason: unknown) => handOut(entry.joiners, (joiner) => joiner.reject(reason)),
+    );
+    return promise;
   }
 
   /** The keys of a read of one customer, with the customer id when it is known. */
@@ -137,4 +156,11 @@ export class SharedReads {
       if (stale) calls.delete(key);
     }
   }
+}
+
+/** Settles `joiners` in order, `ANSWERS_PER_TURN` per turn; the first ones at once. */
+function handOut(joiners: Joiner[], settle: (joiner: Joiner) => void, from = 0): void {
+  const end = Math.min(joiners.length, from + ANSWERS_PER_TURN);
+  for (let i = from; i < end; i++) settle(joiners[i] as Joiner);
+  if (end < joiners.length) setImmediate(() => handOut(joiners, settle, end));
 }

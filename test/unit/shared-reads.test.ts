@@ -1,0 +1,71 @@
+import { ANSWERS_PER_TURN, SharedReads } from '../../src/datasources/shared-reads';
+
+/** One turn of the event loop: immediates queued before this one have run. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+describe('SharedReads hands a shared answer out a slice per turn', () => {
+  const joiners = ANSWERS_PER_TURN * 3 + 5;
+
+  it('answers the starter and the first slice at once, the rest in later turns, all alike', async () => {
+    const reads = new SharedReads();
+    const call = deferred<string>();
+    let calls = 0;
+    const start = () => {
+      calls++;
+      return call.promise;
+    };
+    const settled: string[] = [];
+    const all = [reads.run('caller', 'k', null, start)];
+    for (let i = 0; i < joiners; i++) all.push(reads.run('caller', 'k', null, start));
+    all.forEach((p) => void p?.then((v) => settled.push(v)));
+    expect(calls).toBe(1);
+    expect(reads.stats).toEqual({ started: 1, joined: joiners });
+
+    call.resolve('page');
+    // Microtasks only (no turn of the loop): the starter and one slice, nothing more.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(settled.length).toBe(1 + ANSWERS_PER_TURN);
+
+    await nextTurn();
+    expect(settled.length).toBeGreaterThan(1 + ANSWERS_PER_TURN);
+    expect(settled.length).toBeLessThan(1 + joiners);
+
+    await Promise.all(all);
+    expect(settled).toEqual(Array<string>(1 + joiners).fill('page'));
+  });
+
+  it('starts a fresh call for a read that comes while the answer is still being handed out', async () => {
+    const reads = new SharedReads();
+    const first = deferred<string>();
+    const all = [reads.run('caller', 'k', null, () => first.promise)];
+    for (let i = 0; i < joiners; i++) all.push(reads.run('caller', 'k', null, () => first.promise));
+    first.resolve('old');
+    await all[0];
+    // The first slice is out, the others are still waiting for their turn.
+    const later = reads.run('caller', 'k', null, () => Promise.resolve('new'));
+    expect(reads.stats.started).toBe(2);
+    await expect(later).resolves.toBe('new');
+    await expect(Promise.all(all)).resolves.toEqual(Array<string>(1 + joiners).fill('old'));
+  });
+
+  it('hands a failure out the same way: every joiner rejects with it', async () => {
+    const reads = new SharedReads();
+    const call = deferred<string>();
+    const all = [reads.run('caller', 'k', null, () => call.promise)];
+    for (let i = 0; i < joiners; i++) all.push(reads.run('caller', 'k', null, () => call.promise));
+    const failure = new Error('bug');
+    call.reject(failure);
+    const outcomes = await Promise.allSettled(all);
+    expect(outcomes.every((o) => o.status === 'rejected' && o.reason === failure)).toBe(true);
+  });
+});
