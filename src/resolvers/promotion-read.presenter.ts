@@ -68,7 +68,11 @@ function customerPromotionOf(record: CustomerPromotionRecord): CustomerPromotion
 function pageInfoOf(hasNextPage: boolean, nextCursor: (() => string) | null): PageInfo {
   const info = new PageInfo();
   info.hasNextPage = hasNextPage;
-  info.nextCursor = nextCursor;
+  // An own getter, not a class accessor: type-graphql would wrap an accessor in a resolver.
+  Object.defineProperty(info, 'endCursor', {
+    enumerable: true,
+    get: () => (nextCursor === null ? null : nextCursor()),
+  });
   return info;
 }
 

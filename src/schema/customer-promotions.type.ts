@@ -9,17 +9,12 @@ export class PageInfo {
   @Field(() => Boolean, { description: 'True when another page follows this one.' })
   hasNextPage!: boolean;
 
-  /** Signs the cursor; null when the page is empty. Not a field. */
-  nextCursor!: (() => string) | null;
-
-  // Signed only when a client asks for it: an HMAC per page is most of a read's own work.
+  // The presenter makes it a lazy own property: signed only when a client asks for it.
   @Field(() => String, {
     nullable: true,
     description: 'Pass as `after` to get the next page; null when this page is empty.',
   })
-  get endCursor(): string | null {
-    return this.nextCursor?.() ?? null;
-  }
+  endCursor?: string | null;
 }
 
 @ObjectType({
