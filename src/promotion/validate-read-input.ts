@@ -62,20 +62,19 @@ export function validateCustomerPromotionsInput(
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     violations.push({ field: 'first', message: `must be 1 to ${MAX_PAGE_SIZE}, got ${first}` });
   }
-  const status = input.status ?? null;
-  const kind = input.kind ?? null;
+  // What the lookup asks but the page: a cursor belongs to exactly these.
+  const filters = {
+    identifierName,
+    identifierValue,
+    source,
+    programIds,
+    status: input.status ?? null,
+    kind: input.kind ?? null,
+  };
   // Hashed only when a cursor is read or asked for: most reads do neither.
   let scope: string | null = null;
   const cursorScope = (): string =>
-    (scope ??= cursorScopeOf([
-      callerId,
-      identifierName,
-      identifierValue,
-      source,
-      programIds,
-      status,
-      kind,
-    ]));
+    (scope ??= cursorScopeOf([callerId, ...Object.values(filters)]));
   let offset = 0;
   if (input.after !== undefined && input.after !== null) {
     const decoded = cursors.decode(input.after, cursorScope());
@@ -93,16 +92,7 @@ export function validateCustomerPromotionsInput(
   return {
     valid: true,
     value: {
-      query: {
-        identifierName,
-        identifierValue,
-        source,
-        programIds,
-        status,
-        kind,
-        limit: first,
-        offset,
-      },
+      query: { ...filters, limit: first, offset },
       cursorScope,
     },
   };
