@@ -106,6 +106,7 @@ export async function startGateway(
     timeoutMs: config.promotionApiTimeoutMs,
     cacheTtlSeconds: config.promotionCacheTtlSeconds,
     cursorSecret: config.cursorSecret,
+    observer,
   });
   const promotions = new PromotionService(deps.submitter ?? api.batcher, store, {
     maxCustomersPerMutation: config.maxCustomersPerMutation,

@@ -24,8 +24,15 @@ import type {
   ReadFailure,
   ReadResult,
 } from '../domain/promotion-read';
+import { NO_READ, type UpstreamReadObservation } from '../observability/observer';
+import { attemptStatusOf } from './attempt-verdict';
 import { toCustomerPromotionsPage, toPromotionDefinition } from './promotion-read.mapper';
-import { PROMOTION_DATA_PATH, definitionPathOf, lookupQueryString } from './promotion-read.request';
+import {
+  PROMOTION_DATA_PATH,
+  PROMOTION_DEFINITION_ENDPOINT,
+  definitionPathOf,
+  lookupQueryString,
+} from './promotion-read.request';
 import { readVerdictOf, type BodyReader } from './read-verdict';
 import { credentialHeadersOf, type UpstreamDispatcher } from './upstream-dispatch';
 
@@ -46,6 +53,13 @@ export interface PromotionReadClientOptions {
   retryMaxDelayMs?: number;
   /** Optional; never receives credentials, query strings or customer identifiers. */
   logger?: Logger;
+}
+
+/** Where a read goes (`path`, with its query), how operators see it (`name`), and who hears of it. */
+interface ReadEndpoint {
+  path: string;
+  name: string;
+  observation: UpstreamReadObservation;
 }
 
 /** One attempt as the retry policy sees it: final, or worth another after `waitMs`. */
@@ -79,47 +93,61 @@ export class PromotionReadClient {
     );
   }
 
-  /** One customer lookup (`GET /v2/customers/lookup/promotionData`), by `deadline` (epoch ms). */
+  /**
+   * One customer lookup (`GET /v2/customers/lookup/promotionData`), by `deadline` (epoch ms);
+   * `observation` hears each attempt and the answer, and gives headers to send.
+   */
   lookupPromotionData(
     credentials: Credentials,
     query: LookupQuery,
     deadline: number,
+    observation: UpstreamReadObservation = NO_READ,
   ): Promise<ReadResult<CustomerPromotionsPage>> {
     const path = `${this.options.basePath}${PROMOTION_DATA_PATH}?${lookupQueryString(query)}`;
-    return this.read(path, credentials, deadline, toCustomerPromotionsPage);
+    const endpoint = { path, name: PROMOTION_DATA_PATH, observation };
+    return this.read(endpoint, credentials, deadline, toCustomerPromotionsPage);
   }
 
-  /** One promotion's definition (get-by-id), by `deadline` (epoch ms). */
+  /** One promotion's definition (get-by-id), by `deadline` (epoch ms); `observation` as above. */
   getPromotion(
     credentials: Credentials,
     key: PromotionKey,
     deadline: number,
+    observation: UpstreamReadObservation = NO_READ,
   ): Promise<ReadResult<PromotionDefinition>> {
     const path = `${this.options.basePath}${definitionPathOf(key)}`;
-    return this.read(path, credentials, deadline, (body) => toPromotionDefinition(body, key));
+    const endpoint = { path, name: PROMOTION_DEFINITION_ENDPOINT, observation };
+    return this.read(endpoint, credentials, deadline, (body) => toPromotionDefinition(body, key));
   }
 
   private async read<T>(
-    path: string,
+    endpoint: ReadEndpoint,
     credentials: Credentials,
     deadline: number,
     reader: BodyReader<T>,
   ): Promise<ReadResult<T>> {
-    const headers = { accept: 'application/json', ...credentialHeadersOf(credentials) };
+    const headers = {
+      ...endpoint.observation.headers,
+      accept: 'application/json',
+      ...credentialHeadersOf(credentials),
+    };
+    let result: ReadResult<T>;
     try {
       const step = await this.policy.execute(({ attempt }) =>
-        this.attempt(path, headers, deadline, reader, attempt + 1),
+        this.attempt(endpoint, headers, deadline, reader, attempt + 1),
       );
-      return step.kind === 'final' ? step.result : step.exhausted;
+      result = step.kind === 'final' ? step.result : step.exhausted;
     } catch (error) {
       // A bug of ours: a read changed nothing, so "unavailable" is honest.
       this.options.logger?.error({ err: error }, 'promotion API read failed');
-      return { kind: 'UNAVAILABLE', message: 'the read could not be made' };
+      result = { kind: 'UNAVAILABLE', message: 'the read could not be made' };
     }
+    endpoint.observation.end(result.kind);
+    return result;
   }
 
   private async attempt<T>(
-    path: string,
+    endpoint: ReadEndpoint,
     headers: Record<string, string>,
     deadline: number,
     reader: BodyReader<T>,
@@ -137,7 +165,13 @@ export class PromotionReadClient {
     try {
       verdict = await this.options.breaker.execute(async () => {
         const attemptDeadline = Math.min(deadline, Date.now() + this.attemptTimeoutMs);
-        const sent = await this.options.dispatcher.get(path, headers, attemptDeadline);
+        const started = performance.now();
+        const sent = await this.options.dispatcher.get(endpoint.path, headers, attemptDeadline);
+        endpoint.observation.attempt(
+          endpoint.name,
+          attemptStatusOf(sent),
+          (performance.now() - started) / 1000,
+        );
         return readVerdictOf(sent, reader, Date.now());
       });
     } catch (error) {

@@ -23,6 +23,10 @@ export function lookupQueryString(query: LookupQuery): string {
   return params.toString();
 }
 
+/** The get-by-id endpoint as metrics and traces name it: a template, never an id. */
+export const PROMOTION_DEFINITION_ENDPOINT =
+  '/api_gateway/loyalty/v1/programs/{programId}/promotions/{promotionId}/get';
+
 export function definitionPathOf({ programId, promotionId }: PromotionKey): string {
   return `/api_gateway/loyalty/v1/programs/${programId}/promotions/${promotionId}/get`;
 }

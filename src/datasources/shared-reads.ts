@@ -8,6 +8,7 @@ import { LRUCache } from 'lru-cache';
 import { customerIdentityOf } from '../domain/customer-identity';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { IdentifierName } from '../domain/promotion';
+import type { OperationTrace } from '../observability/observer';
 
 /** The customer of a read or a write, as far as the gateway can tell who it is. */
 export interface CustomerKeys {
@@ -22,9 +23,16 @@ interface Joiner {
   reject(reason: unknown): void;
 }
 
+/** A read's call as its starter made it: the answer, and who hears of each joiner. */
+export interface SharedCall<T> {
+  answer: Promise<T>;
+  joined(operation: OperationTrace | undefined): void;
+}
+
 interface InFlight {
   /** Reads that joined the call; its starter awaits the call itself. */
   joiners: Joiner[];
+  joined: SharedCall<unknown>['joined'];
   /** Null: never made stale by writes (definitions). */
   customer: CustomerKeys | null;
 }
@@ -57,19 +65,21 @@ export class SharedReads {
   }
 
   /**
-   * The call in flight for `key`, or a new one from `start`; null when the caller already
-   * has `maxInFlightPerCaller` distinct reads in flight.
+   * The call in flight for `key` (told that `operation` joined it), or a new one from
+   * `start`; null when the caller already has `maxInFlightPerCaller` distinct reads in flight.
    */
   run<T>(
     callerId: string,
     key: string,
     customer: CustomerKeys | null,
-    start: () => Promise<T>,
+    operation: OperationTrace | undefined,
+    start: () => SharedCall<T>,
   ): Promise<T> | null {
     let calls = this.callers.get(callerId);
     const existing = calls?.get(key);
     if (existing !== undefined) {
       this.stats.joined++;
+      existing.joined(operation);
       return new Promise<T>((resolve, reject) => {
         existing.joiners.push({ resolve: resolve as (value: unknown) => void, reject });
       });
@@ -81,9 +91,10 @@ export class SharedReads {
       return null;
     }
     this.stats.started++;
-    const entry: InFlight = { joiners: [], customer };
+    const call = start();
+    const entry: InFlight = { joiners: [], joined: call.joined, customer };
     const own = calls;
-    const promise = start().finally(() => {
+    const promise = call.answer.finally(() => {
       if (own.get(key) === entry) own.delete(key);
       if (own.size === 0 && this.callers.get(callerId) === own) this.callers.delete(callerId);
     });

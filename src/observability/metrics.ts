@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { GatewayObserver, UpstreamCallObservation } from './observer';
+import type { GatewayObserver, UpstreamCallObservation, UpstreamReadObservation } from './observer';
 
 /** What the gauges read when scraped: the batcher's queue and the client's circuit. */
 export interface MetricsSources {
@@ -104,12 +104,24 @@ export class GatewayMetrics implements GatewayObserver {
     return this.callObservation;
   };
 
+  // Reads count in the same call metrics, by their endpoint; they have no batch.
+  upstreamRead: GatewayObserver['upstreamRead'] = () => this.readObservation;
+
+  private readonly countAttempt = (endpoint: string, status: string, seconds: number): void => {
+    this.calls.inc({ endpoint, status });
+    this.callSeconds.observe(seconds);
+  };
+
   private readonly callObservation: UpstreamCallObservation = {
     headers: {},
-    attempt: (endpoint, status, seconds) => {
-      this.calls.inc({ endpoint, status });
-      this.callSeconds.observe(seconds);
-    },
+    attempt: this.countAttempt,
+    end: () => undefined,
+  };
+
+  private readonly readObservation: UpstreamReadObservation = {
+    headers: {},
+    attempt: this.countAttempt,
+    joined: () => undefined,
     end: () => undefined,
   };
 }

@@ -38,6 +38,18 @@ export interface UpstreamCallObservation {
   end(outcomes: readonly CustomerOutcome[]): void;
 }
 
+/** One read of the API (a lookup or a definition), from its start to its answer. */
+export interface UpstreamReadObservation {
+  /** Sent with every attempt of the read: `traceparent` when tracing is on, else none. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** As `UpstreamCallObservation.attempt`; `endpoint` is a path template, never an id. */
+  attempt(endpoint: string, status: string, seconds: number): void;
+  /** Another operation joined the read in flight (DESIGN §8: identical reads share one call). */
+  joined(operation: OperationTrace | undefined): void;
+  /** The read answered: `OK`, or the kind of its failure. */
+  end(result: string): void;
+}
+
 export interface GatewayObserver {
   mutationAnswered(answer: MutationAnswer): void;
   idempotency(result: IdempotencyResult): void;
@@ -47,6 +59,8 @@ export interface GatewayObserver {
     customers: number,
     operations: readonly (OperationTrace | undefined)[],
   ): UpstreamCallObservation;
+  /** A read leaves for the API, for the operation that asked first (none: the mutation path's reconcile). */
+  upstreamRead(operation: OperationTrace | undefined): UpstreamReadObservation;
 }
 
 const NO_CALL: UpstreamCallObservation = {
@@ -55,10 +69,18 @@ const NO_CALL: UpstreamCallObservation = {
   end: () => undefined,
 };
 
+export const NO_READ: UpstreamReadObservation = {
+  headers: {},
+  attempt: () => undefined,
+  joined: () => undefined,
+  end: () => undefined,
+};
+
 export const NO_OBSERVER: GatewayObserver = {
   mutationAnswered: () => undefined,
   idempotency: () => undefined,
   upstreamCall: () => NO_CALL,
+  upstreamRead: () => NO_READ,
 };
 
 /** Every observer hears every call; a call's headers are the union of theirs. */
@@ -75,6 +97,16 @@ export function observerOf(observers: readonly GatewayObserver[]): GatewayObserv
         attempt: (endpoint, status, seconds) =>
           calls.forEach((c) => c.attempt(endpoint, status, seconds)),
         end: (outcomes) => calls.forEach((c) => c.end(outcomes)),
+      };
+    },
+    upstreamRead: (operation) => {
+      const reads = observers.map((o) => o.upstreamRead(operation));
+      return {
+        headers: Object.assign({}, ...reads.map((r) => r.headers)) as Record<string, string>,
+        attempt: (endpoint, status, seconds) =>
+          reads.forEach((r) => r.attempt(endpoint, status, seconds)),
+        joined: (joiner) => reads.forEach((r) => r.joined(joiner)),
+        end: (result) => reads.forEach((r) => r.end(result)),
       };
     },
   };

@@ -21,7 +21,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { GatewayExecutor } from '../graphql/compiled-executor';
-import type { GatewayObserver, UpstreamCallObservation } from './observer';
+import type { GatewayObserver, UpstreamCallObservation, UpstreamReadObservation } from './observer';
 
 const propagator = new W3CTraceContextPropagator();
 
@@ -93,7 +93,7 @@ export function tracedExecutor(executor: GatewayExecutor, tracer: Tracer): Gatew
   };
 }
 
-/** The trace half of the observer: only API calls make spans here. */
+/** The trace half of the observer: only API calls and reads make spans here. */
 export function tracingObserver(tracer: Tracer): GatewayObserver {
   return {
     mutationAnswered: () => undefined,
@@ -122,36 +122,86 @@ export function tracingObserver(tracer: Tracer): GatewayObserver {
       );
       return callSpan(span);
     },
+    upstreamRead: (operation) => {
+      const links: Link[] = operation === undefined ? [] : [{ context: operation }];
+      const span = tracer.startSpan(
+        'GET',
+        {
+          kind: SpanKind.CLIENT,
+          links,
+          attributes: { 'http.request.method': 'GET', 'gateway.operations': links.length },
+        },
+        ROOT_CONTEXT,
+      );
+      return readSpan(span, links.length);
+    },
   };
 }
 
-function callSpan(span: Span): UpstreamCallObservation {
+function traceparentOf(span: Span): Record<string, string> {
   const headers: Record<string, string> = {};
   propagator.inject(trace.setSpan(ROOT_CONTEXT, span), headers, defaultTextMapSetter);
-  let attempts = 0;
+  return headers;
+}
+
+/** Records each request of a call or read on its span; the first one names the span. */
+function attemptsOn(span: Span, method: 'GET' | 'POST') {
+  let count = 0;
   return {
-    headers,
-    attempt(endpoint, status, seconds) {
-      attempts++;
-      if (attempts === 1) span.updateName(`POST ${endpoint}`);
+    count: () => count,
+    attempt(endpoint: string, status: string, seconds: number): void {
+      count++;
+      if (count === 1) span.updateName(`${method} ${endpoint}`);
       span.setAttribute('url.path', endpoint);
       span.addEvent('attempt', { status, 'duration.seconds': seconds });
       const code = Number(status);
       if (Number.isInteger(code)) span.setAttribute('http.response.status_code', code);
       else span.setAttribute('error.type', status);
     },
+  };
+}
+
+function callSpan(span: Span): UpstreamCallObservation {
+  const attempts = attemptsOn(span, 'POST');
+  return {
+    headers: traceparentOf(span),
+    attempt: attempts.attempt,
     end(outcomes) {
       const counts: Record<string, number> = {};
       for (const outcome of outcomes) counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
       for (const [kind, count] of Object.entries(counts)) {
         span.setAttribute(`gateway.outcome.${kind.toLowerCase()}`, count);
       }
-      span.setAttribute('gateway.attempts', attempts);
+      span.setAttribute('gateway.attempts', attempts.count());
       if (outcomes.some((o) => o.kind !== 'ISSUED' && o.kind !== 'UPSTREAM_ERROR')) {
         span.setStatus({
           code: SpanStatusCode.ERROR,
           message: 'not every customer was answered by the API',
         });
+      }
+      span.end();
+    },
+  };
+}
+
+/** A read's span gains a link for every operation that joins it in flight. */
+function readSpan(span: Span, linked: number): UpstreamReadObservation {
+  const attempts = attemptsOn(span, 'GET');
+  let operations = linked;
+  return {
+    headers: traceparentOf(span),
+    attempt: attempts.attempt,
+    joined(operation) {
+      if (operation === undefined) return;
+      span.addLink({ context: operation });
+      span.setAttribute('gateway.operations', ++operations);
+    },
+    end(result) {
+      span.setAttribute('gateway.read.result', result.toLowerCase());
+      span.setAttribute('gateway.attempts', attempts.count());
+      // An error the API answered (not found, refused) is an answer, as on the mutation path.
+      if (result === 'UNAVAILABLE' || result === 'RATE_LIMITED') {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'the read got no usable answer' });
       }
       span.end();
     },

@@ -18,7 +18,13 @@ import type {
   ReadResult,
 } from '../domain/promotion-read';
 import { lookupQueryString } from '../datasources/promotion-read.request';
-import { SharedReads } from '../datasources/shared-reads';
+import {
+  NO_OBSERVER,
+  type GatewayObserver,
+  type OperationTrace,
+  type UpstreamReadObservation,
+} from '../observability/observer';
+import { SharedReads, type SharedCall } from '../datasources/shared-reads';
 import { PageCursors } from './page-cursor';
 import type { Refusal } from './payload';
 import { hasCredentials } from './promotion.service';
@@ -36,11 +42,13 @@ export interface PromotionReads {
     credentials: Credentials,
     query: LookupQuery,
     deadline: number,
+    observation?: UpstreamReadObservation,
   ): Promise<ReadResult<CustomerPromotionsPage>>;
   getPromotion(
     credentials: Credentials,
     key: PromotionKey,
     deadline: number,
+    observation?: UpstreamReadObservation,
   ): Promise<ReadResult<PromotionDefinition>>;
 }
 
@@ -55,6 +63,8 @@ export interface PromotionReadServiceOptions {
   maxReadsInFlightPerCaller?: number;
   /** Default null (this process's own key). CURSOR_SECRET: the key page cursors are signed with. */
   cursorSecret?: string | null;
+  /** Hears every read that goes to the API (metrics, traces). */
+  observer?: GatewayObserver;
 }
 
 /** A read that failed as a whole (auth refusals answer as top-level errors instead). */
@@ -79,7 +89,8 @@ export type PromotionDefinitionAnswer =
 
 /** Loads definitions within one GraphQL request: one call per distinct promotion. */
 export interface DefinitionLoader {
-  load(key: PromotionKey): Promise<ReadResult<PromotionDefinition>>;
+  /** `operation`: the asking operation's span when tracing is on. */
+  load(key: PromotionKey, operation?: OperationTrace): Promise<ReadResult<PromotionDefinition>>;
 }
 
 const TOO_MANY_READS: ReadError = {
@@ -92,6 +103,7 @@ export class PromotionReadService {
   readonly shared: SharedReads;
   private readonly definitions: LRUCache<string, PromotionDefinition> | null;
   private readonly cursors: PageCursors;
+  private readonly observer: GatewayObserver;
 
   constructor(
     private readonly client: PromotionReads,
@@ -103,6 +115,7 @@ export class PromotionReadService {
         : { maxInFlightPerCaller: options.maxReadsInFlightPerCaller }),
     });
     this.cursors = new PageCursors(options.cursorSecret ?? null);
+    this.observer = options.observer ?? NO_OBSERVER;
     this.definitions =
       options.cacheTtlSeconds > 0
         ? new LRUCache({
@@ -112,9 +125,11 @@ export class PromotionReadService {
         : null;
   }
 
+  /** `operation`: the GraphQL operation's span when tracing is on, for the read's link. */
   async customerPromotions(
     input: UncheckedCustomerPromotionsInput,
     credentials: Credentials,
+    operation?: OperationTrace,
   ): Promise<CustomerPromotionsAnswer> {
     if (!hasCredentials(credentials)) return NO_CREDENTIALS;
     const checked = validateCustomerPromotionsInput(input, this.cursors, callerIdOf(credentials));
@@ -124,6 +139,7 @@ export class PromotionReadService {
       credentials,
       query,
       Date.now() + this.options.timeoutMs,
+      operation,
     );
     if (result.kind !== 'OK') return failed(result);
     return {
@@ -142,6 +158,7 @@ export class PromotionReadService {
     credentials: Credentials,
     query: LookupQuery,
     deadline: number,
+    operation?: OperationTrace,
   ): Promise<ReadResult<CustomerPromotionsPage>> {
     const callerId = callerIdOf(credentials);
     const customer = this.shared.customerOf(callerId, query.identifierName, query.identifierValue);
@@ -149,39 +166,59 @@ export class PromotionReadService {
       callerId,
       `lookup?${lookupQueryString(query)}`,
       customer,
-      async () => {
-        const result = await this.client.lookupPromotionData(credentials, query, deadline);
-        if (result.kind === 'OK') {
-          this.shared.learn(
-            callerId,
-            query.identifierName,
-            query.identifierValue,
-            result.value.entityId,
+      operation,
+      () =>
+        this.observed(operation, async (observation) => {
+          const result = await this.client.lookupPromotionData(
+            credentials,
+            query,
+            deadline,
+            observation,
           );
-        }
-        return result;
-      },
+          if (result.kind === 'OK') {
+            this.shared.learn(
+              callerId,
+              query.identifierName,
+              query.identifierValue,
+              result.value.entityId,
+            );
+          }
+          return result;
+        }),
     );
     return call ?? Promise.resolve(TOO_MANY_READS);
   }
 
-  async promotion(key: PromotionKey, credentials: Credentials): Promise<PromotionDefinitionAnswer> {
+  async promotion(
+    key: PromotionKey,
+    credentials: Credentials,
+    operation?: OperationTrace,
+  ): Promise<PromotionDefinitionAnswer> {
     if (!hasCredentials(credentials)) return NO_CREDENTIALS;
     const checked = validatePromotionKey(key);
     if (!checked.valid) return { kind: 'INVALID_INPUT', violations: checked.violations };
-    const result = await this.definition(credentials, checked.value);
+    const result = await this.definition(credentials, checked.value, operation);
     return result.kind === 'OK' ? { kind: 'DEFINITION', definition: result.value } : failed(result);
   }
 
-  /** A DataLoader for one GraphQL request, made on its first use (mutations never pay for it). */
+  /**
+   * A DataLoader for one GraphQL request, made on its first use (mutations never pay for it);
+   * its calls are linked to the operation of the first load of each batch.
+   */
   definitionLoaderFor(credentials: Credentials): DefinitionLoader {
     let loader: DataLoader<PromotionKey, ReadResult<PromotionDefinition>, string> | null = null;
+    let batchOperation: OperationTrace | undefined;
     return {
-      load: (key) => {
+      load: (key, operation) => {
         loader ??= new DataLoader(
-          (keys) => Promise.all(keys.map((k) => this.definition(credentials, k))),
+          (keys) => {
+            const linked = batchOperation;
+            batchOperation = undefined;
+            return Promise.all(keys.map((k) => this.definition(credentials, k, linked)));
+          },
           { cacheKeyFn: (k) => `${k.programId}/${k.promotionId}` },
         );
+        batchOperation ??= operation;
         return loader.load(key);
       },
     };
@@ -205,6 +242,7 @@ export class PromotionReadService {
   private async definition(
     credentials: Credentials,
     key: PromotionKey,
+    operation: OperationTrace | undefined,
   ): Promise<ReadResult<PromotionDefinition>> {
     const callerId = callerIdOf(credentials);
     const cacheKey = `${callerId}\n${key.programId}/${key.promotionId}`;
@@ -214,17 +252,29 @@ export class PromotionReadService {
       callerId,
       `definition/${key.programId}/${key.promotionId}`,
       null,
-      async () => {
-        const result = await this.client.getPromotion(
-          credentials,
-          key,
-          Date.now() + this.options.timeoutMs,
-        );
-        if (result.kind === 'OK') this.definitions?.set(cacheKey, result.value);
-        return result;
-      },
+      operation,
+      () =>
+        this.observed(operation, async (observation) => {
+          const result = await this.client.getPromotion(
+            credentials,
+            key,
+            Date.now() + this.options.timeoutMs,
+            observation,
+          );
+          if (result.kind === 'OK') this.definitions?.set(cacheKey, result.value);
+          return result;
+        }),
     );
     return call ?? TOO_MANY_READS;
+  }
+
+  /** A read about to go to the API, observed from its start; joiners are told to the observer. */
+  private observed<T>(
+    operation: OperationTrace | undefined,
+    read: (observation: UpstreamReadObservation) => Promise<T>,
+  ): SharedCall<T> {
+    const observation = this.observer.upstreamRead(operation);
+    return { answer: read(observation), joined: (joiner) => observation.joined(joiner) };
   }
 }
 

@@ -26,7 +26,7 @@ export class CustomerPromotionsResolver {
     input: CustomerPromotionsInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<typeof CustomerPromotionsPayload> {
-    const answer = await ctx.reads.customerPromotions(input, ctx.credentials);
+    const answer = await ctx.reads.customerPromotions(input, ctx.credentials, ctx.operationTrace);
     if (isRefusal(answer)) throw refused(answer);
     return presentCustomerPromotions(answer);
   }
@@ -40,7 +40,11 @@ export class CustomerPromotionsResolver {
     @Arg('promotionId', () => Int, { description: 'The promotion id.' }) promotionId: number,
     @Ctx() ctx: GatewayContext,
   ): Promise<typeof PromotionPayload> {
-    const answer = await ctx.reads.promotion({ programId, promotionId }, ctx.credentials);
+    const answer = await ctx.reads.promotion(
+      { programId, promotionId },
+      ctx.credentials,
+      ctx.operationTrace,
+    );
     if (isRefusal(answer)) throw refused(answer);
     return presentPromotion(answer);
   }
@@ -54,10 +58,10 @@ export class CustomerPromotionsResolver {
     @Root() promotion: CustomerPromotion,
     @Ctx() ctx: GatewayContext,
   ): Promise<Promotion> {
-    const result = await ctx.definitions.load({
-      programId: promotion.programId,
-      promotionId: promotion.promotionId,
-    });
+    const result = await ctx.definitions.load(
+      { programId: promotion.programId, promotionId: promotion.promotionId },
+      ctx.operationTrace,
+    );
     switch (result.kind) {
       case 'OK':
         return presentDefinition(result.value);

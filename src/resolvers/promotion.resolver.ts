@@ -72,7 +72,9 @@ export class PromotionResolver {
   ): Promise<typeof RevokeEnrolmentsPayload> {
     return this.logged('REVOKE_ENROL', input, ctx, info, async () =>
       presentRevokeEnrolments(
-        payloadOf(await ctx.promotions.run('REVOKE_ENROL', input, ctx.credentials)),
+        payloadOf(
+          await ctx.promotions.run('REVOKE_ENROL', input, ctx.credentials, ctx.operationTrace),
+        ),
         input.customers,
       ),
     );
@@ -92,7 +94,9 @@ export class PromotionResolver {
   ): Promise<typeof RevokeEarningsPayload> {
     return this.logged('REVOKE_EARN', input, ctx, info, async () =>
       presentRevokeEarnings(
-        payloadOf(await ctx.promotions.run('REVOKE_EARN', input, ctx.credentials)),
+        payloadOf(
+          await ctx.promotions.run('REVOKE_EARN', input, ctx.credentials, ctx.operationTrace),
+        ),
         input.customers,
       ),
     );

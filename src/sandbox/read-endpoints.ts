@@ -39,6 +39,7 @@ export async function readEndpoint(
     query,
     status: null,
     fault: null,
+    traceparent: headerValue(req, 'traceparent') ?? null,
     time: state.nowIso(),
   };
   state.readCalls.push(call);

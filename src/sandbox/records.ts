@@ -140,6 +140,8 @@ export interface ReadCallRecord {
   /** HTTP status sent; null when none was (reset). */
   status: number | null;
   fault: CallFault | null;
+  /** As `CallRecord.traceparent`. */
+  traceparent: string | null;
   /** ISO 8601, when the call was received. */
   time: string;
 }

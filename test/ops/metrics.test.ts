@@ -4,11 +4,15 @@
  */
 import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-prometheus-text-format';
 import {
+  CustomerPromotionsDocument,
+  CustomerPromotionsWithDefinitionsDocument,
   EarnPromotionDocument,
   EnrolCustomersDocument,
+  PromotionDefinitionDocument,
   RevokeEarningsDocument,
 } from '../generated/graphql';
 import { DEMO_CREDENTIALS, demoCustomers, getCalls } from '../sandbox/sandbox-api';
+import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { execute, startStack, type Stack } from '../support/stack';
 
@@ -208,6 +212,119 @@ describe('metrics', () => {
     expect(family(after, 'nodejs_eventloop_lag_seconds').type).toBe('GAUGE');
   });
 
+  it('counts every read the API received by its endpoint and status, a shared one once', async () => {
+    const [enrolled, other] = demoCustomers('demo').slice(10, 12);
+    const enrol = await execute(
+      stack.gateway.graphqlUrl,
+      EnrolCustomersDocument,
+      {
+        input: {
+          promotion,
+          identifierName: 'ID',
+          customers: [{ identifierValue: enrolled?.id as string, source: 'INSTORE' }],
+        },
+      },
+      auth,
+    );
+    expect(enrol.body.data?.enrolCustomers.__typename).toBe('EnrolCustomersResult');
+    const before = await scrape();
+    const readsBefore = stack.sandbox.readCalls().length;
+    const lookupOf = (identifierValue: string) => ({
+      input: {
+        customer: { identifierName: 'ID' as const, identifierValue, source: 'INSTORE' as const },
+      },
+    });
+
+    // A lookup and a definition call for each promotion it lists.
+    const withDefinitions = await execute(
+      stack.gateway.graphqlUrl,
+      CustomerPromotionsWithDefinitionsDocument,
+      lookupOf(enrolled?.id as string),
+      auth,
+    );
+    expect(withDefinitions.body.errors).toBeUndefined();
+    expect(withDefinitions.body.data?.customerPromotions.__typename).toBe('CustomerPromotions');
+    // Five identical lookups at once: one call, held by the sandbox until all have joined it.
+    // Below one attempt's timeout (a third of PROMOTION_API_TIMEOUT_MS), so the call is not retried.
+    stack.sandbox.setFaults({ latencyMs: 2500 });
+    const stats = stack.gateway.reads.shared.stats;
+    const joinedBefore = stats.joined;
+    const sharing = Promise.all(
+      Array.from({ length: 5 }, () =>
+        execute(
+          stack.gateway.graphqlUrl,
+          CustomerPromotionsDocument,
+          lookupOf(other?.id as string),
+          auth,
+        ),
+      ),
+    );
+    await eventually(() => stats.joined - joinedBefore, {
+      describe: '4 lookups joining the first one',
+      until: (joined) => joined >= 4,
+      timeoutMs: 2000,
+    });
+    stack.sandbox.setFaults({ latencyMs: 0 });
+    const shared = await sharing;
+    expect(shared.map((r) => r.body.data?.customerPromotions.__typename)).toEqual(
+      Array<string>(5).fill('CustomerPromotions'),
+    );
+    // The API's errors: a customer it does not know, a promotion it does not know.
+    const unknown = await execute(
+      stack.gateway.graphqlUrl,
+      CustomerPromotionsDocument,
+      lookupOf('999999999999'),
+      auth,
+    );
+    expect(unknown.body.data?.customerPromotions.__typename).toBe('CustomerNotFoundError');
+    const missing = await execute(
+      stack.gateway.graphqlUrl,
+      PromotionDefinitionDocument,
+      { programId: 469, promotionId: 1 },
+      auth,
+    );
+    expect(missing.body.data?.promotion.__typename).toBe('InvalidPromotionError');
+
+    const after = await scrape();
+    const reads = stack.sandbox.readCalls().slice(readsBefore);
+    const lookups = reads.filter((r) => r.path === '/v2/customers/lookup/promotionData');
+    expect(lookups).toHaveLength(3);
+    expect(reads.length).toBeGreaterThan(lookups.length + 1);
+    const byStatus: Record<string, number> = {};
+    for (const read of reads) {
+      const endpoint = read.path.startsWith('/api_gateway/')
+        ? '/api_gateway/loyalty/v1/programs/{programId}/promotions/{promotionId}/get'
+        : read.path;
+      const label = `endpoint=${endpoint},status=${read.status}`;
+      byStatus[label] = (byStatus[label] ?? 0) + 1;
+    }
+    expect(byStatus).toHaveProperty(
+      [
+        'endpoint=/api_gateway/loyalty/v1/programs/{programId}/promotions/{promotionId}/get,status=400',
+      ],
+      1,
+    );
+    expect(
+      delta(
+        samples(before, 'gateway_upstream_calls_total'),
+        samples(after, 'gateway_upstream_calls_total'),
+      ),
+    ).toEqual(byStatus);
+    const seconds = (families: PrometheusFamily[]) =>
+      family(families, 'gateway_upstream_call_seconds').metrics.reduce(
+        (n, m) => n + Number(m.count ?? 0),
+        0,
+      );
+    expect(seconds(after) - seconds(before)).toBe(reads.length);
+    // Reads are no batches.
+    const batchCount = (families: PrometheusFamily[]) =>
+      family(families, 'gateway_batch_customers').metrics.reduce(
+        (n, m) => n + Number(m.count ?? 0),
+        0,
+      );
+    expect(batchCount(after)).toBe(batchCount(before));
+  });
+
   it('labels nothing with a customer, a credential or free text', async () => {
     const text = await (await fetch(metricsUrl)).text();
     const ids = demoCustomers('demo').map((c) => c.id);
@@ -216,7 +333,8 @@ describe('metrics', () => {
       .flatMap((f) => f.metrics.flatMap((m) => Object.values(m.labels ?? {})));
     expect(values.length).toBeGreaterThan(0);
     for (const value of values) {
-      expect(value).toMatch(/^[A-Za-z_/0-9.+]+$/);
+      // Names, statuses and path templates (`{programId}`), never a value.
+      expect(value).toMatch(/^[A-Za-z_/0-9.+{}]+$/);
       expect(ids).not.toContain(value);
     }
     expect(text).not.toContain(DEMO_CREDENTIALS.authorizationHeader);

@@ -5,7 +5,11 @@
  */
 import { print } from 'graphql';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../bench/otlp-receiver';
-import { EnrolCustomersDocument } from '../generated/graphql';
+import {
+  CustomerPromotionsDocument,
+  CustomerPromotionsWithDefinitionsDocument,
+  EnrolCustomersDocument,
+} from '../generated/graphql';
 import {
   DEMO_CREDENTIALS,
   demoCustomers,
@@ -168,5 +172,117 @@ describe('tracing', () => {
     // Nor the document, which may hold customers inline.
     const document = print(EnrolCustomersDocument);
     expect(values.some((v) => v.includes(document.slice(0, 40)))).toBe(false);
+  });
+});
+
+describe('tracing reads', () => {
+  let readReceiver: OtlpReceiver;
+  let readSandbox: RunningSandbox;
+  let readGateway: GatewayProcess;
+
+  beforeAll(async () => {
+    readReceiver = await startOtlpReceiver();
+    readSandbox = await startSandbox({ port: 0 });
+    readGateway = await spawnGateway({
+      PROMOTION_API_URL: readSandbox.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: readReceiver.url,
+    });
+  });
+
+  afterAll(async () => {
+    await readGateway?.stop();
+    await readSandbox?.close();
+    await readReceiver?.close();
+  });
+
+  it('makes one client span per read, linked to every operation that shared it', async () => {
+    const [shared, listed] = customers.slice(60, 62) as [
+      (typeof customers)[number],
+      (typeof customers)[number],
+    ];
+    const lookupOf = (identifierValue: string) => ({
+      input: {
+        customer: { identifierName: 'ID' as const, identifierValue, source: 'INSTORE' as const },
+      },
+    });
+    // Five identical lookups sent at once share one call while the sandbox takes its time
+    // (below one attempt's timeout, a third of PROMOTION_API_TIMEOUT_MS, so it is not retried).
+    readSandbox.setFaults({ latencyMs: 2500 });
+    const five = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        execute(readGateway.url, CustomerPromotionsDocument, lookupOf(shared.id), auth),
+      ),
+    );
+    expect(five.map((r) => r.body.data?.customerPromotions.__typename)).toEqual(
+      Array<string>(5).fill('CustomerPromotions'),
+    );
+    readSandbox.setFaults({ latencyMs: 0 });
+    const withDefinitions = await execute(
+      readGateway.url,
+      CustomerPromotionsWithDefinitionsDocument,
+      lookupOf(listed.id),
+      auth,
+    );
+    const listedPage = withDefinitions.body.data?.customerPromotions;
+    expect(listedPage?.__typename).toBe('CustomerPromotions');
+    const promotionCount =
+      listedPage?.__typename === 'CustomerPromotions' ? listedPage.promotions.length : 0;
+    expect(promotionCount).toBeGreaterThan(0);
+
+    const reads = readSandbox.readCalls();
+    const definitionReads = reads.filter((r) => r.path.startsWith('/api_gateway/'));
+    expect(reads.map((r) => r.path.startsWith('/api_gateway/'))).toEqual([
+      false,
+      false,
+      ...Array<boolean>(promotionCount).fill(true),
+    ]);
+
+    await readGateway.stop();
+    const spans = await eventually(() => readReceiver.spans(), {
+      describe: '6 operation spans and the client spans of every read',
+      until: (s) => s.length >= 6 + reads.length,
+    });
+    const operations = spans.filter((s) => s.kind === SERVER);
+    const clients = spans.filter((s) => s.kind === CLIENT);
+    expect(operations.map((o) => o.name).sort()).toEqual([
+      ...Array<string>(5).fill('query CustomerPromotions'),
+      'query CustomerPromotionsWithDefinitions',
+    ]);
+    expect(clients).toHaveLength(reads.length);
+
+    // Each read's span is what the API received as traceparent.
+    const spanOf = (traceparent: string | null) =>
+      clients.find((c) => traceparent === `00-${c.traceId}-${c.spanId}-01`);
+    const [sharedRead, listedRead] = reads as [(typeof reads)[0], (typeof reads)[0]];
+    const sharedSpan = spanOf(sharedRead.traceparent);
+    expect(sharedSpan?.name).toBe('GET /v2/customers/lookup/promotionData');
+    expect(sharedSpan?.attributes).toMatchObject({
+      'gateway.operations': 5,
+      'gateway.read.result': 'ok',
+      'http.response.status_code': 200,
+    });
+    const fiveOperations = operations.filter((o) => o.name === 'query CustomerPromotions');
+    expect(new Set(sharedSpan?.links.map((l) => l.spanId))).toEqual(
+      new Set(fiveOperations.map((o) => o.spanId)),
+    );
+
+    const withDefinitionsSpan = operations.find(
+      (o) => o.name === 'query CustomerPromotionsWithDefinitions',
+    ) as ReceivedSpan;
+    for (const read of [listedRead, ...definitionReads]) {
+      const span = spanOf(read.traceparent);
+      expect(span?.links.map((l) => l.spanId)).toEqual([withDefinitionsSpan.spanId]);
+      expect(span?.parentSpanId).toBeNull();
+    }
+    expect(spanOf(definitionReads[0]?.traceparent ?? null)?.name).toBe(
+      'GET /api_gateway/loyalty/v1/programs/{programId}/promotions/{promotionId}/get',
+    );
+
+    // The paths are templates: neither the customer nor the promotion is in any span.
+    const values = spans.flatMap(valuesOf);
+    for (const secret of [shared.id, listed.id, shared.mobile, listed.mobile]) {
+      expect(values.filter((v) => v.includes(secret))).toEqual([]);
+    }
+    expect(values.filter((v) => v.includes('identifierValue'))).toEqual([]);
   });
 });

@@ -230,6 +230,7 @@ describe('the sandbox read endpoints', () => {
         query: 'identifierName=id&source=INSTORE&identifierValue=555567088&limit=5',
         status: 200,
         org: 'demo',
+        traceparent: null,
       }),
     ]);
     expect(sandbox.calls()).toEqual([]);

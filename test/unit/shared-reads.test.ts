@@ -13,6 +13,11 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+/** A call nobody observes. */
+function unobserved<T>(answer: Promise<T>) {
+  return { answer, joined: () => undefined };
+}
+
 describe('SharedReads hands a shared answer out a slice per turn', () => {
   const joiners = ANSWERS_PER_TURN * 3 + 5;
 
@@ -22,11 +27,11 @@ describe('SharedReads hands a shared answer out a slice per turn', () => {
     let calls = 0;
     const start = () => {
       calls++;
-      return call.promise;
+      return unobserved(call.promise);
     };
     const settled: string[] = [];
-    const all = [reads.run('caller', 'k', null, start)];
-    for (let i = 0; i < joiners; i++) all.push(reads.run('caller', 'k', null, start));
+    const all = [reads.run('caller', 'k', null, undefined, start)];
+    for (let i = 0; i < joiners; i++) all.push(reads.run('caller', 'k', null, undefined, start));
     all.forEach((p) => void p?.then((v) => settled.push(v)));
     expect(calls).toBe(1);
     expect(reads.stats).toEqual({ started: 1, joined: joiners });
@@ -47,12 +52,15 @@ describe('SharedReads hands a shared answer out a slice per turn', () => {
   it('starts a fresh call for a read that comes while the answer is still being handed out', async () => {
     const reads = new SharedReads();
     const first = deferred<string>();
-    const all = [reads.run('caller', 'k', null, () => first.promise)];
-    for (let i = 0; i < joiners; i++) all.push(reads.run('caller', 'k', null, () => first.promise));
+    const all = [reads.run('caller', 'k', null, undefined, () => unobserved(first.promise))];
+    for (let i = 0; i < joiners; i++)
+      all.push(reads.run('caller', 'k', null, undefined, () => unobserved(first.promise)));
     first.resolve('old');
     await all[0];
     // The first slice is out, the others are still waiting for their turn.
-    const later = reads.run('caller', 'k', null, () => Promise.resolve('new'));
+    const later = reads.run('caller', 'k', null, undefined, () =>
+      unobserved(Promise.resolve('new')),
+    );
     expect(reads.stats.started).toBe(2);
     await expect(later).resolves.toBe('new');
     await expect(Promise.all(all)).resolves.toEqual(Array<string>(1 + joiners).fill('old'));
@@ -61,11 +69,35 @@ describe('SharedReads hands a shared answer out a slice per turn', () => {
   it('hands a failure out the same way: every joiner rejects with it', async () => {
     const reads = new SharedReads();
     const call = deferred<string>();
-    const all = [reads.run('caller', 'k', null, () => call.promise)];
-    for (let i = 0; i < joiners; i++) all.push(reads.run('caller', 'k', null, () => call.promise));
+    const all = [reads.run('caller', 'k', null, undefined, () => unobserved(call.promise))];
+    for (let i = 0; i < joiners; i++)
+      all.push(reads.run('caller', 'k', null, undefined, () => unobserved(call.promise)));
     const failure = new Error('bug');
     call.reject(failure);
     const outcomes = await Promise.allSettled(all);
     expect(outcomes.every((o) => o.status === 'rejected' && o.reason === failure)).toBe(true);
+  });
+});
+
+describe('SharedReads tells the starter who joined', () => {
+  it("calls the starter's joined once per joiner, with that joiner's operation", async () => {
+    const reads = new SharedReads();
+    const call = deferred<string>();
+    const joined: (string | undefined)[] = [];
+    const start = () => ({
+      answer: call.promise,
+      joined: (operation: { spanId: string } | undefined) => joined.push(operation?.spanId),
+    });
+    const trace = (spanId: string) => ({ traceId: 'a'.repeat(32), spanId, traceFlags: 1 });
+    const all = [
+      reads.run('caller', 'k', null, trace('first'), start),
+      reads.run('caller', 'k', null, trace('second'), start),
+      reads.run('caller', 'k', null, undefined, start),
+      // Another caller never joins: a call of its own, its own starter.
+      reads.run('other', 'k', null, trace('other'), () => unobserved(Promise.resolve('x'))),
+    ];
+    expect(joined).toEqual(['second', undefined]);
+    call.resolve('page');
+    await expect(Promise.all(all)).resolves.toEqual(['page', 'page', 'page', 'x']);
   });
 });
