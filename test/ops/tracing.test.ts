@@ -9,6 +9,7 @@ import {
   CustomerPromotionsDocument,
   CustomerPromotionsWithDefinitionsDocument,
   EnrolCustomersDocument,
+  RevokeEnrolmentsDocument,
 } from '../generated/graphql';
 import {
   DEMO_CREDENTIALS,
@@ -175,7 +176,7 @@ describe('tracing', () => {
   });
 });
 
-describe('tracing reads', () => {
+describe('tracing reads and revocations', () => {
   let readReceiver: OtlpReceiver;
   let readSandbox: RunningSandbox;
   let readGateway: GatewayProcess;
@@ -195,7 +196,7 @@ describe('tracing reads', () => {
     await readReceiver?.close();
   });
 
-  it('makes one client span per read, linked to every operation that shared it', async () => {
+  it('makes one client span per read, linked to every operation that shared it, and links a revocation', async () => {
     const [shared, listed] = customers.slice(60, 62) as [
       (typeof customers)[number],
       (typeof customers)[number],
@@ -237,18 +238,42 @@ describe('tracing reads', () => {
       ...Array<boolean>(promotionCount).fill(true),
     ]);
 
+    // A revocation's call is linked to its operation as enrol's and earn's are.
+    const revoked = await execute(
+      readGateway.url,
+      RevokeEnrolmentsDocument,
+      {
+        input: {
+          promotion,
+          identifierName: 'ID',
+          customers: [{ identifierValue: listed.id, source: 'INSTORE' }],
+        },
+      },
+      auth,
+    );
+    expect(revoked.body.data?.revokeEnrolments.__typename).toBe('RevokeEnrolmentsResult');
+    const [revokeCall] = await getCalls(readSandbox.url);
+
     await readGateway.stop();
     const spans = await eventually(() => readReceiver.spans(), {
-      describe: '6 operation spans and the client spans of every read',
-      until: (s) => s.length >= 6 + reads.length,
+      describe: '7 operation spans and the client spans of every read and the revocation',
+      until: (s) => s.length >= 7 + reads.length + 1,
     });
     const operations = spans.filter((s) => s.kind === SERVER);
     const clients = spans.filter((s) => s.kind === CLIENT);
     expect(operations.map((o) => o.name).sort()).toEqual([
+      'mutation RevokeEnrolments',
       ...Array<string>(5).fill('query CustomerPromotions'),
       'query CustomerPromotionsWithDefinitions',
     ]);
-    expect(clients).toHaveLength(reads.length);
+    expect(clients).toHaveLength(reads.length + 1);
+    const revokeSpan = clients.find(
+      (c) => revokeCall?.traceparent === `00-${c.traceId}-${c.spanId}-01`,
+    );
+    expect(revokeSpan?.name).toBe('POST /v2/promotion/bulk/revokeEnrolAndEarn');
+    expect(revokeSpan?.links.map((l) => l.spanId)).toEqual([
+      operations.find((o) => o.name === 'mutation RevokeEnrolments')?.spanId,
+    ]);
 
     // Each read's span is what the API received as traceparent.
     const spanOf = (traceparent: string | null) =>
