@@ -32,7 +32,7 @@ export class GatewayMetrics implements GatewayObserver {
     const registers = [this.registry];
     this.operations = new Counter({
       name: 'gateway_operations_total',
-      help: 'Mutation fields answered, by field and by the GraphQL type of their payload (or the error code).',
+      help: 'Mutation and query fields answered, by field and by the GraphQL type of their payload (or the error code).',
       labelNames: ['operation', 'payload'],
       registers,
     });
@@ -93,6 +93,10 @@ export class GatewayMetrics implements GatewayObserver {
   }) => {
     this.operations.inc({ operation, payload });
     for (const [outcome, count] of outcomes) this.customers.inc({ action, outcome }, count);
+  };
+
+  queryAnswered: GatewayObserver['queryAnswered'] = ({ operation, payload }) => {
+    this.operations.inc({ operation, payload });
   };
 
   idempotency: GatewayObserver['idempotency'] = (result) => {

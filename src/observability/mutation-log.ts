@@ -42,7 +42,8 @@ export function graphqlTypeNameOf(value: object): string {
   return name;
 }
 
-function outcomeOf(error: unknown, payload: unknown): string {
+/** A field's payload as metrics and logs name it: its GraphQL type, or the error code it threw. */
+export function payloadNameOf(error: unknown, payload: unknown): string {
   if (error !== null) {
     const code = error instanceof GraphQLError ? error.extensions.code : undefined;
     return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
@@ -77,7 +78,7 @@ export function logMutation(
       operationName: facts.operationName,
       action: facts.action,
       customers: facts.customers,
-      outcome: outcomeOf(error, payload),
+      outcome: payloadNameOf(error, payload),
       successCount: isResult ? counts.successCount : 0,
       failureCount: isResult ? counts.failureCount : facts.customers,
       ...(failures ? { failures } : {}),
@@ -98,7 +99,7 @@ export function mutationAnswerOf(
   error: unknown,
   payload: unknown,
 ): MutationAnswer {
-  const name = outcomeOf(error, payload);
+  const name = payloadNameOf(error, payload);
   const results = error === null ? (payload as PayloadCounts | null)?.results : undefined;
   const outcomes = new Map<string, number>();
   if (Array.isArray(results)) {

@@ -50,8 +50,16 @@ export interface UpstreamReadObservation {
   end(result: string): void;
 }
 
+/** One query field answered (reads: `customerPromotions`, `promotion`). */
+export interface QueryAnswer {
+  operation: string;
+  /** As `MutationAnswer.payload`. */
+  payload: string;
+}
+
 export interface GatewayObserver {
   mutationAnswered(answer: MutationAnswer): void;
+  queryAnswered(answer: QueryAnswer): void;
   idempotency(result: IdempotencyResult): void;
   /** A batch of `customers` leaves for the API, carrying customers of these operations. */
   upstreamCall(
@@ -78,6 +86,7 @@ export const NO_READ: UpstreamReadObservation = {
 
 export const NO_OBSERVER: GatewayObserver = {
   mutationAnswered: () => undefined,
+  queryAnswered: () => undefined,
   idempotency: () => undefined,
   upstreamCall: () => NO_CALL,
   upstreamRead: () => NO_READ,
@@ -89,6 +98,7 @@ export function observerOf(observers: readonly GatewayObserver[]): GatewayObserv
   if (observers.length === 1) return observers[0] as GatewayObserver;
   return {
     mutationAnswered: (answer) => observers.forEach((o) => o.mutationAnswered(answer)),
+    queryAnswered: (answer) => observers.forEach((o) => o.queryAnswered(answer)),
     idempotency: (result) => observers.forEach((o) => o.idempotency(result)),
     upstreamCall: (action, customers, operations) => {
       const calls = observers.map((o) => o.upstreamCall(action, customers, operations));

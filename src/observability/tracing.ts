@@ -97,6 +97,7 @@ export function tracedExecutor(executor: GatewayExecutor, tracer: Tracer): Gatew
 export function tracingObserver(tracer: Tracer): GatewayObserver {
   return {
     mutationAnswered: () => undefined,
+    queryAnswered: () => undefined,
     idempotency: () => undefined,
     upstreamCall: (action, customers, operations) => {
       const links: Link[] = [];

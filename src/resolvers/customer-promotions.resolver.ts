@@ -1,6 +1,8 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import { definitionUnavailable, forbidden, unauthenticated } from '../graphql/errors';
+import { payloadNameOf } from '../observability/mutation-log';
 import { isRetryable } from '../promotion/payload';
 import type { Refusal } from '../promotion/payload';
 import { CustomerPromotionsInput } from '../schema/customer-promotions.input';
@@ -25,10 +27,13 @@ export class CustomerPromotionsResolver {
     })
     input: CustomerPromotionsInput,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<typeof CustomerPromotionsPayload> {
-    const answer = await ctx.reads.customerPromotions(input, ctx.credentials, ctx.operationTrace);
-    if (isRefusal(answer)) throw refused(answer);
-    return presentCustomerPromotions(answer);
+    return answered(ctx, info, async () => {
+      const answer = await ctx.reads.customerPromotions(input, ctx.credentials, ctx.operationTrace);
+      if (isRefusal(answer)) throw refused(answer);
+      return presentCustomerPromotions(answer);
+    });
   }
 
   @Query(() => PromotionPayload, {
@@ -39,14 +44,17 @@ export class CustomerPromotionsResolver {
     @Arg('programId', () => Int, { description: 'The loyalty program.' }) programId: number,
     @Arg('promotionId', () => Int, { description: 'The promotion id.' }) promotionId: number,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<typeof PromotionPayload> {
-    const answer = await ctx.reads.promotion(
-      { programId, promotionId },
-      ctx.credentials,
-      ctx.operationTrace,
-    );
-    if (isRefusal(answer)) throw refused(answer);
-    return presentPromotion(answer);
+    return answered(ctx, info, async () => {
+      const answer = await ctx.reads.promotion(
+        { programId, promotionId },
+        ctx.credentials,
+        ctx.operationTrace,
+      );
+      if (isRefusal(answer)) throw refused(answer);
+      return presentPromotion(answer);
+    });
   }
 
   @FieldResolver(() => Promotion, {
@@ -90,4 +98,23 @@ function refused(refusal: Refusal): Error {
   return refusal.kind === 'FORBIDDEN'
     ? forbidden(refusal.message)
     : unauthenticated(refusal.message);
+}
+
+/** Runs a query field's `answer` and tells the observer its payload, or the error it threw. */
+async function answered<T extends object>(
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+  answer: () => Promise<T>,
+): Promise<T> {
+  try {
+    const payload = await answer();
+    ctx.observer.queryAnswered({
+      operation: info.fieldName,
+      payload: payloadNameOf(null, payload),
+    });
+    return payload;
+  } catch (error) {
+    ctx.observer.queryAnswered({ operation: info.fieldName, payload: payloadNameOf(error, null) });
+    throw error;
+  }
 }

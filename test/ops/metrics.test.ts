@@ -212,7 +212,7 @@ describe('metrics', () => {
     expect(family(after, 'nodejs_eventloop_lag_seconds').type).toBe('GAUGE');
   });
 
-  it('counts every read the API received by its endpoint and status, a shared one once', async () => {
+  it('counts every query by its payload and every read the API received by endpoint and status, a shared one once', async () => {
     const [enrolled, other] = demoCustomers('demo').slice(10, 12);
     const enrol = await execute(
       stack.gateway.graphqlUrl,
@@ -284,6 +284,13 @@ describe('metrics', () => {
       auth,
     );
     expect(missing.body.data?.promotion.__typename).toBe('InvalidPromotionError');
+    // No credentials: refused before any call, counted by its error code.
+    const anonymous = await execute(
+      stack.gateway.graphqlUrl,
+      CustomerPromotionsDocument,
+      lookupOf(other?.id as string),
+    );
+    expect(anonymous.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
 
     const after = await scrape();
     const reads = stack.sandbox.readCalls().slice(readsBefore);
@@ -316,6 +323,17 @@ describe('metrics', () => {
         0,
       );
     expect(seconds(after) - seconds(before)).toBe(reads.length);
+    expect(
+      delta(
+        samples(before, 'gateway_operations_total'),
+        samples(after, 'gateway_operations_total'),
+      ),
+    ).toEqual({
+      'operation=customerPromotions,payload=CustomerPromotions': 6,
+      'operation=customerPromotions,payload=CustomerNotFoundError': 1,
+      'operation=customerPromotions,payload=UNAUTHENTICATED': 1,
+      'operation=promotion,payload=InvalidPromotionError': 1,
+    });
     // Reads are no batches.
     const batchCount = (families: PrometheusFamily[]) =>
       family(families, 'gateway_batch_customers').metrics.reduce(
