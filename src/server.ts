@@ -86,7 +86,9 @@ export async function startGateway(
       ? null
       : new GatewayMetrics({
           queuedCustomers: () => api.batcher.queuedCustomers,
-          circuitOpen: () => api.client.circuitState !== CircuitState.Closed,
+          circuitOpen: (path) =>
+            (path === 'bulk' ? api.client.circuitState : api.reads.circuitState) !==
+            CircuitState.Closed,
         });
   const observer = observerOf(
     [metrics, tracing === null ? null : tracingObserver(tracing.tracer)].filter(

@@ -1,20 +1,13 @@
 /**
  * The REST client of the bulk calls (`POST /v2/promotion/bulk/enrolAndEarn` and
- * `.../revokeEnrolAndEarn`, chosen by the body's action): one circuit breaker per API
- * origin, retries only where the API provably did nothing, and one outcome per customer
+ * `.../revokeEnrolAndEarn`, chosen by the body's action): a circuit breaker of their own
+ * (the reads have another), retries only where the API provably did nothing, and one outcome per customer
  * for every call — `send` never rejects. A call that may have reached the API is never
  * sent again by the gateway (no duplicated enrolments or earns).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import {
-  BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
-  IsolatedCircuitError,
-  circuitBreaker,
-  handleWhenResult,
-} from 'cockatiel';
+import { BrokenCircuitError, CircuitState, IsolatedCircuitError } from 'cockatiel';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { callerIdOf } from '../domain/caller';
 import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
@@ -24,6 +17,7 @@ import { NO_OBSERVER, type UpstreamCallObservation } from '../observability/obse
 import { attemptStatusOf, circuitOpen, errorCode, verdictOf } from './attempt-verdict';
 import type { Verdict } from './attempt-verdict';
 import { endpointPathOf, type BulkActionBody } from './bulk-action.body';
+import { circuitOf } from './circuit';
 import {
   CredentialsRefusedError,
   UpstreamDispatcher,
@@ -72,12 +66,13 @@ interface CallerCalls {
 }
 
 export class PromotionApiClient implements PromotionApiSender {
-  /** Shared with the read client: one Pool and one circuit breaker per API origin. */
+  /** Shared with the read client: one Pool per API origin. */
   readonly dispatcher: UpstreamDispatcher;
+  /** The bulk calls' circuit (the read client has its own). */
   readonly breaker: CircuitBreakerPolicy;
   /** The API URL's path prefix ('' when none), for the read client's paths. */
   readonly basePath: string;
-  private readonly origin: string;
+  readonly origin: string;
   private readonly retryBaseDelayMs: number;
   private readonly retryMaxDelayMs: number;
   private readonly logger: Logger | undefined;
@@ -92,19 +87,12 @@ export class PromotionApiClient implements PromotionApiSender {
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 50;
     this.retryMaxDelayMs = options.retryMaxDelayMs ?? 1000;
     this.logger = options.logger;
-    this.breaker = circuitBreaker(
-      handleWhenResult((verdict) => (verdict as Verdict).breakerFailure),
-      {
-        halfOpenAfter: options.circuitBreakerHalfOpenAfterMs,
-        breaker: new ConsecutiveBreaker(options.circuitBreakerThreshold),
-      },
-    );
-    this.breaker.onBreak(() =>
-      this.logger?.warn({ origin: this.origin }, 'promotion API circuit opened'),
-    );
-    this.breaker.onReset(() =>
-      this.logger?.info({ origin: this.origin }, 'promotion API circuit closed'),
-    );
+    this.breaker = circuitOf('bulk', {
+      threshold: options.circuitBreakerThreshold,
+      halfOpenAfterMs: options.circuitBreakerHalfOpenAfterMs,
+      origin: this.origin,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
   }
 
   /** For readiness checks and tests. */

@@ -1,10 +1,12 @@
 /**
- * The datasource of the gateway built from config: one REST client (one undici Pool and
- * one circuit breaker for the API origin) and one process-wide batcher in front of it.
+ * The datasource of the gateway built from config: one undici Pool for the API origin, the
+ * bulk calls' client with one process-wide batcher in front of it, and the read client; a
+ * circuit breaker each.
  */
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import type { GatewayObserver } from '../observability/observer';
+import { circuitOf } from './circuit';
 import { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
 import { PromotionApiClient } from './promotion-api.client';
 import { PromotionReadClient } from './promotion-read.client';
@@ -12,7 +14,7 @@ import { PromotionReadClient } from './promotion-read.client';
 export interface PromotionApi {
   batcher: EnrolAndEarnBatcher;
   client: PromotionApiClient;
-  /** The read endpoints, on the client's Pool and breaker. */
+  /** The read endpoints, on the client's Pool, with a breaker of their own. */
   reads: PromotionReadClient;
   /**
    * Shutdown (DESIGN.md §7): dispatch every waiting batch now, wait until every call in
@@ -44,7 +46,12 @@ export function createPromotionApi(
   });
   const reads = new PromotionReadClient({
     dispatcher: client.dispatcher,
-    breaker: client.breaker,
+    breaker: circuitOf('read', {
+      threshold: config.circuitBreakerThreshold,
+      halfOpenAfterMs: config.circuitBreakerHalfOpenAfterMs,
+      origin: client.origin,
+      ...(logger === undefined ? {} : { logger }),
+    }),
     basePath: client.basePath,
     timeoutMs: config.promotionApiTimeoutMs,
     ...(logger === undefined ? {} : { logger }),

@@ -1,6 +1,6 @@
 /**
  * The REST client of the read endpoints: the customer lookup and get-by-id, on the same
- * undici Pool and circuit breaker as the mutation client (one per API origin). Reads are
+ * undici Pool as the mutation client (one per API origin), with a circuit of its own. Reads are
  * safe to repeat, so every failure of the path is retried within the deadline, honouring
  * Retry-After; a read never answers OUTCOME_UNKNOWN, and never rejects.
  */
@@ -39,7 +39,7 @@ import { credentialHeadersOf, type UpstreamDispatcher } from './upstream-dispatc
 export interface PromotionReadClientOptions {
   /** The mutation client's dispatcher: reads and writes share its Pool. */
   dispatcher: UpstreamDispatcher;
-  /** The mutation client's breaker: a failing origin is failing for both. */
+  /** The reads' own breaker (`circuitOf('read', …)`): failing reads do not pause the bulk calls. */
   breaker: CircuitBreakerPolicy;
   /** The API URL's path prefix, '' when none. */
   basePath: string;
@@ -91,6 +91,11 @@ export class PromotionReadClient {
         }),
       },
     );
+  }
+
+  /** For metrics and tests. */
+  get circuitState(): CircuitState {
+    return this.options.breaker.state;
   }
 
   /**
@@ -159,7 +164,7 @@ export class PromotionReadClient {
         message: 'the deadline passed before the promotion API could be reached',
       });
     }
-    // While half-open one probe (a mutation's or a read's) is on its way; others do not wait.
+    // While half-open one probe read is on its way; others do not wait.
     if (this.options.breaker.state === CircuitState.HalfOpen) return final(circuitOpen());
     let verdict;
     try {

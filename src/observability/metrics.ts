@@ -5,12 +5,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ApiPath } from '../datasources/circuit';
 import type { GatewayObserver, UpstreamCallObservation, UpstreamReadObservation } from './observer';
 
-/** What the gauges read when scraped: the batcher's queue and the client's circuit. */
+/** What the gauges read when scraped: the batcher's queue and the circuits of the two paths. */
 export interface MetricsSources {
   queuedCustomers: () => number;
-  circuitOpen: () => boolean;
+  circuitOpen: (path: ApiPath) => boolean;
 }
 
 /** Customers per call: the API's limit is 100 (UPSTREAM_BATCH_SIZE). */
@@ -76,10 +77,13 @@ export class GatewayMetrics implements GatewayObserver {
     });
     new Gauge({
       name: 'gateway_circuit_open',
-      help: '1 while the circuit to the promotion API is open or half-open (calls are refused), else 0.',
+      help: '1 while a circuit to the promotion API is open or half-open (its calls are refused), else 0; path bulk: the mutations, read: the queries.',
+      labelNames: ['path'],
       registers,
       collect() {
-        this.set(sources.circuitOpen() ? 1 : 0);
+        for (const path of ['bulk', 'read'] as const) {
+          this.set({ path }, sources.circuitOpen(path) ? 1 : 0);
+        }
       },
     });
     collectDefaultMetrics({ register: this.registry });

@@ -88,10 +88,13 @@ describe.each([
 
   beforeAll(async () => {
     // A hung call is cut at the deadline; 3 s leaves the retry's lookups room on a busy machine.
+    // Every test cuts one bulk call and may send none after it: across tests those are
+    // consecutive failures of the bulk calls' circuit, which must not open here.
     stack = await startStack({
       ...storeEnv,
       BATCH_WINDOW_MS: '0',
       PROMOTION_API_TIMEOUT_MS: '3000',
+      CIRCUIT_BREAKER_THRESHOLD: '1000',
     });
   });
   afterAll(() => stack.close());

@@ -206,7 +206,7 @@ describe('metrics', () => {
     expect(family(after, 'gateway_batch_customers').type).toBe('HISTOGRAM');
 
     expect(samples(after, 'gateway_queued_customers')).toEqual({ '': 0 });
-    expect(samples(after, 'gateway_circuit_open')).toEqual({ '': 0 });
+    expect(samples(after, 'gateway_circuit_open')).toEqual({ 'path=bulk': 0, 'path=read': 0 });
     // The runtime's default metrics are there too.
     expect(family(after, 'process_cpu_user_seconds_total').type).toBe('COUNTER');
     expect(family(after, 'nodejs_eventloop_lag_seconds').type).toBe('GAUGE');

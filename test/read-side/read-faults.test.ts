@@ -2,7 +2,7 @@
  * Faults on the path of a read (DESIGN §8): a real upstream that answers 5xx, resets the
  * socket, asks to slow down or sends the wrong shape, in front of the sandbox.
  */
-import { PromotionDefinitionDocument } from '../generated/graphql';
+import { EnrolCustomersDocument, PromotionDefinitionDocument } from '../generated/graphql';
 import { execute } from '../support/stack';
 import {
   asPage,
@@ -244,5 +244,49 @@ describe('reads when the API is down', () => {
     } finally {
       await stack.close();
     }
+  });
+});
+
+describe('a failing read path beside a healthy write path', () => {
+  let stack: ReadStack;
+  beforeAll(async () => {
+    // The default threshold (5): one read's retries alone reach it.
+    stack = await startReadStack({ PROMOTION_API_TIMEOUT_MS: '3000' });
+  });
+  afterAll(() => stack.close());
+
+  it('opens the circuit of the reads only: enrolments still go through', async () => {
+    stack.upstream.script.push(...Array.from({ length: 50 }, () => status500));
+    expect(await customerPromotions(stack.url, byId(ASHA))).toMatchObject({
+      __typename: 'UpstreamUnavailableError',
+    });
+    const failedReads = lookups(stack.upstream.calls).length;
+    expect(failedReads).toBeGreaterThanOrEqual(5);
+
+    // The reads' circuit is open: the next read answers without a call.
+    expect(await customerPromotions(stack.url, byId(ASHA))).toMatchObject({
+      __typename: 'UpstreamUnavailableError',
+      retryable: true,
+    });
+    expect(lookups(stack.upstream.calls)).toHaveLength(failedReads);
+
+    // The bulk endpoint is healthy, and its calls are not held back by the reads' failures.
+    const { body } = await execute(
+      stack.url,
+      EnrolCustomersDocument,
+      {
+        input: {
+          promotion: { programId: 469, promotionId: 57099 },
+          identifierName: 'ID',
+          customers: [{ identifierValue: '555567089', source: 'INSTORE' }],
+        },
+      },
+      demoAuth,
+    );
+    const enrolled = body.data?.enrolCustomers;
+    expect(enrolled?.__typename).toBe('EnrolCustomersResult');
+    if (enrolled?.__typename !== 'EnrolCustomersResult') return;
+    expect(enrolled.results.map((r) => r.outcome.__typename)).toEqual(['Enrolment']);
+    expect(stack.upstream.calls.filter((c) => c.method === 'POST')).toHaveLength(1);
   });
 });
