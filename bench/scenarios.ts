@@ -98,6 +98,7 @@ export const S4_CLIENTS = 200;
 /** Every 10th client is hot: 10 % of the clients, so 10 % of mutations at equal latency. */
 export const S4_HOT_EVERY_NTH = 10;
 export const S5_CLIENTS = 200;
+export const S5_LOW_CLIENTS = 20;
 /** Reads of distinct customers cannot share a call: reaching C / latency needs C connections. */
 export const S5_UPSTREAM_MAX_CONNECTIONS = 256;
 /** Connections of S3 (each carries a batched request of 50 operations: 200 mutations in flight, as S1 C=200). */
@@ -166,6 +167,19 @@ export function allScenarios(): ScenarioSpec[] {
       readHot: part === 'hot',
       gatewayEnv: { UPSTREAM_MAX_CONNECTIONS: String(S5_UPSTREAM_MAX_CONNECTIONS) },
     })),
+    {
+      // No target: a read's p50 over the API's where the event loop does not queue (C=200 does).
+      id: 'S5-distinct-C20',
+      group: 'S5',
+      title: `S5, distinct, C = ${S5_LOW_CLIENTS}: ${S5_LOW_CLIENTS} clients reading customerPromotions of 2,000 customers in turn`,
+      clients: S5_LOW_CLIENTS,
+      customersPerOperation: 1,
+      operationsPerRequest: 1,
+      systems: ['gateway', 'restRead'],
+      workload: 'read',
+      readHot: false,
+      gatewayEnv: { UPSTREAM_MAX_CONNECTIONS: String(S5_UPSTREAM_MAX_CONNECTIONS) },
+    },
   ];
 }
 
