@@ -98,6 +98,10 @@ export class PromotionReadClient {
     return this.options.breaker.state;
   }
 
+  readsPaused(): boolean {
+    return this.options.breaker.state !== CircuitState.Closed;
+  }
+
   /**
    * One customer lookup (`GET /v2/customers/lookup/promotionData`), by `deadline` (epoch ms);
    * `observation` hears each attempt and the answer, and gives headers to send.

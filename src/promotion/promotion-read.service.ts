@@ -50,6 +50,8 @@ export interface PromotionReads {
     deadline: number,
     observation?: UpstreamReadObservation,
   ): Promise<ReadResult<PromotionDefinition>>;
+  /** True while the reads' circuit is open or half-open; absent: never. */
+  readsPaused?(): boolean;
 }
 
 export interface PromotionReadServiceOptions {
@@ -222,6 +224,11 @@ export class PromotionReadService {
         return loader.load(key);
       },
     };
+  }
+
+  /** True while the reads' circuit is open or half-open (the reconciler's question). */
+  readsPaused(): boolean {
+    return this.client.readsPaused?.() ?? false;
   }
 
   /** A write of these customers finished: lookups of them in flight are not joined any more. */

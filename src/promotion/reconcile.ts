@@ -35,7 +35,9 @@ export type Finding =
   /** The promotion is shown, with nothing new since the call left. */
   | { kind: 'NOT_DONE' }
   /** The lookup cannot tell: it failed, or found several candidates or an undated one. */
-  | { kind: 'UNSURE'; reason: string };
+  | { kind: 'UNSURE'; reason: string }
+  /** The reads' circuit is open: no lookup can tell for now, so the customer stays unknown. */
+  | { kind: 'PAUSED' };
 
 /** When the unknown call behind this outcome left, or null (not unknown, or a record from before sentAt was kept). */
 export function sentAtOf(outcome: CustomerOutcome | undefined): number | null {

@@ -25,6 +25,8 @@ export interface CustomerLookups {
     query: LookupQuery,
     deadline: number,
   ): Promise<ReadResult<CustomerPromotionsPage>>;
+  /** True while the reads' circuit is open or half-open (the lookup endpoint is failing). */
+  readsPaused?(): boolean;
 }
 
 export interface UnknownOutcomeReconcilerOptions {
@@ -47,9 +49,11 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
 
   /**
    * Of the customers at `indices` of `previous` (the record's outcomes), those whose
-   * earlier unknown call the lookup shows done, with that work as their outcome. The
-   * others (not unknown, no sentAt, lookup unsure or showing nothing) are not in the map:
-   * they are sent again. Never rejects.
+   * earlier unknown call the lookup shows done, with that work as their outcome, and those
+   * whose lookup failed while the reads' circuit is open, with their unknown outcome as it
+   * was: with the lookup endpoint failing, every customer would be sent again, and an
+   * earn that was done earned twice. The others (not unknown, no sentAt, lookup unsure or
+   * showing nothing) are not in the map: they are sent again. Never rejects.
    */
   async reconcile(
     request: PromotionRequest,
@@ -89,13 +93,18 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
       }
     }
     let unsure = 0;
+    let paused = 0;
     findings.forEach((finding, i) => {
+      const { index } = asked[i]!;
       if (finding.kind === 'DONE' && claims.get(idOf(action, finding)) === 1) {
-        found.set(asked[i]!.index, finding.outcome);
+        found.set(index, finding.outcome);
+      } else if (finding.kind === 'PAUSED') {
+        found.set(index, previous[index]!);
+        paused++;
       } else if (finding.kind !== 'NOT_DONE') unsure++;
     });
     this.options.logger?.info(
-      { action, looked: asked.length, found: found.size, unsure },
+      { action, looked: asked.length, found: found.size - paused, unsure, paused },
       'looked up customers of unknown outcomes before sending them again',
     );
     return found;
@@ -127,7 +136,11 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
         },
         deadline,
       );
-      if (result.kind !== 'OK') return { kind: 'UNSURE', reason: 'the lookup failed' };
+      if (result.kind !== 'OK') {
+        return this.lookups.readsPaused?.() === true
+          ? { kind: 'PAUSED' }
+          : { kind: 'UNSURE', reason: 'the lookup failed' };
+      }
       const promotion = promotionOn(result.value, request.promotion);
       if (promotion !== null) {
         return findingOf({

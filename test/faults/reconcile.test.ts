@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LedgerEntry, RunningSandbox } from '../../src/sandbox';
 import { lookups, startReadStack, type ReadStack } from '../read-side/support';
+import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 import {
   REDIS_ENV,
@@ -242,7 +243,7 @@ describe('reconcile when the lookup fails', () => {
   let stack: ReadStack;
 
   beforeAll(async () => {
-    stack = await startReadStack({ BATCH_WINDOW_MS: '0' });
+    stack = await startReadStack({ BATCH_WINDOW_MS: '0', CIRCUIT_BREAKER_HALF_OPEN_MS: '500' });
   });
   afterAll(() => stack.close());
 
@@ -269,5 +270,48 @@ describe('reconcile when the lookup fails', () => {
       __typename: 'Enrolment',
       issualId: entries[1]?.issualId,
     });
+  });
+
+  it("keeps the customer unknown, and sends nothing, while the reads' circuit is open", async () => {
+    const { sandbox, upstream } = stack;
+    const id = demo[5]!.id;
+    await doAtSandbox(sandbox, 'ENROL', [id]);
+    const idempotencyKey = randomUUID();
+    sandbox.setFaults({ resetAfterCommitRate: 1 });
+    const first = await earn(stack.url, [id], { idempotencyKey });
+    sandbox.setFaults({ resetAfterCommitRate: 0 });
+    expect(first).toMatchObject({ __typename: 'OutcomeUnknownError' });
+    const earnCalls = () =>
+      sandbox.calls().filter((c) => (c.body as { bulkAction?: string }).bulkAction === 'EARN');
+    expect(earnCalls()).toHaveLength(1);
+
+    // The lookup endpoint is down: the retry's lookup fails every attempt and opens the
+    // reads' circuit; the earn may have been done, so it is not sent again.
+    upstream.script.push(
+      ...Array.from({ length: 50 }, () => ({
+        kind: 'status' as const,
+        status: 500,
+        body: 'down',
+        path: LOOKUP_PATH,
+      })),
+    );
+    const retried = await earn(stack.url, [id], { idempotencyKey });
+    expect(retried).toMatchObject({ __typename: 'OutcomeUnknownError', retryable: true });
+    expect(lookups(upstream.calls).length).toBeGreaterThanOrEqual(5);
+    expect(earnCalls()).toHaveLength(1);
+
+    // The lookup endpoint is back and the circuit closed: the next retry finds the earn.
+    upstream.script.length = 0;
+    const payload = await eventually(() => earn(stack.url, [id], { idempotencyKey }), {
+      describe: "a retry that reconciles once the reads' circuit lets a probe through",
+      until: (answer) => answer.__typename !== 'OutcomeUnknownError',
+      intervalMs: 100,
+    });
+    const found = asMutationResult(payload);
+    expect(found.results[0]?.outcome.__typename).toBe('Earning');
+    const entries = entriesOf(sandbox.ledger(), id).filter((e) => e.action === 'EARN');
+    expect(entries).toHaveLength(1);
+    expect(found.results[0]?.outcome).toMatchObject({ earnedId: entries[0]?.earnedId });
+    expect(earnCalls()).toHaveLength(1);
   });
 });
