@@ -67,8 +67,11 @@ export interface GatewayObserver {
     customers: number,
     operations: readonly (OperationTrace | undefined)[],
   ): UpstreamCallObservation;
-  /** A read leaves for the API, for the operation that asked first (none: the mutation path's reconcile). */
-  upstreamRead(operation: OperationTrace | undefined): UpstreamReadObservation;
+  /**
+   * A read of `endpoint` (a path template) leaves for the API, for the operation that asked
+   * first (none: the mutation path's reconcile).
+   */
+  upstreamRead(endpoint: string, operation: OperationTrace | undefined): UpstreamReadObservation;
 }
 
 const NO_CALL: UpstreamCallObservation = {
@@ -109,8 +112,8 @@ export function observerOf(observers: readonly GatewayObserver[]): GatewayObserv
         end: (outcomes) => calls.forEach((c) => c.end(outcomes)),
       };
     },
-    upstreamRead: (operation) => {
-      const reads = observers.map((o) => o.upstreamRead(operation));
+    upstreamRead: (endpoint, operation) => {
+      const reads = observers.map((o) => o.upstreamRead(endpoint, operation));
       return {
         headers: Object.assign({}, ...reads.map((r) => r.headers)) as Record<string, string>,
         attempt: (endpoint, status, seconds) =>

@@ -123,14 +123,19 @@ export function tracingObserver(tracer: Tracer): GatewayObserver {
       );
       return callSpan(span);
     },
-    upstreamRead: (operation) => {
+    upstreamRead: (endpoint, operation) => {
       const links: Link[] = operation === undefined ? [] : [{ context: operation }];
+      // Named at the start: a read the open circuit or the deadline refused makes no attempt.
       const span = tracer.startSpan(
-        'GET',
+        `GET ${endpoint}`,
         {
           kind: SpanKind.CLIENT,
           links,
-          attributes: { 'http.request.method': 'GET', 'gateway.operations': links.length },
+          attributes: {
+            'http.request.method': 'GET',
+            'url.path': endpoint,
+            'gateway.operations': links.length,
+          },
         },
         ROOT_CONTEXT,
       );
@@ -189,15 +194,18 @@ function callSpan(span: Span): UpstreamCallObservation {
 function readSpan(span: Span, linked: number): UpstreamReadObservation {
   const attempts = attemptsOn(span, 'GET');
   let operations = linked;
+  let ended = false;
   return {
     headers: traceparentOf(span),
     attempt: attempts.attempt,
     joined(operation) {
-      if (operation === undefined) return;
+      // A join in the microtasks between the answer and the call leaving SharedReads: too late.
+      if (operation === undefined || ended) return;
       span.addLink({ context: operation });
       span.setAttribute('gateway.operations', ++operations);
     },
     end(result) {
+      ended = true;
       span.setAttribute('gateway.read.result', result.toLowerCase());
       span.setAttribute('gateway.attempts', attempts.count());
       // An error the API answered (not found, refused) is an answer, as on the mutation path.

@@ -17,7 +17,11 @@ import type {
   ReadFailure,
   ReadResult,
 } from '../domain/promotion-read';
-import { lookupQueryString } from '../datasources/promotion-read.request';
+import {
+  PROMOTION_DATA_PATH,
+  PROMOTION_DEFINITION_ENDPOINT,
+  lookupQueryString,
+} from '../datasources/promotion-read.request';
 import {
   NO_OBSERVER,
   type GatewayObserver,
@@ -170,7 +174,7 @@ export class PromotionReadService {
       customer,
       operation,
       () =>
-        this.observed(operation, async (observation) => {
+        this.observed(PROMOTION_DATA_PATH, operation, async (observation) => {
           const result = await this.client.lookupPromotionData(
             credentials,
             query,
@@ -203,24 +207,26 @@ export class PromotionReadService {
     return result.kind === 'OK' ? { kind: 'DEFINITION', definition: result.value } : failed(result);
   }
 
-  /**
-   * A DataLoader for one GraphQL request, made on its first use (mutations never pay for it);
-   * its calls are linked to the operation of the first load of each batch.
-   */
+  /** The DataLoaders of one GraphQL request, made on first use (mutations never pay for them). */
   definitionLoaderFor(credentials: Credentials): DefinitionLoader {
-    let loader: DataLoader<PromotionKey, ReadResult<PromotionDefinition>, string> | null = null;
-    let batchOperation: OperationTrace | undefined;
+    // One DataLoader per operation (one in all when tracing is off): the operations of a
+    // batched request share this object, and each read's span must link the ones that asked.
+    // The same promotion asked by two of them still makes one call: SharedReads joins them.
+    const loaders = new Map<
+      string,
+      DataLoader<PromotionKey, ReadResult<PromotionDefinition>, string>
+    >();
     return {
       load: (key, operation) => {
-        loader ??= new DataLoader(
-          (keys) => {
-            const linked = batchOperation;
-            batchOperation = undefined;
-            return Promise.all(keys.map((k) => this.definition(credentials, k, linked)));
-          },
-          { cacheKeyFn: (k) => `${k.programId}/${k.promotionId}` },
-        );
-        batchOperation ??= operation;
+        const id = operation?.spanId ?? '';
+        let loader = loaders.get(id);
+        if (loader === undefined) {
+          loader = new DataLoader(
+            (keys) => Promise.all(keys.map((k) => this.definition(credentials, k, operation))),
+            { cacheKeyFn: (k) => `${k.programId}/${k.promotionId}` },
+          );
+          loaders.set(id, loader);
+        }
         return loader.load(key);
       },
     };
@@ -261,7 +267,7 @@ export class PromotionReadService {
       null,
       operation,
       () =>
-        this.observed(operation, async (observation) => {
+        this.observed(PROMOTION_DEFINITION_ENDPOINT, operation, async (observation) => {
           const result = await this.client.getPromotion(
             credentials,
             key,
@@ -277,10 +283,11 @@ export class PromotionReadService {
 
   /** A read about to go to the API, observed from its start; joiners are told to the observer. */
   private observed<T>(
+    endpoint: string,
     operation: OperationTrace | undefined,
     read: (observation: UpstreamReadObservation) => Promise<T>,
   ): SharedCall<T> {
-    const observation = this.observer.upstreamRead(operation);
+    const observation = this.observer.upstreamRead(endpoint, operation);
     return { answer: read(observation), joined: (joiner) => observation.joined(joiner) };
   }
 }

@@ -311,3 +311,86 @@ describe('tracing reads and revocations', () => {
     expect(values.filter((v) => v.includes('identifierValue'))).toEqual([]);
   });
 });
+
+describe('tracing the definitions of a batched request', () => {
+  let batchReceiver: OtlpReceiver;
+  let batchSandbox: RunningSandbox;
+  let batchGateway: GatewayProcess;
+
+  beforeAll(async () => {
+    batchReceiver = await startOtlpReceiver();
+    batchSandbox = await startSandbox({ port: 0 });
+    batchGateway = await spawnGateway({
+      PROMOTION_API_URL: batchSandbox.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: batchReceiver.url,
+    });
+  });
+
+  afterAll(async () => {
+    await batchGateway?.stop();
+    await batchSandbox?.close();
+    await batchReceiver?.close();
+  });
+
+  it('links each definition call to every operation of the request that asked for it', async () => {
+    // Two customers enrolled in one promotion: both pages list it, so both operations ask
+    // for its definition (and for the demo promotions every customer has).
+    const pair = customers.slice(70, 72);
+    for (const customer of pair) {
+      const { body } = await execute(
+        batchGateway.url,
+        EnrolCustomersDocument,
+        enrolByMobile(customer.mobile),
+        auth,
+      );
+      expect(body.data?.enrolCustomers.__typename).toBe('EnrolCustomersResult');
+    }
+    const lookupOf = (identifierValue: string) => ({
+      input: {
+        customer: { identifierName: 'ID' as const, identifierValue, source: 'INSTORE' as const },
+      },
+    });
+    // Each read takes 300 ms: the second operation's definitions are asked while the first's
+    // are still in flight (not yet cached), so they join those calls.
+    batchSandbox.setFaults({ latencyMs: 300 });
+    const batched = await executeBatch(
+      batchGateway.url,
+      CustomerPromotionsWithDefinitionsDocument,
+      pair.map((c) => lookupOf(c.id)),
+      auth,
+    );
+    const promotionIds = batched.bodies.map((b) => {
+      const page = b.data?.customerPromotions;
+      return page?.__typename === 'CustomerPromotions'
+        ? page.promotions.map((p) => p.promotionId).sort()
+        : [];
+    });
+    expect(promotionIds[0]).toContain(57099);
+    expect(promotionIds[1]).toEqual(promotionIds[0]);
+    // One call per distinct promotion for the whole request.
+    const definitionReads = batchSandbox
+      .readCalls()
+      .filter((r) => r.path.startsWith('/api_gateway/'));
+    expect(definitionReads).toHaveLength(promotionIds[0]?.length ?? -1);
+
+    await batchGateway.stop();
+    const spans = await eventually(() => batchReceiver.spans(), {
+      describe: '4 operation spans, 2 enrol calls, 2 lookups and the definition calls',
+      until: (s) => s.length >= 4 + 2 + 2 + definitionReads.length,
+    });
+    const asking = spans.filter(
+      (s) => s.kind === SERVER && s.name === 'query CustomerPromotionsWithDefinitions',
+    );
+    expect(asking).toHaveLength(2);
+    const definitionSpans = spans.filter(
+      (s) => s.kind === CLIENT && s.name.startsWith('GET /api_gateway/'),
+    );
+    expect(definitionSpans).toHaveLength(definitionReads.length);
+    for (const span of definitionSpans) {
+      expect(new Set(span.links.map((l) => l.spanId))).toEqual(
+        new Set(asking.map((o) => o.spanId)),
+      );
+      expect(span.attributes['gateway.operations']).toBe(2);
+    }
+  });
+});

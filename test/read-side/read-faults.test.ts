@@ -3,6 +3,7 @@
  * socket, asks to slow down or sends the wrong shape, in front of the sandbox.
  */
 import { EnrolCustomersDocument, PromotionDefinitionDocument } from '../generated/graphql';
+import { freePort } from '../support/free-port';
 import { execute } from '../support/stack';
 import {
   asPage,
@@ -251,7 +252,10 @@ describe('a failing read path beside a healthy write path', () => {
   let stack: ReadStack;
   beforeAll(async () => {
     // The default threshold (5): one read's retries alone reach it.
-    stack = await startReadStack({ PROMOTION_API_TIMEOUT_MS: '3000' });
+    stack = await startReadStack({
+      PROMOTION_API_TIMEOUT_MS: '3000',
+      METRICS_PORT: String(await freePort()),
+    });
   });
   afterAll(() => stack.close());
 
@@ -269,6 +273,13 @@ describe('a failing read path beside a healthy write path', () => {
       retryable: true,
     });
     expect(lookups(stack.upstream.calls)).toHaveLength(failedReads);
+    const gauges = (await (await fetch(stack.gateway.metricsUrl as string)).text())
+      .split('\n')
+      .filter((line) => line.startsWith('gateway_circuit_open{'));
+    expect(gauges).toEqual([
+      'gateway_circuit_open{path="bulk"} 0',
+      'gateway_circuit_open{path="read"} 1',
+    ]);
 
     // The bulk endpoint is healthy, and its calls are not held back by the reads' failures.
     const { body } = await execute(
