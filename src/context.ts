@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import type { Credentials } from './domain/promotion';
-import type { DefinitionLoader, PromotionReadService } from './promotion/promotion-read.service';
+import type { DefinitionLoader } from './promotion/definition-loaders';
+import type { PromotionReadService } from './promotion/promotion-read.service';
 import type { GatewayObserver, OperationTrace } from './observability/observer';
 import type { PromotionService } from './promotion/promotion.service';
 

@@ -4,7 +4,6 @@
  * per-request DataLoader and a bounded per-caller TTL cache. Returns values; the
  * resolvers dress them as GraphQL types.
  */
-import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { callerIdOf } from '../domain/caller';
 import type { CustomerOutcome } from '../domain/outcome';
@@ -29,6 +28,7 @@ import {
   type UpstreamReadObservation,
 } from '../observability/observer';
 import { SharedReads, type SharedCall } from '../datasources/shared-reads';
+import { definitionLoaders, type DefinitionLoader } from './definition-loaders';
 import { PageCursors } from './page-cursor';
 import type { Refusal } from './payload';
 import { hasCredentials } from './promotion.service';
@@ -92,12 +92,6 @@ export type PromotionDefinitionAnswer =
   | { kind: 'INVALID_INPUT'; violations: InputViolation[] }
   | { kind: 'FAILED'; failure: ReadError }
   | Refusal;
-
-/** Loads definitions within one GraphQL request: one call per distinct promotion. */
-export interface DefinitionLoader {
-  /** `operation`: the asking operation's span when tracing is on. */
-  load(key: PromotionKey, operation?: OperationTrace): Promise<ReadResult<PromotionDefinition>>;
-}
 
 const TOO_MANY_READS: ReadError = {
   kind: 'RATE_LIMITED',
@@ -207,29 +201,9 @@ export class PromotionReadService {
     return result.kind === 'OK' ? { kind: 'DEFINITION', definition: result.value } : failed(result);
   }
 
-  /** The DataLoaders of one GraphQL request, made on first use (mutations never pay for them). */
+  /** Definitions within one GraphQL request: one call per distinct promotion. */
   definitionLoaderFor(credentials: Credentials): DefinitionLoader {
-    // One DataLoader per operation (one in all when tracing is off): the operations of a
-    // batched request share this object, and each read's span must link the ones that asked.
-    // The same promotion asked by two of them still makes one call: SharedReads joins them.
-    const loaders = new Map<
-      string,
-      DataLoader<PromotionKey, ReadResult<PromotionDefinition>, string>
-    >();
-    return {
-      load: (key, operation) => {
-        const id = operation?.spanId ?? '';
-        let loader = loaders.get(id);
-        if (loader === undefined) {
-          loader = new DataLoader(
-            (keys) => Promise.all(keys.map((k) => this.definition(credentials, k, operation))),
-            { cacheKeyFn: (k) => `${k.programId}/${k.promotionId}` },
-          );
-          loaders.set(id, loader);
-        }
-        return loader.load(key);
-      },
-    };
+    return definitionLoaders((key, operation) => this.definition(credentials, key, operation));
   }
 
   /** True while the reads' circuit is open or half-open (the reconciler's question). */
