@@ -47,6 +47,34 @@ function valuesOf(span: ReceivedSpan): string[] {
   ];
 }
 
+/** The variables of a customerPromotions query of one customer by id. */
+function lookupOf(identifierValue: string) {
+  return {
+    input: {
+      customer: { identifierName: 'ID' as const, identifierValue, source: 'INSTORE' as const },
+    },
+  };
+}
+
+/** A sandbox and a gateway exporting every span to a local receiver, for one describe block. */
+function tracedGateway() {
+  const parts = {} as { receiver: OtlpReceiver; sandbox: RunningSandbox; gateway: GatewayProcess };
+  beforeAll(async () => {
+    parts.receiver = await startOtlpReceiver();
+    parts.sandbox = await startSandbox({ port: 0 });
+    parts.gateway = await spawnGateway({
+      PROMOTION_API_URL: parts.sandbox.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: parts.receiver.url,
+    });
+  });
+  afterAll(async () => {
+    await parts.gateway?.stop();
+    await parts.sandbox?.close();
+    await parts.receiver?.close();
+  });
+  return parts;
+}
+
 let receiver: OtlpReceiver;
 let sandbox: RunningSandbox;
 let gateway: GatewayProcess;
@@ -177,49 +205,27 @@ describe('tracing', () => {
 });
 
 describe('tracing reads and revocations', () => {
-  let readReceiver: OtlpReceiver;
-  let readSandbox: RunningSandbox;
-  let readGateway: GatewayProcess;
-
-  beforeAll(async () => {
-    readReceiver = await startOtlpReceiver();
-    readSandbox = await startSandbox({ port: 0 });
-    readGateway = await spawnGateway({
-      PROMOTION_API_URL: readSandbox.url,
-      OTEL_EXPORTER_OTLP_ENDPOINT: readReceiver.url,
-    });
-  });
-
-  afterAll(async () => {
-    await readGateway?.stop();
-    await readSandbox?.close();
-    await readReceiver?.close();
-  });
+  const read = tracedGateway();
 
   it('makes one client span per read, linked to every operation that shared it, and links a revocation', async () => {
     const [shared, listed] = customers.slice(60, 62) as [
       (typeof customers)[number],
       (typeof customers)[number],
     ];
-    const lookupOf = (identifierValue: string) => ({
-      input: {
-        customer: { identifierName: 'ID' as const, identifierValue, source: 'INSTORE' as const },
-      },
-    });
     // Five identical lookups sent at once share one call while the sandbox takes its time
     // (below one attempt's timeout, a third of PROMOTION_API_TIMEOUT_MS, so it is not retried).
-    readSandbox.setFaults({ latencyMs: 2500 });
+    read.sandbox.setFaults({ latencyMs: 2500 });
     const five = await Promise.all(
       Array.from({ length: 5 }, () =>
-        execute(readGateway.url, CustomerPromotionsDocument, lookupOf(shared.id), auth),
+        execute(read.gateway.url, CustomerPromotionsDocument, lookupOf(shared.id), auth),
       ),
     );
     expect(five.map((r) => r.body.data?.customerPromotions.__typename)).toEqual(
       Array<string>(5).fill('CustomerPromotions'),
     );
-    readSandbox.setFaults({ latencyMs: 0 });
+    read.sandbox.setFaults({ latencyMs: 0 });
     const withDefinitions = await execute(
-      readGateway.url,
+      read.gateway.url,
       CustomerPromotionsWithDefinitionsDocument,
       lookupOf(listed.id),
       auth,
@@ -230,7 +236,7 @@ describe('tracing reads and revocations', () => {
       listedPage?.__typename === 'CustomerPromotions' ? listedPage.promotions.length : 0;
     expect(promotionCount).toBeGreaterThan(0);
 
-    const reads = readSandbox.readCalls();
+    const reads = read.sandbox.readCalls();
     const definitionReads = reads.filter((r) => r.path.startsWith('/api_gateway/'));
     expect(reads.map((r) => r.path.startsWith('/api_gateway/'))).toEqual([
       false,
@@ -240,7 +246,7 @@ describe('tracing reads and revocations', () => {
 
     // A revocation's call is linked to its operation as enrol's and earn's are.
     const revoked = await execute(
-      readGateway.url,
+      read.gateway.url,
       RevokeEnrolmentsDocument,
       {
         input: {
@@ -252,10 +258,10 @@ describe('tracing reads and revocations', () => {
       auth,
     );
     expect(revoked.body.data?.revokeEnrolments.__typename).toBe('RevokeEnrolmentsResult');
-    const [revokeCall] = await getCalls(readSandbox.url);
+    const [revokeCall] = await getCalls(read.sandbox.url);
 
-    await readGateway.stop();
-    const spans = await eventually(() => readReceiver.spans(), {
+    await read.gateway.stop();
+    const spans = await eventually(() => read.receiver.spans(), {
       describe: '7 operation spans and the client spans of every read and the revocation',
       until: (s) => s.length >= 7 + reads.length + 1,
     });
@@ -313,24 +319,7 @@ describe('tracing reads and revocations', () => {
 });
 
 describe('tracing the definitions of a batched request', () => {
-  let batchReceiver: OtlpReceiver;
-  let batchSandbox: RunningSandbox;
-  let batchGateway: GatewayProcess;
-
-  beforeAll(async () => {
-    batchReceiver = await startOtlpReceiver();
-    batchSandbox = await startSandbox({ port: 0 });
-    batchGateway = await spawnGateway({
-      PROMOTION_API_URL: batchSandbox.url,
-      OTEL_EXPORTER_OTLP_ENDPOINT: batchReceiver.url,
-    });
-  });
-
-  afterAll(async () => {
-    await batchGateway?.stop();
-    await batchSandbox?.close();
-    await batchReceiver?.close();
-  });
+  const batch = tracedGateway();
 
   it('links each definition call to every operation of the request that asked for it', async () => {
     // Two customers enrolled in one promotion: both pages list it, so both operations ask
@@ -338,23 +327,18 @@ describe('tracing the definitions of a batched request', () => {
     const pair = customers.slice(70, 72);
     for (const customer of pair) {
       const { body } = await execute(
-        batchGateway.url,
+        batch.gateway.url,
         EnrolCustomersDocument,
         enrolByMobile(customer.mobile),
         auth,
       );
       expect(body.data?.enrolCustomers.__typename).toBe('EnrolCustomersResult');
     }
-    const lookupOf = (identifierValue: string) => ({
-      input: {
-        customer: { identifierName: 'ID' as const, identifierValue, source: 'INSTORE' as const },
-      },
-    });
     // Each read takes 300 ms: the second operation's definitions are asked while the first's
     // are still in flight (not yet cached), so they join those calls.
-    batchSandbox.setFaults({ latencyMs: 300 });
+    batch.sandbox.setFaults({ latencyMs: 300 });
     const batched = await executeBatch(
-      batchGateway.url,
+      batch.gateway.url,
       CustomerPromotionsWithDefinitionsDocument,
       pair.map((c) => lookupOf(c.id)),
       auth,
@@ -368,13 +352,13 @@ describe('tracing the definitions of a batched request', () => {
     expect(promotionIds[0]).toContain(57099);
     expect(promotionIds[1]).toEqual(promotionIds[0]);
     // One call per distinct promotion for the whole request.
-    const definitionReads = batchSandbox
+    const definitionReads = batch.sandbox
       .readCalls()
       .filter((r) => r.path.startsWith('/api_gateway/'));
     expect(definitionReads).toHaveLength(promotionIds[0]?.length ?? -1);
 
-    await batchGateway.stop();
-    const spans = await eventually(() => batchReceiver.spans(), {
+    await batch.gateway.stop();
+    const spans = await eventually(() => batch.receiver.spans(), {
       describe: '4 operation spans, 2 enrol calls, 2 lookups and the definition calls',
       until: (s) => s.length >= 4 + 2 + 2 + definitionReads.length,
     });
