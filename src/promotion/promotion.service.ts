@@ -171,8 +171,14 @@ export class PromotionService {
     const again = previous.flatMap((o, index) => (isRetryable(o) ? [index] : []));
     if (again.length === 0) return { outcomes: previous, fresh: [] };
     const found =
-      (await this.options.reconciler?.reconcile(request, previous, again, credentials, deadline)) ??
-      NOTHING_FOUND;
+      (await this.options.reconciler?.reconcile(
+        request,
+        previous,
+        again,
+        credentials,
+        deadline,
+        trace,
+      )) ?? NOTHING_FOUND;
     const resend = again.filter((index) => !found.has(index));
     const fresh =
       resend.length === 0

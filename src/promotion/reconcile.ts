@@ -3,6 +3,7 @@
  * says about a call whose outcome was unknown, and how a re-sent customer's new answer
  * merges with what the idempotency record held. No network here.
  */
+import type { OperationTrace } from '../observability/observer';
 import type { CustomerOutcome, IssuedOutcome } from '../domain/outcome';
 import type { BulkAction, Credentials, PromotionRef, PromotionRequest } from '../domain/promotion';
 import type { CustomerPromotionRecord, CustomerPromotionsPage } from '../domain/promotion-read';
@@ -19,6 +20,8 @@ export interface UnknownOutcomes {
     indices: readonly number[],
     credentials: Credentials,
     deadline: number,
+    /** The retry's operation span (tracing on), which the lookups link to. */
+    trace?: OperationTrace,
   ): Promise<ReadonlyMap<number, CustomerOutcome>>;
 }
 

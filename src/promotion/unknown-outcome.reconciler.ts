@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { Credentials, CustomerRef, PromotionRequest } from '../domain/promotion';
 import type { CustomerPromotionsPage, LookupQuery, ReadResult } from '../domain/promotion-read';
+import type { OperationTrace } from '../observability/observer';
 import {
   findingOf,
   isReconcilable,
@@ -24,6 +25,7 @@ export interface CustomerLookups {
     credentials: Credentials,
     query: LookupQuery,
     deadline: number,
+    operation?: OperationTrace,
   ): Promise<ReadResult<CustomerPromotionsPage>>;
   /** True while the reads' circuit is open or half-open (the lookup endpoint is failing). */
   readsPaused?(): boolean;
@@ -61,6 +63,7 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
     indices: readonly number[],
     credentials: Credentials,
     deadline: number,
+    trace?: OperationTrace,
   ): Promise<Map<number, CustomerOutcome>> {
     const found = new Map<number, CustomerOutcome>();
     const { action } = request;
@@ -76,7 +79,16 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
     try {
       findings = await Promise.all(
         asked.map(({ sentAt, customer }) =>
-          this.findingFor(action, request, customer, sentAt, reported, credentials, deadline),
+          this.findingFor(
+            action,
+            request,
+            customer,
+            sentAt,
+            reported,
+            credentials,
+            deadline,
+            trace,
+          ),
         ),
       );
     } catch (error) {
@@ -119,6 +131,7 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
     reported: ReadonlySet<string>,
     credentials: Credentials,
     deadline: number,
+    trace: OperationTrace | undefined,
   ): Promise<Finding> {
     let offset = 0;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -135,6 +148,7 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
           offset,
         },
         deadline,
+        trace,
       );
       if (result.kind !== 'OK') {
         return this.lookups.readsPaused?.() === true

@@ -378,3 +378,41 @@ describe('tracing the definitions of a batched request', () => {
     }
   });
 });
+
+describe('tracing the lookup of a retry that reconciles', () => {
+  const retry = tracedGateway();
+
+  it("links the lookup to the retry's operation", async () => {
+    const customer = customers[80] as (typeof customers)[number];
+    const keyed = {
+      input: { ...enrolByMobile(customer.mobile).input, idempotencyKey: `trace-${Date.now()}` },
+    };
+    retry.sandbox.setFaults({ resetAfterCommitRate: 1 });
+    const first = await execute(retry.gateway.url, EnrolCustomersDocument, keyed, auth);
+    retry.sandbox.setFaults({ resetAfterCommitRate: 0 });
+    expect(first.body.data?.enrolCustomers.__typename).toBe('OutcomeUnknownError');
+    const second = await execute(retry.gateway.url, EnrolCustomersDocument, keyed, auth);
+    const result = second.body.data?.enrolCustomers;
+    expect(result?.__typename).toBe('EnrolCustomersResult');
+    if (result?.__typename !== 'EnrolCustomersResult') return;
+    expect(result.results.map((r) => r.outcome.__typename)).toEqual(['Enrolment']);
+    // Reconciled: one lookup, and no second call.
+    const [lookup, ...more] = retry.sandbox.readCalls();
+    expect(more).toEqual([]);
+    expect(await getCalls(retry.sandbox.url)).toHaveLength(1);
+
+    await retry.gateway.stop();
+    const spans = await eventually(() => retry.receiver.spans(), {
+      describe: '2 operation spans, the cut call and the lookup',
+      until: (s) => s.length >= 4,
+    });
+    const lookupSpan = spans.find((s) => lookup?.traceparent === `00-${s.traceId}-${s.spanId}-01`);
+    expect(lookupSpan?.name).toBe('GET /v2/customers/lookup/promotionData');
+    const operations = spans.filter((s) => s.kind === SERVER);
+    expect(operations).toHaveLength(2);
+    // The retry's operation is the one that did not link the cut call.
+    const cutCall = spans.find((s) => s.kind === CLIENT && s.name.startsWith('POST'));
+    const retried = operations.find((o) => o.spanId !== cutCall?.links[0]?.spanId);
+    expect(lookupSpan?.links.map((l) => l.spanId)).toEqual([retried?.spanId]);
+  });
+});
