@@ -4,14 +4,13 @@
  * sandbox's ledger (what was really done) and call log (what was really sent) agree —
  * for enrolCustomers and for the revocations, which share its pipeline (DESIGN §8).
  */
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import type { StartSandboxOptions } from '../../src/sandbox';
 import { startGateway, type Gateway } from '../../src/server';
 import { within } from '../support/eventually';
+import { REFUSING_PORT } from '../support/refusing-port';
 import { startStack, type Stack } from '../support/stack';
 import {
   MUTATION_KINDS,
@@ -242,7 +241,7 @@ describe.each(MUTATION_KINDS)('faults of the path to the API, for $name', (kind)
     });
 
     it('answers UpstreamUnavailableError for a port nobody listens on', async () => {
-      const port = await closedPort();
+      const port = REFUSING_PORT;
       const config = loadConfig({
         PORT: '0',
         METRICS_PORT: '0',
@@ -331,12 +330,3 @@ describe.each(MUTATION_KINDS)('faults of the path to the API, for $name', (kind)
     });
   });
 });
-
-/** A port that refuses connections: bound once by us, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

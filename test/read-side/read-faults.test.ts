@@ -3,7 +3,11 @@
  * socket, asks to slow down or sends the wrong shape, in front of the sandbox.
  */
 import { EnrolCustomersDocument, PromotionDefinitionDocument } from '../generated/graphql';
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import { startGateway } from '../../src/server';
 import { freePort } from '../support/free-port';
+import { REFUSING_PORT } from '../support/refusing-port';
 import { execute } from '../support/stack';
 import {
   asPage,
@@ -236,14 +240,21 @@ describe('reads past the deadline', () => {
 
 describe('reads when the API is down', () => {
   it('answers UpstreamUnavailableError when nothing listens at the API URL', async () => {
-    const stack = await startReadStack({ PROMOTION_API_TIMEOUT_MS: '1000' });
-    await stack.upstream.close();
+    const apiUrl = `http://127.0.0.1:${REFUSING_PORT}`;
+    const config = loadConfig({
+      PORT: '0',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'silent',
+      PROMOTION_API_URL: apiUrl,
+      PROMOTION_API_TIMEOUT_MS: '1000',
+    });
+    const gateway = await startGateway(config, { apiUrl, logger: pino({ level: 'silent' }) });
     try {
-      expect(await customerPromotions(stack.url, byId(ASHA))).toMatchObject({
+      expect(await customerPromotions(gateway.graphqlUrl, byId(ASHA))).toMatchObject({
         __typename: 'UpstreamUnavailableError',
       });
     } finally {
-      await stack.close();
+      await gateway.close();
     }
   });
 });

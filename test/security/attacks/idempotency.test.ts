@@ -5,9 +5,9 @@
  * is logged with its cause, and an unreachable Redis is logged without its password.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { asResult, demo, enrol } from '../../faults/support';
 import { eventually } from '../../support/eventually';
+import { REFUSING_PORT } from '../../support/refusing-port';
 import { startSecureStack, type SecureStack } from '../support';
 
 type LogLine = Record<string, unknown> & { level: number; msg: string };
@@ -17,16 +17,6 @@ function parsed(stack: SecureStack): LogLine[] {
 }
 
 const tenIds = (batch: number) => demo.slice(batch * 10, batch * 10 + 10).map((c) => c.id);
-
-/** A port nothing listens on: listen(0), then close. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('a full in-memory idempotency store', () => {
   let stack: SecureStack;
@@ -89,7 +79,7 @@ describe('an unreachable Redis', () => {
   let port: number;
 
   beforeAll(async () => {
-    port = await closedPort();
+    port = REFUSING_PORT;
     stack = await startSecureStack({
       REDIS_URL: `redis://gateway:s3cret-redis-pw@127.0.0.1:${port}/0`,
       LOG_LEVEL: 'info',
