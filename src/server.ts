@@ -87,8 +87,9 @@ export async function startGateway(
       : new GatewayMetrics({
           queuedCustomers: () => api.batcher.queuedCustomers,
           circuitOpen: (path) =>
-            (path === 'bulk' ? api.client.circuitState : api.reads.circuitState) !==
-            CircuitState.Closed,
+            path === 'bulk'
+              ? api.client.circuitState !== CircuitState.Closed
+              : api.reads.readsPaused(),
         });
   const observer = observerOf(
     [metrics, tracing === null ? null : tracingObserver(tracing.tracer)].filter(

@@ -93,11 +93,7 @@ export class PromotionReadClient {
     );
   }
 
-  /** For metrics and tests. */
-  get circuitState(): CircuitState {
-    return this.options.breaker.state;
-  }
-
+  /** True while the reads' circuit is open or half-open (the gauge, the reconciler). */
   readsPaused(): boolean {
     return this.options.breaker.state !== CircuitState.Closed;
   }

@@ -150,14 +150,13 @@ function traceparentOf(span: Span): Record<string, string> {
   return headers;
 }
 
-/** Records each request of a call or read on its span; the first one names the span. */
-function attemptsOn(span: Span, method: 'GET' | 'POST') {
+/** Records each request of a call or read on its span, as an event with its status. */
+function attemptsOn(span: Span) {
   let count = 0;
   return {
     count: () => count,
     attempt(endpoint: string, status: string, seconds: number): void {
       count++;
-      if (count === 1) span.updateName(`${method} ${endpoint}`);
       span.setAttribute('url.path', endpoint);
       span.addEvent('attempt', { status, 'duration.seconds': seconds });
       const code = Number(status);
@@ -168,10 +167,14 @@ function attemptsOn(span: Span, method: 'GET' | 'POST') {
 }
 
 function callSpan(span: Span): UpstreamCallObservation {
-  const attempts = attemptsOn(span, 'POST');
+  const attempts = attemptsOn(span);
   return {
     headers: traceparentOf(span),
-    attempt: attempts.attempt,
+    attempt(endpoint, status, seconds) {
+      // The action's endpoint is known at the first attempt: it names the span.
+      if (attempts.count() === 0) span.updateName(`POST ${endpoint}`);
+      attempts.attempt(endpoint, status, seconds);
+    },
     end(outcomes) {
       const counts: Record<string, number> = {};
       for (const outcome of outcomes) counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
@@ -192,7 +195,7 @@ function callSpan(span: Span): UpstreamCallObservation {
 
 /** A read's span gains a link for every operation that joins it in flight. */
 function readSpan(span: Span, linked: number): UpstreamReadObservation {
-  const attempts = attemptsOn(span, 'GET');
+  const attempts = attemptsOn(span);
   let operations = linked;
   let ended = false;
   return {

@@ -27,7 +27,7 @@ import {
   type OperationTrace,
   type UpstreamReadObservation,
 } from '../observability/observer';
-import { SharedReads, type SharedCall } from '../datasources/shared-reads';
+import { SharedReads, type CustomerKeys } from '../datasources/shared-reads';
 import { definitionLoaders, type DefinitionLoader } from './definition-loaders';
 import { PageCursors } from './page-cursor';
 import type { Refusal } from './payload';
@@ -162,29 +162,27 @@ export class PromotionReadService {
   ): Promise<ReadResult<CustomerPromotionsPage>> {
     const callerId = callerIdOf(credentials);
     const customer = this.shared.customerOf(callerId, query.identifierName, query.identifierValue);
-    const call = this.shared.run(
-      callerId,
-      `lookup?${lookupQueryString(query)}`,
-      customer,
+    const call = this.sharedRead(
+      { callerId, key: `lookup?${lookupQueryString(query)}`, customer },
+      PROMOTION_DATA_PATH,
       operation,
-      () =>
-        this.observed(PROMOTION_DATA_PATH, operation, async (observation) => {
-          const result = await this.client.lookupPromotionData(
-            credentials,
-            query,
-            deadline,
-            observation,
+      async (observation) => {
+        const result = await this.client.lookupPromotionData(
+          credentials,
+          query,
+          deadline,
+          observation,
+        );
+        if (result.kind === 'OK') {
+          this.shared.learn(
+            callerId,
+            query.identifierName,
+            query.identifierValue,
+            result.value.entityId,
           );
-          if (result.kind === 'OK') {
-            this.shared.learn(
-              callerId,
-              query.identifierName,
-              query.identifierValue,
-              result.value.entityId,
-            );
-          }
-          return result;
-        }),
+        }
+        return result;
+      },
     );
     return call ?? Promise.resolve(TOO_MANY_READS);
   }
@@ -235,34 +233,38 @@ export class PromotionReadService {
     const cacheKey = `${callerId}\n${key.programId}/${key.promotionId}`;
     const cached = this.definitions?.get(cacheKey);
     if (cached !== undefined) return { kind: 'OK', value: cached };
-    const call = this.shared.run(
-      callerId,
-      `definition/${key.programId}/${key.promotionId}`,
-      null,
+    const call = this.sharedRead(
+      { callerId, key: `definition/${key.programId}/${key.promotionId}`, customer: null },
+      PROMOTION_DEFINITION_ENDPOINT,
       operation,
-      () =>
-        this.observed(PROMOTION_DEFINITION_ENDPOINT, operation, async (observation) => {
-          const result = await this.client.getPromotion(
-            credentials,
-            key,
-            Date.now() + this.options.timeoutMs,
-            observation,
-          );
-          if (result.kind === 'OK') this.definitions?.set(cacheKey, result.value);
-          return result;
-        }),
+      async (observation) => {
+        const result = await this.client.getPromotion(
+          credentials,
+          key,
+          Date.now() + this.options.timeoutMs,
+          observation,
+        );
+        if (result.kind === 'OK') this.definitions?.set(cacheKey, result.value);
+        return result;
+      },
     );
     return call ?? TOO_MANY_READS;
   }
 
-  /** A read about to go to the API, observed from its start; joiners are told to the observer. */
-  private observed<T>(
+  /**
+   * The read in flight for `share.key` of this caller, or `read` of `endpoint` started and
+   * observed from its start (its joiners told to the observer); null past the caller's bound.
+   */
+  private sharedRead<T>(
+    share: { callerId: string; key: string; customer: CustomerKeys | null },
     endpoint: string,
     operation: OperationTrace | undefined,
     read: (observation: UpstreamReadObservation) => Promise<T>,
-  ): SharedCall<T> {
-    const observation = this.observer.upstreamRead(endpoint, operation);
-    return { answer: read(observation), joined: (joiner) => observation.joined(joiner) };
+  ): Promise<T> | null {
+    return this.shared.run(share.callerId, share.key, share.customer, operation, () => {
+      const observation = this.observer.upstreamRead(endpoint, operation);
+      return { answer: read(observation), joined: (joiner) => observation.joined(joiner) };
+    });
   }
 }
 
