@@ -71,6 +71,12 @@ export interface GatewayDependencies {
   compile?: false | CompiledExecutorOptions;
   /** Default none. The Authorization header GraphiQL starts with: main.ts gives the sandbox's demo one. */
   graphiqlAuthorization?: string;
+  /**
+   * Default `config.metricsPort`. Where /metrics listens, 0 = a port the system picks (read it
+   * from `metricsUrl`): METRICS_PORT=0 means off, so tests say "any free port" here instead of
+   * finding one first and racing other processes for it.
+   */
+  metricsPort?: number;
 }
 
 /** Builds and starts the gateway: Apollo Server on fastify, the batcher, the idempotency store. */
@@ -81,8 +87,9 @@ export async function startGateway(
   const logger = deps.logger ?? createLogger(config, deps.logDestination);
   const schema = deps.schema ?? (await buildGatewaySchema());
   const tracing = config.otlpTracesUrl === null ? null : startTracing(config.otlpTracesUrl);
+  const metricsPort = deps.metricsPort ?? config.metricsPort;
   const metrics =
-    config.metricsPort === 0
+    deps.metricsPort === undefined && config.metricsPort === 0
       ? null
       : new GatewayMetrics({
           queuedCustomers: () => api.batcher.queuedCustomers,
@@ -154,7 +161,7 @@ export async function startGateway(
   if (metrics !== null) {
     try {
       metricsServer = await serveMetrics(metrics.registry, {
-        port: config.metricsPort,
+        port: metricsPort,
         host: config.host,
       });
     } catch (error) {

@@ -4,14 +4,14 @@
  */
 import { EnrolCustomersDocument } from '../generated/graphql';
 import { DEMO_CREDENTIALS } from '../sandbox/sandbox-api';
-import { freePort } from '../support/free-port';
+import { REFUSING_PORT } from '../support/refusing-port';
 import { execute, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
 
 beforeAll(async () => {
   // Nothing listens there: the store cannot answer.
-  stack = await startStack({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+  stack = await startStack({ REDIS_URL: `redis://127.0.0.1:${REFUSING_PORT}` });
 });
 
 afterAll(async () => {

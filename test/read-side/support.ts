@@ -13,7 +13,7 @@ import {
   type RunningSandbox,
   type StartSandboxOptions,
 } from '../../src/sandbox';
-import { startGateway, type Gateway } from '../../src/server';
+import { startGateway, type Gateway, type GatewayDependencies } from '../../src/server';
 import {
   CustomerPromotionsDocument,
   type CustomerPromotionsQuery,
@@ -194,6 +194,7 @@ export interface ReadStack {
 export async function startReadStack(
   env: Record<string, string> = {},
   sandboxOptions: StartSandboxOptions = {},
+  gatewayOptions: Pick<GatewayDependencies, 'metricsPort'> = {},
 ): Promise<ReadStack> {
   const sandbox = await startSandbox({ port: 0, ...sandboxOptions });
   const upstream = await startTestUpstream(sandbox.url);
@@ -207,6 +208,7 @@ export async function startReadStack(
   const gateway = await startGateway(config, {
     apiUrl: upstream.url,
     logger: pino({ level: 'silent' }),
+    ...gatewayOptions,
   });
   return {
     sandbox,

@@ -7,7 +7,7 @@ import { print, type ExecutionResult } from 'graphql';
 import pino from 'pino';
 import { loadConfig, type GatewayConfig } from '../../src/config';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox';
-import { startGateway, type Gateway } from '../../src/server';
+import { startGateway, type Gateway, type GatewayDependencies } from '../../src/server';
 
 export interface Stack {
   sandbox: RunningSandbox;
@@ -20,6 +20,7 @@ export interface Stack {
 export async function startStack(
   env: Record<string, string> = {},
   sandboxOptions: StartSandboxOptions = {},
+  gatewayOptions: Pick<GatewayDependencies, 'metricsPort'> = {},
 ): Promise<Stack> {
   const sandbox = await startSandbox({ port: 0, ...sandboxOptions });
   const config = loadConfig({
@@ -32,6 +33,7 @@ export async function startStack(
   const gateway = await startGateway(config, {
     apiUrl: sandbox.url,
     logger: pino({ level: 'silent' }),
+    ...gatewayOptions,
   });
   return {
     sandbox,
