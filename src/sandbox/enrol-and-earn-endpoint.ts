@@ -26,6 +26,9 @@ interface Received {
 class CallOutcome {
   /** Customer keys this call holds until it ends. */
   held: string[] = [];
+  /** The platform goes on with a call its client gave up on: its customers stay held until then. */
+  private working = true;
+  private clientGone = false;
 
   constructor(
     private readonly state: SandboxState,
@@ -38,6 +41,18 @@ class CallOutcome {
     if (this.call.endTime !== null) return;
     this.call.endTime = this.state.nowIso();
     this.state.holds.release(this.call.id, this.held);
+  }
+
+  /** The socket closed: the call ends now, or when its work is done if that is later. */
+  socketClosed(): void {
+    this.clientGone = true;
+    if (!this.working) this.end();
+  }
+
+  /** The work is in the ledger (or will never be done): nothing holds the customers longer. */
+  workDone(): void {
+    this.working = false;
+    if (this.clientGone) this.end();
   }
 
   answer(status: number, body: unknown, headers?: Record<string, string>): void {
@@ -113,7 +128,10 @@ function receive(state: SandboxState, req: IncomingMessage, raw: string, id: str
   return { received, call };
 }
 
-/** Past `maxConcurrent`: in flight until its socket closes, holding its customers (DESIGN §8). */
+/**
+ * Past `maxConcurrent`: in flight until its socket closes, holding its customers (DESIGN §8)
+ * until then, or until its work is done when its client gave up first.
+ */
 function admit(
   state: SandboxState,
   res: ServerResponse,
@@ -125,7 +143,7 @@ function admit(
   // 'close' fires once the answer is sent or the socket goes away: hung calls stay in flight.
   res.once('close', () => {
     state.inFlight--;
-    outcome.end();
+    outcome.socketClosed();
   });
   // Held from admission, as the platform's processing (the injected latency) starts then.
   if (principal?.writeAccess !== true || body === undefined || !jsonContentType) return null;
@@ -238,7 +256,7 @@ async function bulkCall(
 
   const delay = state.delayOf(faults);
   if (delay > 0) await state.sleep(delay);
-  if (state.isClosed) return;
+  if (state.isClosed) return outcome.workDone();
   if (failedBeforeWork(state, outcome, faults)) return;
 
   const checked = refusal(received);
@@ -250,6 +268,7 @@ async function bulkCall(
     ...(busy === null || busy.size === 0 ? {} : { busy }),
   });
   for (const entry of answer.entries) state.ledger.push(entry);
+  outcome.workDone();
 
   if (state.hit(faults.resetAfterCommitRate)) return outcome.reset(req.socket);
   if (state.hit(faults.hangAfterCommitRate)) return outcome.hang();

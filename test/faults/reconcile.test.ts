@@ -315,3 +315,53 @@ describe('reconcile when the lookup fails', () => {
     expect(earnCalls()).toHaveLength(1);
   });
 });
+
+describe('reconcile while the cut call is still at work', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    // The gateway gives up on a call after 1 s; the sandbox works on it for 5.
+    stack = await startStack({
+      BATCH_WINDOW_MS: '0',
+      PROMOTION_API_TIMEOUT_MS: '1000',
+      CIRCUIT_BREAKER_THRESHOLD: '1000',
+    });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sandbox.reset());
+
+  it('enrolCustomers: a retry before the timed-out call is done keeps the customer unknown; the next one reports that call’s enrolment', async () => {
+    const { sandbox } = stack;
+    const url = stack.gateway.graphqlUrl;
+    const action = ACTIONS[0]!;
+    const customers = [demo[7]!.id];
+    const idempotencyKey = randomUUID();
+
+    sandbox.setFaults({ latencyMs: 5000 });
+    const first = await action.run(url, customers, { idempotencyKey });
+    sandbox.setFaults({ latencyMs: 0 });
+    expect(first).toMatchObject({ __typename: 'OutcomeUnknownError', retryable: true });
+
+    // The lookup finds nothing yet, and the customer is still in the first call: the API
+    // refuses the second (521), which says nothing about the first.
+    const early = await action.run(url, customers, { idempotencyKey });
+    expect(early).toMatchObject({ __typename: 'OutcomeUnknownError', retryable: true });
+    expect(ledgerOf(sandbox, action)).toHaveLength(0);
+
+    await eventually(() => ledgerOf(sandbox, action).length, {
+      describe: 'the first call’s enrolment',
+      until: (n) => n > 0,
+      timeoutMs: 20_000,
+    });
+    const retried = asMutationResult(await action.run(url, customers, { idempotencyKey }));
+    const calls = callsOf(sandbox, action);
+    const entries = ledgerOf(sandbox, action);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.callId).toBe(calls[0]?.id);
+    expect(calls).toHaveLength(2);
+    expect(retried.results[0]?.outcome).toMatchObject({
+      __typename: 'Enrolment',
+      issualId: entries[0]?.issualId,
+    });
+  });
+});

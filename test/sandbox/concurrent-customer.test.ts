@@ -1,6 +1,7 @@
 /**
  * DESIGN §8: a customer held by another call in flight (per org, promotion and entity,
- * from admission until answered) gets per-customer 521, and nothing is done for it.
+ * from admission until answered, or until its work is done when its client gave up first)
+ * gets per-customer 521, and nothing is done for it.
  */
 import {
   demoCustomers,
@@ -98,6 +99,36 @@ describe('a customer in another call in flight', () => {
       check();
     });
     const after = await enrolAndEarn(sandbox.url, requestBody({ values: [ann!.id] }));
+    expect(after.envelope.failureCount).toBe(0);
+  });
+
+  it('stays held after its client gave up, until the call’s work is done', async () => {
+    // The platform goes on with a call whose client timed out: its customer is not free yet.
+    sandbox.setFaults({ latencyMs: 1500 });
+    const aborted = new AbortController();
+    const received = next(sandbox.onCallReceived);
+    const cut = fetch(`${sandbox.url}${ENROL_AND_EARN}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...demoAuth },
+      body: JSON.stringify(requestBody({ values: [ann!.id] })),
+      signal: aborted.signal,
+    }).catch(() => null);
+    await received;
+    aborted.abort();
+    await cut;
+    sandbox.setFaults({ latencyMs: 0 });
+
+    const meanwhile = await enrolAndEarn(sandbox.url, requestBody({ values: [ann!.id] }));
+    expect(meanwhile.envelope.response).toEqual([{ errors: [BUSY], warnings: [] }]);
+    expect(await getLedger(sandbox.url)).toEqual([]);
+
+    await new Promise<void>((resolve) => {
+      const check = () => (sandbox.calls()[0]?.endTime ? resolve() : setTimeout(check, 10));
+      check();
+    });
+    const ledger = await getLedger(sandbox.url);
+    expect(ledger.map((e) => e.callId)).toEqual([sandbox.calls()[0]?.id]);
+    const after = await enrolAndEarn(sandbox.url, requestBody({ values: [bo!.id, ann!.id] }));
     expect(after.envelope.failureCount).toBe(0);
   });
 
