@@ -117,6 +117,9 @@ export async function startGateway(
     cacheTtlSeconds: config.promotionCacheTtlSeconds,
     cursorSecret: config.cursorSecret,
     observer,
+    accepted: api.accepted,
+    // A quarter of the connections at most for callers the API has not accepted yet.
+    maxUnverifiedReads: Math.max(1, Math.floor(config.upstreamMaxConnections / 4)),
   });
   const promotions = new PromotionService(deps.submitter ?? api.batcher, store, {
     maxCustomersPerMutation: config.maxCustomersPerMutation,

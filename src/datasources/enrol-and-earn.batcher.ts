@@ -4,7 +4,7 @@
  * in two concurrent calls of the same caller and promotion (§8), and one caller cannot
  * fill the queue (§9).
  */
-import { LRUCache } from 'lru-cache';
+import { AcceptedCallers } from '../domain/accepted-callers';
 import { callerIdOf } from '../domain/caller';
 import { isSuccess, sameOutcomeForAll, stampSentAt, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
@@ -31,6 +31,8 @@ export interface EnrolAndEarnBatcherOptions {
   maxQueuedCustomersPerCaller: number;
   /** Default: none. Hears every call that leaves (DESIGN §10: metrics, traces). */
   observer?: GatewayObserver;
+  /** Default: a set of its own. Shared with the reads, so that either's answers vouch for a caller. */
+  accepted?: AcceptedCallers;
 }
 
 /** Customers one caller has waiting or in flight; the batcher keeps one only while it is above 0. */
@@ -101,15 +103,13 @@ const DEADLINE_PASSED: CustomerOutcome = {
   message: 'the deadline passed before the promotion API could be reached',
 };
 
-/** Callers whose credentials the API accepted lately: they keep room that unverified ones cannot take. */
-const ACCEPTED_CALLERS = { max: 10_000, ttl: 60 * 60 * 1000 };
-
 export class EnrolAndEarnBatcher {
   private readonly queue: BatchQueue<PendingCustomer>;
   private readonly idleWaiters: Array<() => void> = [];
   private readonly callers = new Map<string, CallerCount>();
   private readonly busy = new Map<string, BusyCustomer>();
-  private readonly accepted = new LRUCache<string, true>(ACCEPTED_CALLERS);
+  /** Callers the API accepted lately: they keep room that unverified ones cannot take. */
+  private readonly accepted: AcceptedCallers;
   private queued = 0;
   private unverifiedQueued = 0;
   /**
@@ -127,6 +127,7 @@ export class EnrolAndEarnBatcher {
     const { maxQueuedCustomers: all, maxQueuedCustomersPerCaller: share } = options;
     this.unverifiedRoom = Math.max(all - share, Math.min(all, 2 * share));
     this.observer = options.observer ?? NO_OBSERVER;
+    this.accepted = options.accepted ?? new AcceptedCallers();
     this.queue = new BatchQueue<PendingCustomer>(
       { maxSize: options.batchSize, windowMs: options.windowMs },
       (keys) => this.dispatch(keys),
@@ -355,7 +356,7 @@ export class EnrolAndEarnBatcher {
     observation.end(outcomes);
     // An answer of the API itself (not a refusal, not the path failing) vouches for the caller.
     if (outcomes.some((o) => isSuccess(o) || o.kind === 'UPSTREAM_ERROR')) {
-      this.accepted.set((keys[0] as PendingCustomer).caller.id, true);
+      this.accepted.vouch((keys[0] as PendingCustomer).caller.id);
     }
     return outcomes;
   }

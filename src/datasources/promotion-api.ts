@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
+import { AcceptedCallers } from '../domain/accepted-callers';
 import type { GatewayObserver } from '../observability/observer';
 import { circuitOf } from './circuit';
 import { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
@@ -16,6 +17,8 @@ export interface PromotionApi {
   client: PromotionApiClient;
   /** The read endpoints, on the client's Pool, with a breaker of their own. */
   reads: PromotionReadClient;
+  /** Callers the API accepted lately: the batcher vouches, and the read side shares it. */
+  accepted: AcceptedCallers;
   /**
    * Shutdown (DESIGN.md §7): dispatch every waiting batch now, wait until every call in
    * flight has answered (each is bounded by its mutation's deadline), then close the pool.
@@ -37,7 +40,9 @@ export function createPromotionApi(
     circuitBreakerHalfOpenAfterMs: config.circuitBreakerHalfOpenAfterMs,
     ...(logger === undefined ? {} : { logger }),
   });
+  const accepted = new AcceptedCallers();
   const batcher = new EnrolAndEarnBatcher(client, {
+    accepted,
     batchSize: config.upstreamBatchSize,
     windowMs: config.batchWindowMs,
     maxQueuedCustomers: config.maxQueuedCustomers,
@@ -60,6 +65,7 @@ export function createPromotionApi(
     batcher,
     client,
     reads,
+    accepted,
     async close() {
       batcher.drain();
       await batcher.idle();

@@ -5,6 +5,7 @@
  * resolvers dress them as GraphQL types.
  */
 import { LRUCache } from 'lru-cache';
+import { AcceptedCallers } from '../domain/accepted-callers';
 import { callerIdOf } from '../domain/caller';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { Credentials, PromotionRequest } from '../domain/promotion';
@@ -31,6 +32,7 @@ import { SharedReads, type CustomerKeys } from '../datasources/shared-reads';
 import { definitionLoaders, type DefinitionLoader } from './definition-loaders';
 import { PageCursors } from './page-cursor';
 import type { Refusal } from './payload';
+import { ReadAdmission } from './read-admission';
 import { hasCredentials } from './promotion.service';
 import { NO_CREDENTIALS } from './refusal';
 import type { InputViolation } from './validate-input';
@@ -71,6 +73,10 @@ export interface PromotionReadServiceOptions {
   cursorSecret?: string | null;
   /** Hears every read that goes to the API (metrics, traces). */
   observer?: GatewayObserver;
+  /** Default: a set of its own. Callers the API accepted, shared with the bulk calls' batcher. */
+  accepted?: AcceptedCallers;
+  /** Default `8`. Reads at the API at once of all callers the API has not accepted yet. */
+  maxUnverifiedReads?: number;
 }
 
 /** A read that failed as a whole (auth refusals answer as top-level errors instead). */
@@ -104,6 +110,7 @@ export class PromotionReadService {
   private readonly definitions: LRUCache<string, PromotionDefinition> | null;
   private readonly cursors: PageCursors;
   private readonly observer: GatewayObserver;
+  private readonly admission: ReadAdmission;
 
   constructor(
     private readonly client: PromotionReads,
@@ -115,6 +122,10 @@ export class PromotionReadService {
         : { maxInFlightPerCaller: options.maxReadsInFlightPerCaller }),
     });
     this.cursors = new PageCursors(options.cursorSecret ?? null);
+    this.admission = new ReadAdmission(
+      options.accepted ?? new AcceptedCallers(),
+      options.maxUnverifiedReads ?? 8,
+    );
     this.observer = options.observer ?? NO_OBSERVER;
     this.definitions =
       options.cacheTtlSeconds > 0
@@ -167,11 +178,11 @@ export class PromotionReadService {
       PROMOTION_DATA_PATH,
       operation,
       async (observation) => {
-        const result = await this.client.lookupPromotionData(
-          credentials,
-          query,
+        const result = await this.admission.admit(
+          callerId,
           deadline,
-          observation,
+          () => this.client.lookupPromotionData(credentials, query, deadline, observation),
+          (unsent) => observation.end(unsent.kind),
         );
         if (result.kind === 'OK') {
           this.shared.learn(
@@ -238,11 +249,12 @@ export class PromotionReadService {
       PROMOTION_DEFINITION_ENDPOINT,
       operation,
       async (observation) => {
-        const result = await this.client.getPromotion(
-          credentials,
-          key,
-          Date.now() + this.options.timeoutMs,
-          observation,
+        const deadline = Date.now() + this.options.timeoutMs;
+        const result = await this.admission.admit(
+          callerId,
+          deadline,
+          () => this.client.getPromotion(credentials, key, deadline, observation),
+          (unsent) => observation.end(unsent.kind),
         );
         if (result.kind === 'OK') this.definitions?.set(cacheKey, result.value);
         return result;

@@ -1,0 +1,133 @@
+/**
+ * DESIGN §9 "Fairness" for the read side: credentials are only headers, so a made-up one is a
+ * caller of its own. One request of 500 lookups with such credentials, or a crowd of requests
+ * each with new ones, must neither reach the API hundreds of times, nor open the reads'
+ * circuit for everyone, nor keep a tenant the API has accepted from being served.
+ */
+import {
+  DEMO_CREDENTIALS,
+  basicAuthorization,
+  credentialHashOf,
+  demoCustomers,
+} from '../../../src/sandbox';
+import {
+  graphqlBody,
+  postJson,
+  startSecureStack,
+  type RawResponse,
+  type SecureStack,
+} from '../support';
+
+const LOOKUP_PATH = '/v2/customers/lookup/promotionData';
+const demoIds = demoCustomers('demo').map((c) => c.id);
+
+/** One operation of 10 aliased lookups (the root-field limit), of 10 distinct customers. */
+function tenLookups(ids: readonly string[]): string {
+  const fields = ids.map(
+    (id, i) =>
+      `l${i}: customerPromotions(input: { customer: { identifierName: ID, identifierValue: "${id}", source: INSTORE } }) { __typename ... on MutationError { message } }`,
+  );
+  return `query Flood { ${fields.join(' ')} }`;
+}
+
+/** A batched request of `operations` operations, each of 10 lookups, 10 × operations customers. */
+function floodBody(operations: number, offset = 0): { query: string }[] {
+  return Array.from({ length: operations }, (_, op) => ({
+    query: tenLookups(demoIds.slice(offset + op * 10, offset + op * 10 + 10)),
+  }));
+}
+
+interface OperationResult {
+  data?: Record<string, { __typename: string } | null> | null;
+  errors?: { extensions?: { code?: string } }[];
+}
+
+function operationsOf(response: RawResponse): OperationResult[] {
+  expect(Array.isArray(response.json)).toBe(true);
+  return response.json as OperationResult[];
+}
+
+/**
+ * What each operation of a batched answer came to: its lookups' payload types, or, when an
+ * error nulled its data (UNAUTHENTICATED is a top-level error), that error's code.
+ */
+function answersOf(response: RawResponse): string[] {
+  return operationsOf(response).map((op) =>
+    op.data
+      ? Object.values(op.data)
+          .map((field) => field?.__typename)
+          .join(',')
+      : (op.errors ?? []).map((e) => String(e.extensions?.code)).join(','),
+  );
+}
+
+async function demoRead(url: string, id: string): Promise<string> {
+  const response = await postJson(
+    url,
+    { query: tenLookups([id]) },
+    { authorization: DEMO_CREDENTIALS.authorizationHeader },
+  );
+  const data = graphqlBody(response).data as Record<string, { __typename: string }> | undefined;
+  return data?.['l0']?.__typename ?? JSON.stringify(graphqlBody(response).errors);
+}
+
+function lookupsBy(stack: SecureStack, authorization: string): number {
+  const hash = credentialHashOf({ authorization });
+  return stack.sandbox
+    .readCalls()
+    .filter((r) => r.path === LOOKUP_PATH && r.credentialHash === hash).length;
+}
+
+describe('lookups with credentials the API refuses', () => {
+  let stack: SecureStack;
+
+  beforeAll(async () => {
+    // Every call takes 300 ms: 500 lookups on 32 connections would take ~5 s, past one
+    // attempt's share of the deadline, and their cut attempts would count as failures.
+    stack = await startSecureStack({}, { sandbox: { faults: { latencyMs: 300 } } });
+  });
+  afterAll(() => stack.close());
+
+  it('one request of 500 makes one API call, answers UNAUTHENTICATED and leaves the circuit closed', async () => {
+    const made = basicAuthorization('made-up', 'secret');
+    const response = await postJson(stack.url, floodBody(50), { authorization: made });
+
+    expect(answersOf(response)).toEqual(Array.from({ length: 50 }, () => 'UNAUTHENTICATED'));
+    // The first lookup asked the API; the API's refusal answered the other 499 unsent.
+    expect(lookupsBy(stack, made)).toBe(1);
+    expect(stack.gateway.reads.readsPaused()).toBe(false);
+    expect(await demoRead(stack.url, demoIds[0]!)).toBe('CustomerPromotions');
+  });
+});
+
+describe('lookups with ever new made-up credentials', () => {
+  let stack: SecureStack;
+
+  beforeAll(async () => {
+    stack = await startSecureStack({}, { sandbox: { faults: { latencyMs: 300 } } });
+  });
+  afterAll(() => stack.close());
+
+  it('reach the API at most once per caller and a few at a time, while an accepted tenant is served', async () => {
+    // The demo org has been served before: the API vouched for its credentials.
+    expect(await demoRead(stack.url, demoIds[1500]!)).toBe('CustomerPromotions');
+
+    const made = Array.from({ length: 40 }, (_, i) => basicAuthorization(`attacker-${i}`, 'x'));
+    const flood = made.map((authorization, i) =>
+      postJson(stack.url, floodBody(5, (i * 50) % 1000), { authorization }),
+    );
+    const served = await Promise.all(
+      demoIds.slice(1600, 1610).map((id) => demoRead(stack.url, id)),
+    );
+    const answers = (await Promise.all(flood)).flatMap(answersOf);
+
+    expect(served).toEqual(Array.from({ length: 10 }, () => 'CustomerPromotions'));
+    expect(answers).toHaveLength(40 * 5);
+    // Refused by the API, or by the gateway while others' first lookups were out.
+    const rateLimited = Array.from({ length: 10 }, () => 'RateLimitedError').join(',');
+    expect(new Set(answers)).toEqual(new Set(['UNAUTHENTICATED', rateLimited]));
+    for (const authorization of made)
+      expect(lookupsBy(stack, authorization)).toBeLessThanOrEqual(1);
+    expect(stack.gateway.reads.readsPaused()).toBe(false);
+  });
+});
