@@ -13,6 +13,9 @@ import { startGateway } from './server';
 /** How long a stopped gateway waits for stdout to take its last log lines. */
 const MAX_LOG_DRAIN_MS = 2_000;
 
+/** The settings that name a port to listen on, so that "in use" can say which to change. */
+let portSettings: Array<[name: string, port: number]> = [];
+
 async function main(): Promise<void> {
   let config;
   let sandboxOptions;
@@ -31,6 +34,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  portSettings = [
+    ['PORT', config.port],
+    ['METRICS_PORT', config.metricsPort],
+    ['SANDBOX_PORT', sandboxOptions?.port ?? 0],
+  ];
   // Logs and the banner share stdout, which never blocks the process (DESIGN §9).
   const stdout = stdoutLogDestination();
   const sandbox = sandboxOptions === null ? null : await startSandbox(sandboxOptions);
@@ -104,8 +112,11 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if ((error as { code?: unknown }).code === 'EADDRINUSE') {
     const { address, port } = error as { address?: string; port?: number };
+    const setting = portSettings.find(([, taken]) => taken !== 0 && taken === port)?.[0] ?? 'PORT';
+    const free =
+      setting === 'METRICS_PORT' ? 'a free port (or 0: no metrics)' : 'a free port, or 0 for any';
     console.error(
-      `promotion-gateway failed to start: ${address ?? ''}:${port ?? ''} is in use; set PORT (and SANDBOX_PORT for the embedded sandbox) to a free port, or 0 for any`,
+      `promotion-gateway failed to start: ${address ?? ''}:${port ?? ''} is in use; set ${setting} to ${free}`,
     );
     process.exit(1);
   }

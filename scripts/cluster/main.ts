@@ -4,6 +4,7 @@
  * by one; SIGINT/SIGTERM stops everything.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
@@ -91,9 +92,11 @@ async function main(): Promise<void> {
   running = cluster;
 
   const auth = DEMO_CREDENTIALS.authorizationHeader;
+  // A key of this run: records outlive it in the shared Redis, and a fresh sandbox would
+  // otherwise hear a replay of an enrolment it never made.
+  const key = `try-the-cluster-${randomUUID().slice(0, 8)}`;
   const mutation = JSON.stringify({
-    query:
-      'mutation { enrolCustomers(input: { promotion: { programId: 469, promotionId: 57099 }, identifierName: ID, customers: [{ identifierValue: "555567088", source: INSTORE }], idempotencyKey: "try-the-cluster" }) { __typename ... on EnrolCustomersResult { replayed results { outcome { __typename ... on Enrolment { issualId } } } } ... on MutationError { message } } }',
+    query: `mutation { enrolCustomers(input: { promotion: { programId: 469, promotionId: 57099 }, identifierName: ID, customers: [{ identifierValue: "555567088", source: INSTORE }], idempotencyKey: "${key}" }) { __typename ... on EnrolCustomersResult { replayed results { outcome { __typename ... on Enrolment { issualId } } } } ... on MutationError { message } } }`,
   });
   console.log(
     [

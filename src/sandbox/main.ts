@@ -36,6 +36,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  const { code, address, port } = error as { code?: unknown; address?: string; port?: number };
+  if (code === 'EADDRINUSE') {
+    console.error(
+      `sandbox: failed to start: ${address ?? ''}:${port ?? ''} is in use; set SANDBOX_PORT to a free port, or 0 for any`,
+    );
+    process.exit(1);
+  }
   console.error('sandbox: failed to start', error);
   process.exit(1);
 });

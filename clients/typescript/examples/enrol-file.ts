@@ -1,7 +1,8 @@
 /**
  * A partner's batch job: enrol every customer id of a file (one per line) in chunks,
- * print what happened to each, and retry safely. Run: GATEWAY_URL=… AUTHORIZATION=… \
- *   npx ts-node clients/typescript/examples/enrol-file.ts customers.txt
+ * print what happened to each, and retry safely. Run from the repository's root (its
+ * tsconfig has Node's types): GATEWAY_URL=… AUTHORIZATION=… \
+ *   npx ts-node -P tsconfig.json clients/typescript/examples/enrol-file.ts customers.txt
  */
 import { readFileSync } from 'node:fs';
 import { GatewayClient, GatewayUnreachableError, type EnrolCustomersPayload } from '../src';

@@ -16,4 +16,7 @@ export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 export type { RetryEvent } from './run-with-retries';
 export type { DocumentMode, GeneratedDocument } from './transport';
 export type * from './generated/graphql';
-export { default as possibleTypes } from './generated/possible-types';
+import introspection from './generated/possible-types';
+
+/** Union → member types, as Apollo Client's `new InMemoryCache({ possibleTypes })` takes it. */
+export const possibleTypes = introspection.possibleTypes;

@@ -10,6 +10,7 @@ import {
   GatewayClient,
   GatewayRequestError,
   GatewayUnreachableError,
+  possibleTypes,
   type EnrolCustomersInput,
   type EnrolCustomersPayload,
   type RetryEvent,
@@ -308,5 +309,14 @@ describe('GatewayClient retries', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('possibleTypes', () => {
+  it('maps each union to its members, as Apollo Client’s cache takes it', () => {
+    expect(possibleTypes['CustomerPromotionsPayload']).toEqual(
+      expect.arrayContaining(['CustomerPromotions', 'CustomerNotFoundError', 'RateLimitedError']),
+    );
+    expect(Object.keys(possibleTypes)).not.toContain('possibleTypes');
   });
 });
