@@ -92,13 +92,12 @@ export function resolveRequest(
   if (body.type !== 'CUSTOMER') return requestLevelAnswer(REQUEST_CODES.invalidEntityType);
 
   const details = body.promotionDetails;
-  if (!isRecord(details) || typeof details.programId !== 'number') {
+  const programId = isRecord(details) ? wholeNumberOf(details.programId) : undefined;
+  if (!isRecord(details) || programId === undefined) {
     return requestLevelAnswer(REQUEST_CODES.insufficientParameters);
   }
-  const { programId, promotionId, promoIdentifier } = details;
-  if (!Number.isInteger(programId)) {
-    return requestLevelAnswer(REQUEST_CODES.insufficientParameters);
-  }
+  const { promoIdentifier } = details;
+  const promotionId = wholeNumberOf(details.promotionId) ?? details.promotionId;
   const hasId = promotionId !== undefined && promotionId !== null;
   const hasIdentifier = nonEmptyString(promoIdentifier);
   if (!hasId && !hasIdentifier) return requestLevelAnswer(REQUEST_CODES.insufficientParameters);
@@ -139,6 +138,12 @@ export function resolveRequest(
   };
 }
 
+/** An id as a number or, as the vendor's revoke examples send it, a string of digits. */
+function wholeNumberOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+}
+
 /** The item's identifierValue and source are there and valid (else 11013). */
 export function hasRequiredFields(
   { lookup }: ResolvedCall,
@@ -149,7 +154,8 @@ export function hasRequiredFields(
     isRecord(customer) &&
     nonEmptyString(customer.identifierValue) &&
     nonEmptyString(customer.source) &&
-    SOURCES.has(customer.source)
+    // The vendor's revoke examples send it in lower case (`instore`).
+    SOURCES.has(customer.source.toUpperCase())
   );
 }
 

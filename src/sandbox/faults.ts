@@ -38,7 +38,8 @@ export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
 
 type Kind = 'rate' | 'milliseconds' | 'seconds' | 'limit';
 
-const KINDS: Record<keyof Faults, Kind> = {
+/** What each knob holds; also how /openapi.json describes it. */
+export const KINDS: Readonly<Record<keyof Faults, Kind>> = {
   latencyMs: 'milliseconds',
   jitterMs: 'milliseconds',
   status500Rate: 'rate',
@@ -57,7 +58,7 @@ function isFaultKey(key: string): key is keyof Faults {
 }
 
 /** Longest latency the sandbox accepts: 10 minutes. */
-const MAX_MS = 600_000;
+export const MAX_MS = 600_000;
 
 /** Why `value` is not a valid setting of `key`, or null when it is. */
 export function faultProblem(key: keyof Faults, value: unknown): string | null {

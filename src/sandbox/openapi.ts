@@ -2,6 +2,7 @@
  * `GET /openapi.json`: every endpoint of the sandbox as OpenAPI 3.1 (DESIGN §8), so that
  * other tools can be pointed at it. Shapes as the vendor's pages document them.
  */
+import { KINDS, MAX_MS } from './faults';
 import { CUSTOMER_SOURCES } from './vendor-fields';
 
 export const OPENAPI_PATH = '/openapi.json';
@@ -9,6 +10,8 @@ export const OPENAPI_PATH = '/openapi.json';
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
 const idOf = { oneOf: [{ type: 'integer' }, { type: 'string' }] };
+/** An id as the vendor's examples send it: a number, or a string of digits. */
+const wholeNumber = { oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\d{1,15}$' }] };
 const nullableString = { type: ['string', 'null'] };
 
 const unauthorized = {
@@ -20,7 +23,28 @@ function queryParam(name: string, schema: object, description: string, required 
   return { name, in: 'query', required, description, schema };
 }
 
+/** The knobs of PUT /__sandbox/faults, from the sandbox's own list (faults.ts). */
+const KIND_SCHEMAS = {
+  rate: { type: 'number', minimum: 0, maximum: 1, description: 'A probability per call.' },
+  milliseconds: { type: 'integer', minimum: 0, maximum: MAX_MS },
+  seconds: { type: 'integer', minimum: 0, maximum: 3600 },
+  limit: {
+    type: ['integer', 'null'],
+    minimum: 0,
+    maximum: 1_000_000,
+    description: 'null or 0: none.',
+  },
+};
+const faultsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(
+    Object.entries(KINDS).map(([knob, kind]) => [knob, KIND_SCHEMAS[kind]]),
+  ),
+};
+
 const schemas = {
+  Faults: faultsSchema,
   VendorMessage: {
     type: 'object',
     required: ['status', 'code', 'message'],
@@ -47,8 +71,8 @@ const schemas = {
     type: 'object',
     required: ['programId'],
     properties: {
-      programId: { type: 'integer' },
-      promotionId: { type: 'integer' },
+      programId: wholeNumber,
+      promotionId: wholeNumber,
       promoIdentifier: { type: 'string' },
     },
   },
@@ -112,7 +136,7 @@ const schemas = {
           properties: {
             earnIds: {
               type: 'array',
-              items: { type: 'integer' },
+              items: wholeNumber,
               description: 'Earns to revoke (REVOKE_EARN); all when absent.',
             },
           },
@@ -296,13 +320,26 @@ const schemas = {
   },
 };
 
+const refusal = (description: string) => ({ description, content: json(ref('PlatformError')) });
+
 const bulkResponses = (summary: string) => ({
   '200': { description: `${summary}: every item succeeded.`, content: json(ref('BulkEnvelope')) },
   '201': { description: 'Some items failed.', content: json(ref('BulkEnvelope')) },
   '400': { description: 'More than 100 customers (1060).', content: json(ref('BulkEnvelope')) },
   '401': unauthorized,
-  '403': { description: 'No write access (errorCode 4000).', content: json(ref('PlatformError')) },
-  '500': { description: 'Every item failed.', content: json(ref('BulkEnvelope')) },
+  '403': refusal('No write access (errorCode 4000).'),
+  '413': refusal('A body over 1 MiB.'),
+  '415': refusal('Content-Type is not application/json.'),
+  '429': {
+    ...refusal('The rateLimitRate fault: nothing was done; Retry-After says when to try again.'),
+    headers: { 'Retry-After': { schema: { type: 'integer' } } },
+  },
+  '500': {
+    description:
+      'Every item failed (the envelope), or the status500Rate fault (PlatformError, nothing was done).',
+    content: json({ oneOf: [ref('BulkEnvelope'), ref('PlatformError')] }),
+  },
+  '503': refusal('More than maxConcurrent calls in flight (a fault): nothing was done.'),
 });
 
 export function openApiDocument(): object {
@@ -413,6 +450,16 @@ export function openApiDocument(): object {
               'Only promotions of this type.',
             ),
             queryParam('programs', { type: 'string' }, 'Comma-separated program ids.'),
+            queryParam(
+              'fetchAllUsage',
+              { type: 'string', enum: ['true', 'false'] },
+              'Accepted; the demo promotions have no disabled redemption limits to add.',
+            ),
+            queryParam(
+              'sourceType',
+              { type: 'string', enum: ['UI', 'API', 'CAMPAIGN'] },
+              'Accepted; the sandbox does not filter on it.',
+            ),
           ],
           responses: {
             '200': { description: 'One page.', content: json(ref('PromotionData')) },
@@ -488,9 +535,9 @@ function adminPaths(): Record<string, object> {
         summary: 'Change the injected faults.',
         tags: ['sandbox admin'],
         security: [],
-        requestBody: { required: true, content: json({ type: 'object' }) },
+        requestBody: { required: true, content: json(ref('Faults')) },
         responses: {
-          '200': { description: 'The faults now.', content: json({ type: 'object' }) },
+          '200': { description: 'The faults now.', content: json(ref('Faults')) },
           '400': { description: 'An invalid value.', content: json({ type: 'object' }) },
         },
       },

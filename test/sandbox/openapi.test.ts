@@ -4,7 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startSandbox, type RunningSandbox } from './sandbox-api';
+import { DEFAULT_FAULTS, startSandbox, type RunningSandbox } from './sandbox-api';
+
+interface Schema {
+  properties?: Record<string, unknown>;
+}
 
 const run = promisify(execFile);
 /** The validator is ESM-only: it runs as its own CLI, in its own process. */
@@ -27,7 +31,11 @@ async function validate(document: unknown): Promise<{ valid: boolean; errors?: u
 
 describe('the sandbox OpenAPI document', () => {
   let sandbox: RunningSandbox;
-  let document: { openapi: string; paths: Record<string, Record<string, unknown>> };
+  let document: {
+    openapi: string;
+    paths: Record<string, Record<string, unknown>>;
+    components: { schemas: Record<string, Schema> };
+  };
   beforeAll(async () => {
     sandbox = await startSandbox();
     const response = await fetch(`${sandbox.url}/openapi.json`);
@@ -82,6 +90,8 @@ describe('the sandbox OpenAPI document', () => {
         'offset',
         'promotionType',
         'programs',
+        'fetchAllUsage',
+        'sourceType',
       ].sort(),
     );
     expect(lookup.parameters.filter((p) => p.required).map((p) => p.name)).toEqual([
@@ -89,5 +99,27 @@ describe('the sandbox OpenAPI document', () => {
       'identifierValue',
       'source',
     ]);
+  });
+
+  it('describes every status the bulk endpoints answer, faults and refusals included', () => {
+    for (const path of [
+      '/v2/promotion/bulk/enrolAndEarn',
+      '/v2/promotion/bulk/revokeEnrolAndEarn',
+    ]) {
+      const post = document.paths[path]?.post as { responses: Record<string, unknown> };
+      expect(Object.keys(post.responses).sort()).toEqual(
+        ['200', '201', '400', '401', '403', '413', '415', '429', '500', '503'].sort(),
+      );
+    }
+  });
+
+  it('names every fault knob PUT /__sandbox/faults takes, and takes ids as the vendor examples send them', () => {
+    const { schemas } = document.components;
+    expect(Object.keys(schemas['Faults']?.properties ?? {}).sort()).toEqual(
+      Object.keys(DEFAULT_FAULTS).sort(),
+    );
+    expect(schemas['PromotionDetails']?.properties?.['promotionId']).toEqual({
+      oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\d{1,15}$' }],
+    });
   });
 });

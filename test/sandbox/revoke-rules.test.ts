@@ -296,6 +296,47 @@ describe('REVOKE_EARN', () => {
   });
 });
 
+describe("the vendor's example spellings (neighbour-endpoints.md §1, Inconsistencies)", () => {
+  it('takes programId and promotionId as strings of digits and source in lower case', async () => {
+    const ids = await enrolled([A], { earn: true });
+    const body = {
+      type: 'CUSTOMER',
+      bulkAction: 'REVOKE_EARN',
+      promotionDetails: { programId: '469', promotionId: '57099' },
+      identifierName: 'id',
+      customers: [{ identifierValue: A, source: 'instore' }],
+    };
+
+    const { status, envelope } = await revokeEnrolAndEarn(sandbox.url, body);
+
+    expect(status).toBe(200);
+    expect(envelope.failureCount).toBe(0);
+    expect(envelope.response[0]?.result).toMatchObject({
+      entityId: Number(A),
+      promotionId: 57099,
+      programId: 469,
+      revokedEarnIds: [Number(ids.get(A)?.earnedId)],
+    });
+  });
+
+  it('still refuses a promotionId that is not a whole number, and a source it does not know', async () => {
+    await enrolled([A]);
+    const bad = (promotionDetails: Record<string, unknown>, source = 'INSTORE') =>
+      revokeEnrolAndEarn(sandbox.url, {
+        ...requestBody({ action: 'REVOKE_ENROL', values: [A] }),
+        promotionDetails,
+        customers: [{ identifierValue: A, source }],
+      });
+    expect((await bad({ programId: 469, promotionId: '57099x' })).envelope).toEqual(
+      requestLevelError(8874, 'promotion id passed is invalid'),
+    );
+    expect(
+      (await bad({ programId: 469, promotionId: 57099 }, 'in store')).envelope.response,
+    ).toEqual([error(11013, 'identifierName, identifierValue, source can not be empty')]);
+    expect(await revocations()).toEqual([]);
+  });
+});
+
 describe('the rest of the pipeline, shared with enrolAndEarn', () => {
   it('logs each call with its path and body', async () => {
     const body = requestBody({ action: 'REVOKE_EARN', values: [A], earnIds: [[5000001]] });
