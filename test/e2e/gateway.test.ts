@@ -470,3 +470,44 @@ describe('the gateway against the sandbox', () => {
     });
   });
 });
+
+describe('one customer, its promotion named two ways at once', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // Long calls, so that the second mutation arrives while the first is at the API.
+    stack = await startStack({ BATCH_WINDOW_MS: '0' }, { faults: { latencyMs: 400 } });
+  });
+  afterAll(() => stack.close());
+
+  it('sends the second after the first, so the API never answers 521 and both are enrolled', async () => {
+    const url = stack.gateway.graphqlUrl;
+    const id = demo[100]!.id;
+    const received = new Promise<void>((resolve) => {
+      const stop = stack.sandbox.onCallReceived(() => {
+        stop();
+        resolve();
+      });
+    });
+    const byId = execute(url, EnrolCustomersDocument, { input: enrolInput([id]) }, demoAuth);
+    await received;
+    const byIdentifier = execute(
+      url,
+      EnrolCustomersDocument,
+      {
+        input: {
+          ...enrolInput([id]),
+          promotion: { programId: 469, promoIdentifier: 'REVIEW_REWARD' },
+        },
+      },
+      demoAuth,
+    );
+    const answers = await Promise.all([byId, byIdentifier]);
+    expect(
+      answers.map(({ body }) => asResult(body.data?.enrolCustomers).results[0]?.outcome.__typename),
+    ).toEqual(['Enrolment', 'Enrolment']);
+    const calls = stack.sandbox.calls();
+    expect(calls).toHaveLength(2);
+    // One after the other: the second was received once the first had ended.
+    expect(Date.parse(calls[1]!.time)).toBeGreaterThanOrEqual(Date.parse(calls[0]!.endTime!));
+  });
+});
