@@ -142,12 +142,13 @@ describe('200 concurrent mutations of one customer among 50 of other customers',
     expect(distinct.map((d) => d.outcome.__typename)).toEqual(distinctIds.map(() => 'Enrolment'));
     const p99 = p99Of(distinct.map((d) => d.ms));
     // The issue's bound, unless the same load without the hot customer already misses it
-    // on this machine (parsing 200 more operations shares its cores): then that load's p99.
-    const bound = Math.max(2 * (LATENCY_MS + WINDOW_MS), 1.25 * controlP99);
+    // on this machine (parsing 200 more operations shares its cores): then twice that
+    // load's p99, as the two bursts run one after the other beside other tests (1.25 ×
+    // flaked on a busy machine). The defect this guards against took about 8,000 ms.
+    const bound = Math.max(2 * (LATENCY_MS + WINDOW_MS), 2 * controlP99);
     console.log(
       `distinct customers beside the hot one: p99 ${p99.toFixed(0)} ms; beside 200 others: p99 ${controlP99.toFixed(0)} ms; bound ${bound.toFixed(0)} ms`,
     );
-    // Before the fix: about 8,000 ms.
     expect(p99).toBeLessThanOrEqual(bound);
   });
 
