@@ -47,11 +47,22 @@ export class ReadAdmission {
    * `read` now, after this caller's probe, or not at all (then `unsent` hears the answer
    * given instead); never rejects if `read` does not.
    */
-  async admit<T>(
+  admit<T>(
     callerId: string,
     deadline: number,
     read: () => Promise<ReadResult<T>>,
     unsent: (answer: ReadResult<T>) => void = () => undefined,
+  ): Promise<ReadResult<T>> {
+    // The hot path: a caller the API knows reads at once.
+    if (this.accepted.has(callerId)) return read();
+    return this.unverified(callerId, deadline, read, unsent);
+  }
+
+  private async unverified<T>(
+    callerId: string,
+    deadline: number,
+    read: () => Promise<ReadResult<T>>,
+    unsent: (answer: ReadResult<T>) => void,
   ): Promise<ReadResult<T>> {
     let called = false;
     const answer = await this.decide(callerId, deadline, () => {
@@ -97,6 +108,7 @@ export class ReadAdmission {
   private heard<T>(callerId: string, result: ReadResult<T>): ReadResult<T> {
     if (result.kind === 'AUTH_REJECTED' && !this.accepted.has(callerId)) {
       this.refused.set(callerId, result);
+      return result;
     }
     // An answer of the API itself (a page, a definition, a documented error code) vouches.
     if (
