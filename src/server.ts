@@ -28,6 +28,7 @@ import { observerOf, type GatewayObserver } from './observability/observer';
 import { startTracing, tracingObserver } from './observability/tracing';
 import { PromotionReadService } from './promotion/promotion-read.service';
 import { PromotionService, type PromotionSubmitter } from './promotion/promotion.service';
+import { ReportedWork } from './promotion/reported-work';
 import { UnknownOutcomeReconciler } from './promotion/unknown-outcome.reconciler';
 import { buildGatewaySchema } from './resolvers';
 
@@ -121,15 +122,19 @@ export async function startGateway(
     // A quarter of the connections at most for callers the API has not accepted yet.
     maxUnverifiedReads: Math.max(1, Math.floor(config.upstreamMaxConnections / 4)),
   });
+  const reportedWork = new ReportedWork({ ttlMs: config.idempotencyTtlSeconds * 1000 });
   const promotions = new PromotionService(deps.submitter ?? api.batcher, store, {
     maxCustomersPerMutation: config.maxCustomersPerMutation,
     timeoutMs: config.promotionApiTimeoutMs,
     logger,
-    onWritten: (credentials, request, outcomes) =>
-      reads.writeFinished(credentials, request, outcomes),
+    onWritten: (credentials, request, outcomes) => {
+      reads.writeFinished(credentials, request, outcomes);
+      reportedWork.record(request.action, outcomes);
+    },
     observer,
     reconciler: new UnknownOutcomeReconciler(reads, {
       clockSkewMs: config.reconcileClockSkewMs,
+      reportedWork,
       logger,
     }),
   });

@@ -93,8 +93,8 @@ export interface FindingInput {
   sentAt: number;
   /** RECONCILE_CLOCK_SKEW_MS: the API dates by its own clock, which may lag ours. */
   clockSkewMs: number;
-  /** Ids an earlier answer reported: never that call's work. */
-  reported: ReadonlySet<string>;
+  /** Ids an earlier answer reported (of this key, or to anyone lately): never that call's work. */
+  reported: { has(id: string): boolean };
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type ReconcilableAction,
   type UnknownOutcomes,
 } from './reconcile';
+import type { ReportedWork } from './reported-work';
 
 /** The read side's lookup (PromotionReadService.lookupPromotionData): read-your-writes safe, retried. */
 export interface CustomerLookups {
@@ -34,6 +35,8 @@ export interface CustomerLookups {
 export interface UnknownOutcomeReconcilerOptions {
   /** Default `120000` ms (RECONCILE_CLOCK_SKEW_MS). How far the API's clock may lag ours. */
   clockSkewMs: number;
+  /** Default none. What this process reported lately, to any caller: never a cut call's work. */
+  reportedWork?: ReportedWork;
   /** Counts only: never an identifier. */
   logger?: Pick<Logger, 'info' | 'error'>;
 }
@@ -106,15 +109,19 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
     }
     let unsure = 0;
     let paused = 0;
+    const claimed: CustomerOutcome[] = [];
     findings.forEach((finding, i) => {
       const { index } = asked[i]!;
       if (finding.kind === 'DONE' && claims.get(idOf(action, finding)) === 1) {
         found.set(index, finding.outcome);
+        claimed.push(finding.outcome);
       } else if (finding.kind === 'PAUSED') {
         found.set(index, previous[index]!);
         paused++;
       } else if (finding.kind !== 'NOT_DONE') unsure++;
     });
+    // Reported now: no other retry takes them for its own.
+    this.options.reportedWork?.record(action, claimed);
     this.options.logger?.info(
       { action, looked: asked.length, found: found.size - paused, unsure, paused },
       'looked up customers of unknown outcomes before sending them again',
@@ -157,13 +164,18 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
       }
       const promotion = promotionOn(result.value, request.promotion);
       if (promotion !== null) {
+        const { entityId } = result.value;
+        const lately = this.options.reportedWork;
         return findingOf({
           action,
-          entityId: result.value.entityId,
+          entityId,
           promotion,
           sentAt,
           clockSkewMs: this.options.clockSkewMs,
-          reported,
+          reported: {
+            has: (id) =>
+              reported.has(id) || (lately?.has(action, promotion.programId, entityId, id) ?? false),
+          },
         });
       }
       offset += result.value.promotions.length;

@@ -522,7 +522,7 @@ function adminPaths(): Record<string, object> {
     '/__sandbox/reset': {
       post: {
         operationId: 'reset',
-        summary: 'State and faults back to the start.',
+        summary: 'State and faults back to the start; ids go on (the platform never reuses one).',
         tags: ['sandbox admin'],
         security: [],
         responses: { '200': { description: 'Reset.', content: json({ type: 'object' }) } },

@@ -81,9 +81,12 @@ export class PromotionEngine {
     for (const org of data.orgs) this.orgs.set(org.org, indexOrg(org));
   }
 
-  /** Enrolments, earns and counters back to the seeded start. */
+  /**
+   * Enrolments and earns back to the seeded start. The id counters go on, as the platform's
+   * never reuse an id: a gateway still running beside a reset sandbox must not meet an id
+   * it already reported for other work.
+   */
   reset(): void {
-    this.counters = new Map();
     this.enrolments = new Map();
     this.directEarns = new Map();
     this.timelines = new Map();

@@ -365,3 +365,51 @@ describe('reconcile while the cut call is still at work', () => {
     });
   });
 });
+
+describe('reconcile never takes work another answer of this gateway reported', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ BATCH_WINDOW_MS: '0', CIRCUIT_BREAKER_THRESHOLD: '1000' });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.sandbox.reset());
+
+  it.each(ACTIONS)(
+    '$name: an unkeyed mutation’s work is not the keyed one’s, whose call did nothing (a 500)',
+    async (action) => {
+      const { sandbox } = stack;
+      const url = stack.gateway.graphqlUrl;
+      const customers = [demo[9]!.id];
+      await action.prepare(sandbox, customers);
+      const other = asMutationResult(await action.run(url, customers, {}));
+      expect(other.results[0]?.outcome.__typename).toBe(action.success);
+      const reported = idsOf(other.results[0]!.outcome);
+
+      const idempotencyKey = randomUUID();
+      sandbox.setFaults({ status500Rate: 1 });
+      const first = await action.run(url, customers, { idempotencyKey });
+      sandbox.setFaults({ status500Rate: 0 });
+      expect(first).toMatchObject({ __typename: 'OutcomeUnknownError' });
+      expect(ledgerOf(sandbox, action)).toHaveLength(1);
+
+      // The lookup shows the other mutation's work, dated since the cut call left: it was
+      // reported already, so it is not this call's. Sent again, the API answers for itself.
+      const retried = asMutationResult(await action.run(url, customers, { idempotencyKey }));
+      const outcome = retried.results[0]!.outcome;
+      expect(idsOf(outcome)).not.toEqual(reported);
+      const calls = callsOf(sandbox, action);
+      expect(calls.map((c) => c.fault)).toEqual([null, 'status500', null]);
+      if (action.bulkAction === 'ENROL') {
+        // A new enrolment, this mutation's own.
+        const entries = ledgerOf(sandbox, action);
+        expect(entries.map((e) => e.callId)).toEqual([calls[0]?.id, calls[2]?.id]);
+        expect(outcome).toMatchObject({ __typename: 'Enrolment', issualId: entries[1]?.issualId });
+      } else {
+        // One earn per enrolment: the other mutation's was the one.
+        expect(outcome).toMatchObject({ __typename: 'LimitExhaustedError', upstreamCode: 8890 });
+        expect(ledgerOf(sandbox, action)).toHaveLength(1);
+      }
+    },
+  );
+});
