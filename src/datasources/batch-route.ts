@@ -17,17 +17,19 @@ import type {
 export interface Route {
   /** `batchKeyOf`: who may share a call. */
   key: string;
-  /** `laneOf`: the caller, program and promotion. */
+  /** `laneOf`: the caller and promotion within which one customer is in one call at a time. */
   lane: string;
-  /** The caller and program within which one customer is in one call at a time. */
-  scope: string;
   credentials: Credentials;
   action: BulkAction;
   promotion: PromotionRef;
   identifierName: IdentifierName;
 }
 
-/** Who may share a call, but for action and identifierName: caller, program and promotion. */
+/**
+ * The scope within which one customer is never in two concurrent calls (DESIGN.md §8):
+ * caller, program and promotion, whatever the action, since the platform refuses
+ * concurrent actions on one customer (521).
+ */
 function laneOf(callerId: string, promotion: PromotionRef): string {
   const { programId, promotionId, promoIdentifier } = promotion;
   // JSON keeps the parts unambiguous whatever characters a promoIdentifier holds.
@@ -51,21 +53,10 @@ export function batchKeyOf(request: PromotionRequest, credentials: Credentials):
   return batchKeyIn(laneOf(callerIdOf(credentials), request.promotion), request);
 }
 
-/**
- * The scope within which one customer is never in two concurrent calls (DESIGN.md §8):
- * caller and program, whatever the action. The platform refuses concurrent actions on one
- * customer of one promotion (521), and a promotion named by id in one mutation and by
- * promoIdentifier in another is one promotion the gateway cannot tell apart, so the scope
- * is wider than the promotion: another promotion's call for the customer waits too.
- */
-function scopeOf(callerId: string, promotion: PromotionRef): string {
-  return JSON.stringify([callerId, promotion.programId]);
-}
-
-/** One customer of a scope however it was spelled (`customerIdentityOf`), per identifierName. */
+/** One customer of a lane however it was spelled (`customerIdentityOf`), per identifierName. */
 export function exclusionKeyOf(route: Route, customer: CustomerRef): string {
   const identity = customerIdentityOf(route.identifierName, customer.identifierValue);
-  return `${route.scope}\u0000${route.identifierName}\u0000${identity}`;
+  return `${route.lane}\u0000${route.identifierName}\u0000${identity}`;
 }
 
 /** The route of one mutation of `callerId`. */
@@ -78,7 +69,6 @@ export function routeOf(
   return {
     key: batchKeyIn(lane, request),
     lane,
-    scope: scopeOf(callerId, request.promotion),
     credentials,
     action: request.action,
     promotion: request.promotion,

@@ -1,7 +1,7 @@
 /**
  * Coalesces the customers of concurrent mutations into bulk calls, whichever the action
  * (enrolAndEarn, revokeEnrolAndEarn; DESIGN.md §2 "Coalescing", §8) through one process-wide `BatchQueue`. One customer is never
- * in two concurrent calls of the same caller and program (§8), and one caller cannot
+ * in two concurrent calls of the same caller and promotion (§8), and one caller cannot
  * fill the queue (§9).
  */
 import { AcceptedCallers } from '../domain/accepted-callers';
@@ -61,7 +61,7 @@ interface PendingCustomer {
   index: number;
   /** Admitted while its caller's credentials had not yet been accepted by the API. */
   unverified: boolean;
-  /** The customer within its scope (`exclusionKeyOf`): what never goes in two calls at once. */
+  /** The customer within its lane (`exclusionKeyOf`): what never goes in two calls at once. */
   exclusionKey: string;
   settled: boolean;
   /** Set while it waits for another call of the same customer: fires at its deadline. */
@@ -138,7 +138,7 @@ export class EnrolAndEarnBatcher {
    * All customers of one validated mutation; resolves to one outcome per customer, in
    * input order; never rejects. A mutation of 250 customers becomes calls of at most
    * `batchSize`, sent concurrently. A customer already in a call of the same caller and
-   * program (another mutation's) waits for that call and goes in a later one.
+   * promotion (another mutation's) waits for that call and goes in a later one.
    */
   submit(
     request: PromotionRequest,
