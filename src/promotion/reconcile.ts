@@ -39,7 +39,7 @@ export type Finding =
   | { kind: 'NOT_DONE' }
   /** The lookup cannot tell: it failed, or found several candidates or an undated one. */
   | { kind: 'UNSURE'; reason: string }
-  /** The reads' circuit is open: no lookup can tell for now, so the customer stays unknown. */
+  /** No lookup can tell for now (rate limited, or the reads' circuit is open): the customer stays unknown. */
   | { kind: 'PAUSED' };
 
 /** When the unknown call behind this outcome left, or null (not unknown, or a record from before sentAt was kept). */

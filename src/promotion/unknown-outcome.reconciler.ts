@@ -55,8 +55,8 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
   /**
    * Of the customers at `indices` of `previous` (the record's outcomes), those whose
    * earlier unknown call the lookup shows done, with that work as their outcome, and those
-   * whose lookup failed while the reads' circuit is open, with their unknown outcome as it
-   * was: with the lookup endpoint failing, every customer would be sent again, and an
+   * whose lookup was rate limited or failed while the reads' circuit is open, with their
+   * unknown outcome as it was: with the lookup endpoint failing, every customer would be sent again, and an
    * earn that was done earned twice. The others (not unknown, no sentAt, lookup unsure or
    * showing nothing) are not in the map: they are sent again. Never rejects.
    */
@@ -158,7 +158,9 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
         trace,
       );
       if (result.kind !== 'OK') {
-        return this.lookups.readsPaused?.() === true
+        // Not asked (too many reads at once, the API or the gateway said wait) or the lookup
+        // endpoint failing: nothing tells either way yet, and sending again could do it twice.
+        return result.kind === 'RATE_LIMITED' || this.lookups.readsPaused?.() === true
           ? { kind: 'PAUSED' }
           : { kind: 'UNSURE', reason: 'the lookup failed' };
       }

@@ -6,7 +6,7 @@
  * again.
  */
 import { randomUUID } from 'node:crypto';
-import type { LedgerEntry, RunningSandbox } from '../../src/sandbox';
+import { basicAuthorization, type LedgerEntry, type RunningSandbox } from '../../src/sandbox';
 import { lookups, startReadStack, type ReadStack } from '../read-side/support';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
@@ -410,6 +410,71 @@ describe('reconcile never takes work another answer of this gateway reported', (
         expect(outcome).toMatchObject({ __typename: 'LimitExhaustedError', upstreamCode: 8890 });
         expect(ledgerOf(sandbox, action)).toHaveLength(1);
       }
+    },
+  );
+});
+
+describe('reconcile while the reads of callers the API has not accepted are all out', () => {
+  let stack: Stack;
+
+  // A fresh gateway each: the retry's caller must not be accepted yet (its only call ended
+  // unknown), so that its lookup needs one of the unverified callers' read slots. A hung
+  // call is cut at 3 s.
+  beforeEach(async () => {
+    stack = await startStack({
+      BATCH_WINDOW_MS: '0',
+      PROMOTION_API_TIMEOUT_MS: '3000',
+      CIRCUIT_BREAKER_THRESHOLD: '1000',
+    });
+  });
+  afterEach(() => stack.close());
+
+  const lookup = (id: string) =>
+    `query { customerPromotions(input: { customer: { identifierName: ID, identifierValue: "${id}", source: INSTORE } }) { __typename } }`;
+
+  it.each(ACTIONS)(
+    '$name: a lookup the gateway could not make keeps the customer unknown and sends nothing',
+    async (action) => {
+      const { sandbox } = stack;
+      const url = stack.gateway.graphqlUrl;
+      const customers = [demo[11]!.id];
+      await action.prepare(sandbox, customers);
+      const idempotencyKey = randomUUID();
+      sandbox.setFaults({ hangAfterCommitRate: 1 });
+      const first = await action.run(url, customers, { idempotencyKey });
+      expect(first).toMatchObject({ __typename: 'OutcomeUnknownError' });
+
+      // Eight made-up credentials' first reads (UPSTREAM_MAX_CONNECTIONS 32 / 4) hold every
+      // slot while the retry comes.
+      sandbox.setFaults({ hangAfterCommitRate: 0, latencyMs: 1500 });
+      const flood = Array.from({ length: 8 }, (_, i) =>
+        fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: basicAuthorization(`nobody-${i}`, 'x'),
+          },
+          body: JSON.stringify({ query: lookup(demo[100 + i]!.id) }),
+        }).then((r) => r.text()),
+      );
+      await eventually(() => sandbox.readCalls().length, {
+        describe: 'the eight made-up lookups at the API',
+        until: (n) => n >= 8,
+      });
+      const retried = await action.run(url, customers, { idempotencyKey });
+      await Promise.all(flood);
+      sandbox.setFaults({ latencyMs: 0 });
+
+      expect(retried).toMatchObject({ __typename: 'OutcomeUnknownError', retryable: true });
+      expect(callsOf(sandbox, action)).toHaveLength(1);
+      expect(ledgerOf(sandbox, action)).toHaveLength(1);
+      // Once the slots are free, the next retry finds the first call's work.
+      const found = asMutationResult(await action.run(url, customers, { idempotencyKey }));
+      expect(found.results[0]?.outcome).toMatchObject({
+        __typename: action.success,
+        ...idsOfEntry(action, ledgerOf(sandbox, action)[0]),
+      });
+      expect(callsOf(sandbox, action)).toHaveLength(1);
     },
   );
 });
