@@ -45,7 +45,7 @@ export interface PromotionReadClientOptions {
   basePath: string;
   /** `PROMOTION_API_TIMEOUT_MS`: the default deadline of one read, retries included. */
   timeoutMs: number;
-  /** Default `max(500, timeoutMs / 3)` ms. One attempt's share, so a hung attempt leaves room for another. */
+  /** Default `max(500, timeoutMs / 3)` ms. One attempt's share once written, so a hung attempt leaves room for another. */
   attemptTimeoutMs?: number;
   /** Default `50` ms. First backoff (doubles, with jitter). */
   retryBaseDelayMs?: number;
@@ -169,9 +169,13 @@ export class PromotionReadClient {
     let verdict;
     try {
       verdict = await this.options.breaker.execute(async () => {
-        const attemptDeadline = Math.min(deadline, Date.now() + this.attemptTimeoutMs);
         const started = performance.now();
-        const sent = await this.options.dispatcher.get(endpoint.path, headers, attemptDeadline);
+        const sent = await this.options.dispatcher.get(
+          endpoint.path,
+          headers,
+          deadline,
+          this.attemptTimeoutMs,
+        );
         endpoint.observation.attempt(
           endpoint.name,
           attemptStatusOf(sent),

@@ -105,9 +105,18 @@ export class UpstreamDispatcher {
     return this.request('POST', path, payload, headers, deadline, refusedSinceStart);
   }
 
-  /** One GET of `path` (with its query string) on the same Pool; never rejects. */
-  get(path: string, headers: Record<string, string>, deadline: number): Promise<Attempt> {
-    return this.request('GET', path, null, headers, deadline, () => null);
+  /**
+   * One GET of `path` (with its query string) on the same Pool; never rejects. Waiting for
+   * a socket is bounded by `deadline`; once written, the GET has `wireTimeoutMs` (a hung
+   * attempt leaves room for another, and time spent queued behind other reads is not its own).
+   */
+  get(
+    path: string,
+    headers: Record<string, string>,
+    deadline: number,
+    wireTimeoutMs?: number,
+  ): Promise<Attempt> {
+    return this.request('GET', path, null, headers, deadline, () => null, wireTimeoutMs);
   }
 
   private request(
@@ -117,6 +126,7 @@ export class UpstreamDispatcher {
     headers: Record<string, string>,
     deadline: number,
     refusedSinceStart: () => 401 | 403 | null,
+    wireTimeoutMs?: number,
   ): Promise<Attempt> {
     return new Promise<Attempt>((resolve) => {
       // Bounded by requestTimeoutMs too, so that a far deadline never overflows setTimeout.
@@ -130,10 +140,12 @@ export class UpstreamDispatcher {
       let size = 0;
       const maxBytes = this.maxResponseBytes;
 
+      let wireTimer: NodeJS.Timeout | undefined;
       const finish = (attempt: Attempt): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(wireTimer);
         resolve(attempt);
       };
       const timer = setTimeout(() => {
@@ -159,6 +171,9 @@ export class UpstreamDispatcher {
             return;
           }
           controller = started;
+          if (wireTimeoutMs !== undefined) {
+            wireTimer = setTimeout(() => started.abort(new DeadlineExceededError()), wireTimeoutMs);
+          }
         },
         onResponseStart(_controller, statusCode, received) {
           status = statusCode;

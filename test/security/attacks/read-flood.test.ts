@@ -5,6 +5,7 @@
  * circuit for everyone, nor keep a tenant the API has accepted from being served.
  */
 import {
+  ACME_CREDENTIALS,
   DEMO_CREDENTIALS,
   basicAuthorization,
   credentialHashOf,
@@ -17,6 +18,7 @@ import {
   type RawResponse,
   type SecureStack,
 } from '../support';
+import { eventually } from '../../support/eventually';
 
 const LOOKUP_PATH = '/v2/customers/lookup/promotionData';
 const demoIds = demoCustomers('demo').map((c) => c.id);
@@ -128,6 +130,44 @@ describe('lookups with ever new made-up credentials', () => {
     expect(new Set(answers)).toEqual(new Set(['UNAUTHENTICATED', rateLimited]));
     for (const authorization of made)
       expect(lookupsBy(stack, authorization)).toBeLessThanOrEqual(1);
+    expect(stack.gateway.reads.readsPaused()).toBe(false);
+  });
+});
+
+describe('lookups of credentials the API accepts, 500 at once', () => {
+  let stack: SecureStack;
+
+  beforeAll(async () => {
+    // 500 lookups of 300 ms on 32 connections take ~5 s: past one attempt's share of the
+    // 10 s deadline (3.3 s) for the last ones, had they been timed from when they queued.
+    stack = await startSecureStack({}, { sandbox: { faults: { latencyMs: 300 } } });
+  });
+  afterAll(() => stack.close());
+
+  it('are all answered, and leave the reads of another tenant served', async () => {
+    const demo = DEMO_CREDENTIALS.authorizationHeader;
+    const acme = ACME_CREDENTIALS.authorizationHeader;
+    const acmeIds = demoCustomers('acme').map((c) => c.id);
+    const read = async (authorization: string, id: string) => {
+      const body = graphqlBody(
+        await postJson(stack.url, { query: tenLookups([id]) }, { authorization }),
+      );
+      return (body.data as Record<string, { __typename: string }> | undefined)?.['l0']?.__typename;
+    };
+    expect(await read(demo, demoIds[0]!)).toBe('CustomerPromotions');
+    expect(await read(acme, acmeIds[0]!)).toBe('CustomerPromotions');
+
+    const flood = postJson(stack.url, floodBody(50, 1), { authorization: demo });
+    // The flood has filled the connections and queued the rest behind them.
+    await eventually(() => stack.sandbox.readCalls().length, {
+      describe: 'the flood at the API',
+      until: (n) => n >= 2 + 32,
+    });
+    const served = await Promise.all(acmeIds.slice(1, 6).map((id) => read(acme, id)));
+
+    const pages = Array.from({ length: 10 }, () => 'CustomerPromotions').join(',');
+    expect(answersOf(await flood)).toEqual(Array.from({ length: 50 }, () => pages));
+    expect(served).toEqual(Array.from({ length: 5 }, () => 'CustomerPromotions'));
     expect(stack.gateway.reads.readsPaused()).toBe(false);
   });
 });
