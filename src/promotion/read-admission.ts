@@ -4,9 +4,10 @@
  * caller's credentials its reads go one at a time: the first is a probe, the others wait
  * for its answer, and a refusal answers them, and the caller's reads of the next few
  * seconds, unsent (a batched request's later operations may start after the probe ended).
- * All such callers together have at
- * most `maxProbes` reads at the API: one request of 500 lookups with invented credentials
- * costs the API one call, and a crowd of new credentials a few connections, never the pool.
+ * All such callers together have at most `maxProbes` reads at the API; past them a new
+ * caller's read waits for a slot by its deadline (1,000 waiting at most, then refused). One
+ * request of 500 lookups with invented credentials costs the API one call, and a crowd of
+ * new credentials a few connections, never the pool.
  */
 import { LRUCache } from 'lru-cache';
 import type { AcceptedCallers } from '../domain/accepted-callers';
@@ -29,10 +30,16 @@ const DEADLINE_PASSED: ReadResult<never> = {
 
 /** How long a refusal of unverified credentials answers their reads without a call. */
 const REFUSAL_REMEMBERED_MS = 5_000;
+/** New callers' reads that may wait for a probe slot; past it they are refused at once. */
+const MAX_WAITING_FOR_SLOTS = 1_000;
 
 export class ReadAdmission {
   /** Caller → its probe's refusal, or null once the probe ended otherwise. */
   private readonly probes = new Map<string, Promise<Refusal | null>>();
+  /** Probes at the API now (slots taken), at most `maxProbes`. */
+  private probing = 0;
+  /** Reads of new callers waiting for a free probe slot, oldest first. */
+  private readonly slotWaiters = new Set<() => void>();
   private readonly refused = new LRUCache<string, Refusal>({
     max: 10_000,
     ttl: REFUSAL_REMEMBERED_MS,
@@ -89,20 +96,58 @@ export class ReadAdmission {
       if (verdict !== null) return verdict;
       // The probe ended without the API's word either way: the next read asks.
     }
-    if (this.probes.size >= this.maxProbes) return PROBES_BUSY;
-    const answer = read();
-    this.probes.set(
-      callerId,
-      answer.then(
-        (result) => (result.kind === 'AUTH_REJECTED' ? result : null),
-        () => null,
-      ),
-    );
+    // This read is the caller's probe from now, also while it waits for a slot: the
+    // caller's other reads wait for it, so a caller waits for one slot, not one per read.
+    let settle!: (verdict: Refusal | null) => void;
+    const own = new Promise<Refusal | null>((resolve) => (settle = resolve));
+    this.probes.set(callerId, own);
     try {
-      return this.heard(callerId, await answer);
+      if (this.probing >= this.maxProbes) {
+        if (this.slotWaiters.size >= MAX_WAITING_FOR_SLOTS) return PROBES_BUSY;
+        if ((await this.slotFreed(deadline)) === 'late') return PROBES_BUSY;
+      } else {
+        this.probing++;
+      }
+      try {
+        const result = await read();
+        settle(result.kind === 'AUTH_REJECTED' ? result : null);
+        return this.heard(callerId, result);
+      } finally {
+        this.handOnSlot();
+      }
     } finally {
-      this.probes.delete(callerId);
+      settle(null);
+      if (this.probes.get(callerId) === own) this.probes.delete(callerId);
     }
+  }
+
+  /** A probe ended: its slot goes to the oldest waiting new caller, or back to the pool. */
+  private handOnSlot(): void {
+    const [next] = this.slotWaiters;
+    if (next === undefined) {
+      this.probing--;
+      return;
+    }
+    this.slotWaiters.delete(next);
+    next();
+  }
+
+  /** Resolves 'free' with a slot handed over (FIFO), or 'late' at `deadline` without one. */
+  private slotFreed(deadline: number): Promise<'free' | 'late'> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve('free');
+      };
+      const timer = setTimeout(
+        () => {
+          this.slotWaiters.delete(wake);
+          resolve('late');
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      this.slotWaiters.add(wake);
+    });
   }
 
   private heard<T>(callerId: string, result: ReadResult<T>): ReadResult<T> {

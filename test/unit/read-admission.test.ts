@@ -1,7 +1,8 @@
 /**
  * ReadAdmission's rules, as pure logic (the attack it answers is shown end to end in
  * test/security/attacks/read-flood.test.ts): a caller the API has not accepted reads one at
- * a time, a refusal answers the rest unsent, and unverified probes are bounded in all.
+ * a time, a refusal answers the rest unsent, and unverified probes are bounded in all (the
+ * next new caller waits for a slot by its deadline).
  */
 import { AcceptedCallers } from '../../src/domain/accepted-callers';
 import type { ReadResult } from '../../src/domain/promotion-read';
@@ -80,16 +81,30 @@ describe('ReadAdmission', () => {
     expect(await second).toEqual(OK);
   });
 
-  it('refuses a new caller at once while the unverified callers’ probes are all out', async () => {
+  it('lets a new caller wait for a slot while the unverified callers’ probes are all out', async () => {
     const admission = new ReadAdmission(new AcceptedCallers(), 2);
     const api = reads();
     void admission.admit('a', deadline(), api.read);
     void admission.admit('b', deadline(), api.read);
-    expect(await admission.admit('c', deadline(), api.read)).toMatchObject({
+    const waiting = admission.admit('c', deadline(), api.read);
+    await turn();
+    expect(api.made()).toBe(2);
+    api.answer(0, OK);
+    await turn();
+    expect(api.made()).toBe(3);
+    api.answer(2, OK);
+    expect(await waiting).toEqual(OK);
+  });
+
+  it('refuses a new caller that waited for a slot until its deadline, unsent', async () => {
+    const admission = new ReadAdmission(new AcceptedCallers(), 1);
+    const api = reads();
+    void admission.admit('a', deadline(), api.read);
+    expect(await admission.admit('c', soon() + 20, api.read)).toMatchObject({
       kind: 'RATE_LIMITED',
       retryAfterSeconds: 1,
     });
-    expect(api.made()).toBe(2);
+    expect(api.made()).toBe(1);
   });
 
   it('stops waiting for a probe at the read’s own deadline', async () => {

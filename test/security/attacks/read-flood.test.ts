@@ -13,6 +13,7 @@ import {
 } from '../../../src/sandbox';
 import {
   graphqlBody,
+  oauthToken,
   postJson,
   startSecureStack,
   type RawResponse,
@@ -110,7 +111,7 @@ describe('lookups with ever new made-up credentials', () => {
   });
   afterAll(() => stack.close());
 
-  it('reach the API at most once per caller and a few at a time, while an accepted tenant is served', async () => {
+  it('reach the API once per caller and eight at a time, while an accepted tenant is served', async () => {
     // The demo org has been served before: the API vouched for its credentials.
     expect(await demoRead(stack.url, demoIds[1500]!)).toBe('CustomerPromotions');
 
@@ -125,11 +126,20 @@ describe('lookups with ever new made-up credentials', () => {
 
     expect(served).toEqual(Array.from({ length: 10 }, () => 'CustomerPromotions'));
     expect(answers).toHaveLength(40 * 5);
-    // Refused by the API, or by the gateway while others' first lookups were out.
-    const rateLimited = Array.from({ length: 10 }, () => 'RateLimitedError').join(',');
-    expect(new Set(answers)).toEqual(new Set(['UNAUTHENTICATED', rateLimited]));
-    for (const authorization of made)
-      expect(lookupsBy(stack, authorization)).toBeLessThanOrEqual(1);
+    // Each waited for a slot, asked once, and was refused by the API.
+    expect(new Set(answers)).toEqual(new Set(['UNAUTHENTICATED']));
+    for (const authorization of made) expect(lookupsBy(stack, authorization)).toBe(1);
+    // Eight slots (32 connections / 4): the ninth lookup left only once the first had
+    // its 300 ms answer, and so on.
+    const hashes = new Set(made.map((authorization) => credentialHashOf({ authorization })));
+    const left = stack.sandbox
+      .readCalls()
+      .filter((r) => hashes.has(r.credentialHash))
+      .map((r) => Date.parse(r.time))
+      .sort((a, b) => a - b);
+    for (let i = 0; i + 8 < left.length; i++) {
+      expect(left[i + 8]! - left[i]!).toBeGreaterThanOrEqual(290);
+    }
     expect(stack.gateway.reads.readsPaused()).toBe(false);
   });
 });
@@ -169,5 +179,30 @@ describe('lookups of credentials the API accepts, 500 at once', () => {
     expect(answersOf(await flood)).toEqual(Array.from({ length: 50 }, () => pages));
     expect(served).toEqual(Array.from({ length: 5 }, () => 'CustomerPromotions'));
     expect(stack.gateway.reads.readsPaused()).toBe(false);
+  });
+});
+
+describe('new sessions of a real tenant, more at once than the read slots of new callers', () => {
+  let stack: SecureStack;
+
+  beforeAll(async () => {
+    stack = await startSecureStack({}, { sandbox: { faults: { latencyMs: 300 } } });
+  });
+  afterAll(() => stack.close());
+
+  it('are all served: past the slots, a new caller’s first read waits for one', async () => {
+    // Each OAuth token is a caller of its own, unknown until the API has answered it.
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => oauthToken(stack.sandbox)));
+    const answers = await Promise.all(
+      tokens.map(async (token, i) => {
+        const response = await postJson(
+          stack.url,
+          { query: tenLookups([demoIds[i]!]) },
+          { 'x-cap-api-oauth-token': token },
+        );
+        return answersOf({ ...response, json: [response.json] })[0];
+      }),
+    );
+    expect(answers).toEqual(Array.from({ length: 20 }, () => 'CustomerPromotions'));
   });
 });
