@@ -445,8 +445,8 @@ describe('reconcile while the reads of callers the API has not accepted are all 
       expect(first).toMatchObject({ __typename: 'OutcomeUnknownError' });
 
       // Eight made-up credentials' first reads (UPSTREAM_MAX_CONNECTIONS 32 / 4) hold every
-      // slot while the retry comes.
-      sandbox.setFaults({ hangAfterCommitRate: 0, latencyMs: 1500 });
+      // slot past the retry's 3 s deadline: its lookup waits for one in vain.
+      sandbox.setFaults({ hangAfterCommitRate: 0, latencyMs: 4500 });
       const flood = Array.from({ length: 8 }, (_, i) =>
         fetch(url, {
           method: 'POST',
