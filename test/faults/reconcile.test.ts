@@ -272,6 +272,31 @@ describe('reconcile when the lookup fails', () => {
     });
   });
 
+  it('keeps the customer unknown, and sends nothing, when the lookup is rate limited past the deadline', async () => {
+    const { sandbox, upstream } = stack;
+    const customers = [demo[6]!.id];
+    const idempotencyKey = randomUUID();
+    sandbox.setFaults({ resetAfterCommitRate: 1 });
+    const first = await enrol(stack.url, customers, { idempotencyKey });
+    sandbox.setFaults({ resetAfterCommitRate: 0 });
+    expect(first).toMatchObject({ __typename: 'OutcomeUnknownError' });
+
+    // The API asks the lookup to wait 30 s: nothing can tell before the deadline, and the
+    // first call may have enrolled the customer.
+    upstream.script.push({
+      kind: 'status',
+      status: 429,
+      body: '',
+      headers: { 'retry-after': '30' },
+      path: LOOKUP_PATH,
+    });
+    const retried = await enrol(stack.url, customers, { idempotencyKey });
+    expect(retried).toMatchObject({ __typename: 'OutcomeUnknownError', retryable: true });
+    expect(upstream.script).toEqual([]);
+    expect(sandbox.calls()).toHaveLength(1);
+    expect(entriesOf(sandbox.ledger(), customers[0]!)).toHaveLength(1);
+  });
+
   it("keeps the customer unknown, and sends nothing, while the reads' circuit is open", async () => {
     const { sandbox, upstream } = stack;
     const id = demo[5]!.id;
