@@ -28,7 +28,7 @@ import { observerOf, type GatewayObserver } from './observability/observer';
 import { startTracing, tracingObserver } from './observability/tracing';
 import { PromotionReadService } from './promotion/promotion-read.service';
 import { PromotionService, type PromotionSubmitter } from './promotion/promotion.service';
-import { ReportedWork } from './promotion/reported-work';
+import { ReportedWork, tellerOf } from './promotion/reported-work';
 import { UnknownOutcomeReconciler } from './promotion/unknown-outcome.reconciler';
 import { buildGatewaySchema } from './resolvers';
 
@@ -129,7 +129,7 @@ export async function startGateway(
     logger,
     onWritten: (credentials, request, outcomes) => {
       reads.writeFinished(credentials, request, outcomes);
-      reportedWork.record(request.action, outcomes);
+      reportedWork.record(request.action, outcomes, tellerOf(credentials, request));
     },
     observer,
     reconciler: new UnknownOutcomeReconciler(reads, {

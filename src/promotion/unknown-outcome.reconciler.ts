@@ -18,7 +18,7 @@ import {
   type ReconcilableAction,
   type UnknownOutcomes,
 } from './reconcile';
-import type { ReportedWork } from './reported-work';
+import { tellerOf, type ReportedWork } from './reported-work';
 
 /** The read side's lookup (PromotionReadService.lookupPromotionData): read-your-writes safe, retried. */
 export interface CustomerLookups {
@@ -35,7 +35,7 @@ export interface CustomerLookups {
 export interface UnknownOutcomeReconcilerOptions {
   /** Default `120000` ms (RECONCILE_CLOCK_SKEW_MS). How far the API's clock may lag ours. */
   clockSkewMs: number;
-  /** Default none. What this process reported lately, to any caller: never a cut call's work. */
+  /** Default none. What this process told other callers or keys lately: never a cut call's work. */
   reportedWork?: ReportedWork;
   /** Counts only: never an identifier. */
   logger?: Pick<Logger, 'info' | 'error'>;
@@ -120,8 +120,8 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
         paused++;
       } else if (finding.kind !== 'NOT_DONE') unsure++;
     });
-    // Reported now: no other retry takes them for its own.
-    this.options.reportedWork?.record(action, claimed);
+    // Told to this key now: no other caller's or key's retry takes them for its own.
+    this.options.reportedWork?.record(action, claimed, tellerOf(credentials, request));
     this.options.logger?.info(
       { action, looked: asked.length, found: found.size - paused, unsure, paused },
       'looked up customers of unknown outcomes before sending them again',
@@ -168,6 +168,7 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
       if (promotion !== null) {
         const { entityId } = result.value;
         const lately = this.options.reportedWork;
+        const asker = tellerOf(credentials, request);
         return findingOf({
           action,
           entityId,
@@ -176,7 +177,8 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
           clockSkewMs: this.options.clockSkewMs,
           reported: {
             has: (id) =>
-              reported.has(id) || (lately?.has(action, promotion.programId, entityId, id) ?? false),
+              reported.has(id) ||
+              (lately?.toldOthers(action, promotion.programId, entityId, id, asker) ?? false),
           },
         });
       }

@@ -6,7 +6,17 @@
  * again.
  */
 import { randomUUID } from 'node:crypto';
-import { basicAuthorization, type LedgerEntry, type RunningSandbox } from '../../src/sandbox';
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import type { IdempotencyStore } from '../../src/idempotency/idempotency.store';
+import { MemoryIdempotencyStore } from '../../src/idempotency/memory.store';
+import {
+  basicAuthorization,
+  startSandbox,
+  type LedgerEntry,
+  type RunningSandbox,
+} from '../../src/sandbox';
+import { startGateway, type Gateway } from '../../src/server';
 import { lookups, startReadStack, type ReadStack } from '../read-side/support';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
@@ -293,7 +303,8 @@ describe('reconcile when the lookup fails', () => {
     const retried = await enrol(stack.url, customers, { idempotencyKey });
     expect(retried).toMatchObject({ __typename: 'OutcomeUnknownError', retryable: true });
     expect(upstream.script).toEqual([]);
-    expect(sandbox.calls()).toHaveLength(1);
+    // The stack is shared with the other tests here: this customer's calls only.
+    expect(sandbox.calls().filter((c) => customersOf(c).includes(customers[0]!))).toHaveLength(1);
     expect(entriesOf(sandbox.ledger(), customers[0]!)).toHaveLength(1);
   });
 
@@ -502,4 +513,93 @@ describe('reconcile while the reads of callers the API has not accepted are all 
       expect(callsOf(sandbox, action)).toHaveLength(1);
     },
   );
+});
+
+/** A memory store whose `complete` fails while `failing` is set (a Redis blip). */
+class BlippingStore implements IdempotencyStore {
+  failing = false;
+  constructor(private readonly inner: MemoryIdempotencyStore) {}
+  get operationTimeoutMs(): number {
+    return this.inner.operationTimeoutMs;
+  }
+  claim(...args: Parameters<IdempotencyStore['claim']>): ReturnType<IdempotencyStore['claim']> {
+    return this.inner.claim(...args);
+  }
+  complete(
+    ...args: Parameters<IdempotencyStore['complete']>
+  ): ReturnType<IdempotencyStore['complete']> {
+    if (this.failing) return Promise.reject(new Error('store blip'));
+    return this.inner.complete(...args);
+  }
+  release(
+    ...args: Parameters<IdempotencyStore['release']>
+  ): ReturnType<IdempotencyStore['release']> {
+    return this.inner.release(...args);
+  }
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+describe('reconcile when the retry that found the work could not keep its answer', () => {
+  let sandbox: RunningSandbox;
+  let gateway: Gateway;
+  let store: BlippingStore;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+    const config = loadConfig({
+      PORT: '0',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'silent',
+      PROMOTION_API_URL: sandbox.url,
+      BATCH_WINDOW_MS: '0',
+      PROMOTION_API_TIMEOUT_MS: '3000',
+      CIRCUIT_BREAKER_THRESHOLD: '1000',
+    });
+    store = new BlippingStore(new MemoryIdempotencyStore({ ttlSeconds: 600 }));
+    gateway = await startGateway(config, {
+      apiUrl: sandbox.url,
+      logger: pino({ level: 'silent' }),
+      store,
+    });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await sandbox.close();
+  });
+
+  it('enrolCustomers: the next retry of that key finds the same enrolment again, and sends nothing', async () => {
+    const url = gateway.graphqlUrl;
+    const action = ACTIONS[0]!;
+    const customers = [demo[30]!.id];
+    const idempotencyKey = randomUUID();
+    sandbox.setFaults({ resetAfterCommitRate: 1 });
+    expect(await action.run(url, customers, { idempotencyKey })).toMatchObject({
+      __typename: 'OutcomeUnknownError',
+    });
+    sandbox.setFaults({ resetAfterCommitRate: 0 });
+    const [entry] = ledgerOf(sandbox, action);
+
+    // The retry finds the cut call's enrolment and says so; its record is not kept.
+    store.failing = true;
+    const told = asMutationResult(await action.run(url, customers, { idempotencyKey }));
+    store.failing = false;
+    expect(idsOf(told.results[0]!.outcome)).toEqual(idsOfEntry(action, entry));
+
+    // Once that retry's lease has lapsed (3 s + the store's attempts), the next one gets the
+    // first call's partial record again: what this key itself was told is still its own.
+    const again = await eventually(() => action.run(url, customers, { idempotencyKey }), {
+      describe: 'a retry past the lapsed lease',
+      until: (payload) => payload.__typename !== 'IdempotencyConflictError',
+      timeoutMs: 20_000,
+      intervalMs: 250,
+    });
+    expect(idsOf(asMutationResult(again).results[0]!.outcome)).toEqual(idsOfEntry(action, entry));
+    expect(callsOf(sandbox, action)).toHaveLength(1);
+    expect(ledgerOf(sandbox, action)).toHaveLength(1);
+  });
 });
