@@ -64,15 +64,15 @@ function answersOf(response: RawResponse): string[] {
   );
 }
 
-async function demoRead(url: string, id: string): Promise<string> {
-  const response = await postJson(
-    url,
-    { query: tenLookups([id]) },
-    { authorization: DEMO_CREDENTIALS.authorizationHeader },
-  );
+/** One lookup of customer `id` with these credential headers: its payload type, or the errors. */
+async function readOne(url: string, headers: Record<string, string>, id: string): Promise<string> {
+  const response = await postJson(url, { query: tenLookups([id]) }, headers);
   const data = graphqlBody(response).data as Record<string, { __typename: string }> | undefined;
   return data?.['l0']?.__typename ?? JSON.stringify(graphqlBody(response).errors);
 }
+
+const demoRead = (url: string, id: string) =>
+  readOne(url, { authorization: DEMO_CREDENTIALS.authorizationHeader }, id);
 
 function lookupsBy(stack: SecureStack, authorization: string): number {
   const hash = credentialHashOf({ authorization });
@@ -158,12 +158,7 @@ describe('lookups of credentials the API accepts, 500 at once', () => {
     const demo = DEMO_CREDENTIALS.authorizationHeader;
     const acme = ACME_CREDENTIALS.authorizationHeader;
     const acmeIds = demoCustomers('acme').map((c) => c.id);
-    const read = async (authorization: string, id: string) => {
-      const body = graphqlBody(
-        await postJson(stack.url, { query: tenLookups([id]) }, { authorization }),
-      );
-      return (body.data as Record<string, { __typename: string }> | undefined)?.['l0']?.__typename;
-    };
+    const read = (authorization: string, id: string) => readOne(stack.url, { authorization }, id);
     expect(await read(demo, demoIds[0]!)).toBe('CustomerPromotions');
     expect(await read(acme, acmeIds[0]!)).toBe('CustomerPromotions');
 
@@ -194,14 +189,7 @@ describe('new sessions of a real tenant, more at once than the read slots of new
     // Each OAuth token is a caller of its own, unknown until the API has answered it.
     const tokens = await Promise.all(Array.from({ length: 20 }, () => oauthToken(stack.sandbox)));
     const answers = await Promise.all(
-      tokens.map(async (token, i) => {
-        const response = await postJson(
-          stack.url,
-          { query: tenLookups([demoIds[i]!]) },
-          { 'x-cap-api-oauth-token': token },
-        );
-        return answersOf({ ...response, json: [response.json] })[0];
-      }),
+      tokens.map((token, i) => readOne(stack.url, { 'x-cap-api-oauth-token': token }, demoIds[i]!)),
     );
     expect(answers).toEqual(Array.from({ length: 20 }, () => 'CustomerPromotions'));
   });
