@@ -174,15 +174,15 @@ export class PromotionReadService {
     const callerId = callerIdOf(credentials);
     const customer = this.shared.customerOf(callerId, query.identifierName, query.identifierValue);
     const call = this.sharedRead(
-      { callerId, key: `lookup?${lookupQueryString(query)}`, customer },
+      { callerId, key: `lookup?${lookupQueryString(query)}`, customer, deadline },
       PROMOTION_DATA_PATH,
       operation,
       async (observation) => {
-        const result = await this.admission.admit(
-          callerId,
+        const result = await this.client.lookupPromotionData(
+          credentials,
+          query,
           deadline,
-          () => this.client.lookupPromotionData(credentials, query, deadline, observation),
-          (unsent) => observation.end(unsent.kind),
+          observation,
         );
         if (result.kind === 'OK') {
           this.shared.learn(
@@ -244,18 +244,18 @@ export class PromotionReadService {
     const cacheKey = `${callerId}\n${key.programId}/${key.promotionId}`;
     const cached = this.definitions?.get(cacheKey);
     if (cached !== undefined) return { kind: 'OK', value: cached };
+    const deadline = Date.now() + this.options.timeoutMs;
     const call = this.sharedRead(
-      { callerId, key: `definition/${key.programId}/${key.promotionId}`, customer: null },
+      {
+        callerId,
+        key: `definition/${key.programId}/${key.promotionId}`,
+        customer: null,
+        deadline,
+      },
       PROMOTION_DEFINITION_ENDPOINT,
       operation,
       async (observation) => {
-        const deadline = Date.now() + this.options.timeoutMs;
-        const result = await this.admission.admit(
-          callerId,
-          deadline,
-          () => this.client.getPromotion(credentials, key, deadline, observation),
-          (unsent) => observation.end(unsent.kind),
-        );
+        const result = await this.client.getPromotion(credentials, key, deadline, observation);
         if (result.kind === 'OK') this.definitions?.set(cacheKey, result.value);
         return result;
       },
@@ -265,17 +265,25 @@ export class PromotionReadService {
 
   /**
    * The read in flight for `share.key` of this caller, or `read` of `endpoint` started and
-   * observed from its start (its joiners told to the observer); null past the caller's bound.
+   * observed from its start (its joiners told to the observer), as the caller's standing
+   * allows (ReadAdmission, by `share.deadline`); null past the caller's bound.
    */
   private sharedRead<T>(
-    share: { callerId: string; key: string; customer: CustomerKeys | null },
+    share: { callerId: string; key: string; customer: CustomerKeys | null; deadline: number },
     endpoint: string,
     operation: OperationTrace | undefined,
-    read: (observation: UpstreamReadObservation) => Promise<T>,
-  ): Promise<T> | null {
+    read: (observation: UpstreamReadObservation) => Promise<ReadResult<T>>,
+  ): Promise<ReadResult<T>> | null {
     return this.shared.run(share.callerId, share.key, share.customer, operation, () => {
       const observation = this.observer.upstreamRead(endpoint, operation);
-      return { answer: read(observation), joined: (joiner) => observation.joined(joiner) };
+      // An answer given without a call still ends the read's observation.
+      const answer = this.admission.admit(
+        share.callerId,
+        share.deadline,
+        () => read(observation),
+        (unsent) => observation.end(unsent.kind),
+      );
+      return { answer, joined: (joiner) => observation.joined(joiner) };
     });
   }
 }
