@@ -49,6 +49,12 @@ export function sentAtOf(outcome: CustomerOutcome | undefined): number | null {
   return typeof sentAt === 'number' && Number.isFinite(sentAt) ? sentAt : null;
 }
 
+/** The work an outcome reports: its issualId for ENROL, its earnedId for EARN, or null. */
+export function workIdOf(action: ReconcilableAction, outcome: CustomerOutcome): string | null {
+  if (outcome.kind !== 'ISSUED') return null;
+  return action === 'ENROL' ? outcome.issualId : outcome.earnedId;
+}
+
 /** The ids an answer already reported (issualIds for ENROL, earnedIds for EARN): none is claimed twice. */
 export function reportedIdsOf(
   action: ReconcilableAction,
@@ -56,8 +62,7 @@ export function reportedIdsOf(
 ): Set<string> {
   const ids = new Set<string>();
   for (const outcome of outcomes) {
-    if (outcome.kind !== 'ISSUED') continue;
-    const id = action === 'ENROL' ? outcome.issualId : outcome.earnedId;
+    const id = workIdOf(action, outcome);
     if (id !== null) ids.add(id);
   }
   return ids;

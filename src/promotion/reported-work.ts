@@ -10,7 +10,7 @@ import { LRUCache } from 'lru-cache';
 import type { CustomerOutcome } from '../domain/outcome';
 import { callerIdOf } from '../domain/caller';
 import type { BulkAction, Credentials, PromotionRequest } from '../domain/promotion';
-import type { ReconcilableAction } from './reconcile';
+import { isReconcilable, workIdOf, type ReconcilableAction } from './reconcile';
 
 export interface ReportedWorkOptions {
   /** How long a report is remembered: IDEMPOTENCY_TTL_SECONDS, as long as a retry may come. */
@@ -34,11 +34,10 @@ export class ReportedWork {
 
   /** What one answer told `teller`: the enrolments of an ENROL, the earnings of an EARN. */
   record(action: BulkAction, outcomes: readonly CustomerOutcome[], teller: string): void {
-    if (action !== 'ENROL' && action !== 'EARN') return;
+    if (!isReconcilable(action)) return;
     for (const outcome of outcomes) {
-      if (outcome.kind !== 'ISSUED') continue;
-      const id = action === 'ENROL' ? outcome.issualId : outcome.earnedId;
-      if (id !== null) {
+      const id = workIdOf(action, outcome);
+      if (id !== null && outcome.kind === 'ISSUED') {
         this.reported.set(keyOf(action, outcome.programId, outcome.entityId, id), teller);
       }
     }

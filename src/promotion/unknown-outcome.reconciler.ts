@@ -15,6 +15,7 @@ import {
   reportedIdsOf,
   sentAtOf,
   type Finding,
+  type FindingInput,
   type ReconcilableAction,
   type UnknownOutcomes,
 } from './reconcile';
@@ -40,6 +41,8 @@ export interface UnknownOutcomeReconcilerOptions {
   /** Counts only: never an identifier. */
   logger?: Pick<Logger, 'info' | 'error'>;
 }
+
+type Reported = FindingInput['reported'];
 
 /** The lookup's largest page; a program with more promotions than this is paged through. */
 const PAGE_SIZE = 100;
@@ -77,7 +80,14 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
       return sentAt === null || customer === undefined ? [] : [{ index, sentAt, customer }];
     });
     if (asked.length === 0) return found;
-    const reported = reportedIdsOf(action, previous);
+    // What this key was told already, or another caller or key lately: never the cut call's work.
+    const ownIds = reportedIdsOf(action, previous);
+    const teller = tellerOf(credentials, request);
+    const lately = this.options.reportedWork;
+    const reportedOf = (programId: number, entityId: string): Reported => ({
+      has: (id) =>
+        ownIds.has(id) || (lately?.toldOthers(action, programId, entityId, id, teller) ?? false),
+    });
     let findings: Finding[];
     try {
       findings = await Promise.all(
@@ -87,7 +97,7 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
             request,
             customer,
             sentAt,
-            reported,
+            reportedOf,
             credentials,
             deadline,
             trace,
@@ -121,7 +131,7 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
       } else if (finding.kind !== 'NOT_DONE') unsure++;
     });
     // Told to this key now: no other caller's or key's retry takes them for its own.
-    this.options.reportedWork?.record(action, claimed, tellerOf(credentials, request));
+    lately?.record(action, claimed, teller);
     this.options.logger?.info(
       { action, looked: asked.length, found: found.size - paused, unsure, paused },
       'looked up customers of unknown outcomes before sending them again',
@@ -135,7 +145,7 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
     request: PromotionRequest,
     customer: CustomerRef,
     sentAt: number,
-    reported: ReadonlySet<string>,
+    reportedOf: (programId: number, entityId: string) => Reported,
     credentials: Credentials,
     deadline: number,
     trace: OperationTrace | undefined,
@@ -167,19 +177,13 @@ export class UnknownOutcomeReconciler implements UnknownOutcomes {
       const promotion = promotionOn(result.value, request.promotion);
       if (promotion !== null) {
         const { entityId } = result.value;
-        const lately = this.options.reportedWork;
-        const asker = tellerOf(credentials, request);
         return findingOf({
           action,
           entityId,
           promotion,
           sentAt,
           clockSkewMs: this.options.clockSkewMs,
-          reported: {
-            has: (id) =>
-              reported.has(id) ||
-              (lately?.toldOthers(action, promotion.programId, entityId, id, asker) ?? false),
-          },
+          reported: reportedOf(promotion.programId, entityId),
         });
       }
       offset += result.value.promotions.length;
