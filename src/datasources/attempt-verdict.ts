@@ -4,7 +4,7 @@
  * a failure of the path to the API.
  */
 import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
-import type { CustomerOutcome, RateLimitedOutcome } from '../domain/outcome';
+import type { CustomerOutcome, RateLimitedOutcome, UnavailableOutcome } from '../domain/outcome';
 import type { BulkAction } from '../domain/promotion';
 import { isEnvelope, toOutcomes } from './enrol-and-earn.mapper';
 import { CredentialsRefusedError, DeadlineExceededError } from './upstream-dispatch';
@@ -23,6 +23,12 @@ export type Verdict =
 
 /** Code of the UPSTREAM_ERROR for a 4xx without the envelope: not a platform code, the status is in the message. */
 export const UNEXPECTED_STATUS_CODE = 0;
+
+/** Nothing was sent: the deadline of the mutation or read came first. */
+export const DEADLINE_PASSED: UnavailableOutcome = {
+  kind: 'UNAVAILABLE',
+  message: 'the deadline passed before the promotion API could be reached',
+};
 
 /**
  * One attempt of a call of `count` customers with `action`, as read at `now`:
@@ -47,7 +53,7 @@ export function verdictOf(
         exhausted: {
           kind: 'UNAVAILABLE',
           message: deadline
-            ? 'the deadline passed before the promotion API could be reached'
+            ? DEADLINE_PASSED.message
             : `the promotion API could not be reached (${errorCode(error)})`,
         },
         retryAfterMs: null,

@@ -11,6 +11,7 @@ import type { CustomerOutcome } from '../domain/outcome';
 import type { Credentials, CustomerRef, PromotionRequest } from '../domain/promotion';
 import { UpstreamCode } from '../domain/upstream-codes';
 import { NO_OBSERVER, type GatewayObserver, type OperationTrace } from '../observability/observer';
+import { DEADLINE_PASSED } from './attempt-verdict';
 import { BatchQueue } from './batch-queue';
 import { exclusionKeyOf, routeOf } from './batch-route';
 import type { Route } from './batch-route';
@@ -96,11 +97,6 @@ const STILL_BUSY: CustomerOutcome = {
   message:
     'concurrent actions on the same customer: another call for this customer ran until this mutation had no time left; nothing was done',
   scope: 'customer',
-};
-
-const DEADLINE_PASSED: CustomerOutcome = {
-  kind: 'UNAVAILABLE',
-  message: 'the deadline passed before the promotion API could be reached',
 };
 
 export class EnrolAndEarnBatcher {

@@ -14,7 +14,13 @@ import { sameOutcomeForAll, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { BulkAction, Credentials } from '../domain/promotion';
 import { NO_OBSERVER, type UpstreamCallObservation } from '../observability/observer';
-import { attemptStatusOf, circuitOpen, errorCode, verdictOf } from './attempt-verdict';
+import {
+  DEADLINE_PASSED,
+  attemptStatusOf,
+  circuitOpen,
+  errorCode,
+  verdictOf,
+} from './attempt-verdict';
 import type { Verdict } from './attempt-verdict';
 import { endpointPathOf, type BulkActionBody } from './bulk-action.body';
 import { circuitOf } from './circuit';
@@ -189,13 +195,7 @@ export class PromotionApiClient implements PromotionApiSender {
           });
         }
         if (Date.now() >= deadline) {
-          return sameOutcomeForAll(
-            count,
-            lastRetry ?? {
-              kind: 'UNAVAILABLE',
-              message: 'the deadline passed before the promotion API could be reached',
-            },
-          );
+          return sameOutcomeForAll(count, lastRetry ?? DEADLINE_PASSED);
         }
         // While half-open one probe is on its way; the others do not wait for it.
         if (this.breaker.state === CircuitState.HalfOpen) return circuitOpen(count);

@@ -25,7 +25,7 @@ import type {
   ReadResult,
 } from '../domain/promotion-read';
 import { NO_READ, type UpstreamReadObservation } from '../observability/observer';
-import { attemptStatusOf } from './attempt-verdict';
+import { DEADLINE_PASSED, attemptStatusOf } from './attempt-verdict';
 import { toCustomerPromotionsPage, toPromotionDefinition } from './promotion-read.mapper';
 import {
   PROMOTION_DATA_PATH,
@@ -159,10 +159,7 @@ export class PromotionReadClient {
     attempt: number,
   ): Promise<Step<T>> {
     if (Date.now() >= deadline) {
-      return final({
-        kind: 'UNAVAILABLE',
-        message: 'the deadline passed before the promotion API could be reached',
-      });
+      return final(DEADLINE_PASSED);
     }
     // While half-open one probe read is on its way; others do not wait.
     if (this.options.breaker.state === CircuitState.HalfOpen) return final(circuitOpen());

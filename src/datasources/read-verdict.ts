@@ -5,6 +5,7 @@
  */
 import type { ReadFailure, ReadResult } from '../domain/promotion-read';
 import {
+  DEADLINE_PASSED,
   UNEXPECTED_STATUS_CODE,
   errorCode,
   parseRetryAfter,
@@ -37,7 +38,7 @@ export function readVerdictOf<T>(
       const deadline = error instanceof DeadlineExceededError;
       return retry(
         deadline
-          ? 'the deadline passed before the promotion API could be reached'
+          ? DEADLINE_PASSED.message
           : `the promotion API could not be reached (${errorCode(error)})`,
         null,
         !deadline,

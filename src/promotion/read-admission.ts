@@ -12,7 +12,7 @@
 import { LRUCache } from 'lru-cache';
 import type { AcceptedCallers } from '../domain/accepted-callers';
 import type { ReadResult } from '../domain/promotion-read';
-import { UNEXPECTED_STATUS_CODE } from '../datasources/attempt-verdict';
+import { DEADLINE_PASSED, UNEXPECTED_STATUS_CODE } from '../datasources/attempt-verdict';
 
 type Refusal = Extract<ReadResult<never>, { kind: 'AUTH_REJECTED' }>;
 
@@ -21,11 +21,6 @@ const PROBES_BUSY: ReadResult<never> = {
   message:
     'Too many reads of credentials the promotion API has not accepted yet; retry in a moment.',
   retryAfterSeconds: 1,
-};
-
-const DEADLINE_PASSED: ReadResult<never> = {
-  kind: 'UNAVAILABLE',
-  message: 'the deadline passed before the promotion API could be reached',
 };
 
 /** How long a refusal of unverified credentials answers their reads without a call. */
