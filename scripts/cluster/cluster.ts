@@ -99,7 +99,7 @@ async function waitFor<T>(
 }
 
 /** One command on HAProxy's admin socket, its whole answer. */
-function adminCommand(socket: string, command: string): Promise<string> {
+export function adminCommand(socket: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const connection = createConnection(socket);
     let answer = '';
@@ -110,6 +110,11 @@ function adminCommand(socket: string, command: string): Promise<string> {
     connection.on('error', reject);
     connection.setTimeout(5_000, () => connection.destroy(new Error('admin socket timed out')));
   });
+}
+
+/** HAProxy's view of each server of the `replicas` backend: `UP`, `DOWN`, ... by name. */
+export async function replicaStatus(adminSocket: string): Promise<Record<string, string>> {
+  return statusOf(await adminCommand(adminSocket, 'show stat'));
 }
 
 /** `show stat` CSV → status by server name, for the `replicas` backend. */
@@ -234,7 +239,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       }),
     );
     run('haproxy', 'haproxy', ['-f', path.join(workDir, 'haproxy.cfg'), '-db'], {});
-    const serverStatus = async () => statusOf(await adminCommand(adminSocket, 'show stat'));
+    const serverStatus = () => replicaStatus(adminSocket);
     const upInHaproxy = (name: string) =>
       waitFor(`HAProxy to have ${name} UP`, async () =>
         (await serverStatus())[name] === 'UP' ? true : undefined,

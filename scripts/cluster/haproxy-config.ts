@@ -36,12 +36,12 @@ export function haproxyConfig({
     // Longer than a mutation may take (PROMOTION_API_TIMEOUT_MS, 10 s by default).
     '  timeout server 30s',
     '  timeout http-keep-alive 5s',
-    // A request is resent to another replica only when it cannot have been read by the
-    // one it went to: the connection failed, or closed with no byte of an answer (a
-    // stopping gateway answers every request it read before it closes).
+    // A request is resent to another replica only when the one it went to did nothing with
+    // it: the connection failed, closed with no byte of an answer, or fastify answered 503
+    // because it had begun to close (before any handler; the gateway's only 503 on POST).
     '  retries 3',
     '  option redispatch 1',
-    '  retry-on conn-failure empty-response',
+    '  retry-on conn-failure empty-response 503',
     '',
     'frontend gateway',
     `  bind ${bindHost}:${port}`,
