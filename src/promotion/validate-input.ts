@@ -30,6 +30,11 @@ const MAX_EMAIL_LENGTH = 254;
 export const MAX_EARNED_IDS_PER_CUSTOMER = 100;
 /** DESIGN §9: ids are opaque strings of at most 64 characters. */
 const MAX_EARNED_ID_LENGTH = 64;
+/**
+ * Problems listed per earnedIds list, the rest counted: a 4-byte earnedId would otherwise
+ * cost a 100-byte violation, and 1,000 lists of 100 a 10 MB answer to a 0.5 MB request.
+ */
+const MAX_VIOLATIONS_PER_EARNED_ID_LIST = 5;
 
 const identifierRules: Record<IdentifierName, { pattern: RegExp; expected: string }> = {
   id: { pattern: /^\d{1,20}$/, expected: 'a customer id: digits only' },
@@ -136,14 +141,19 @@ function earnedIdViolations(field: string, earnedIds: readonly string[]): InputV
   }
   const violations: InputViolation[] = [];
   const firstIndexOf = new Map<string, number>();
+  let unlisted = 0;
+  const report = (violation: InputViolation): void => {
+    if (violations.length < MAX_VIOLATIONS_PER_EARNED_ID_LIST) violations.push(violation);
+    else unlisted++;
+  };
   earnedIds.forEach((raw, index) => {
     const value = raw.trim();
     if (value === '') {
-      violations.push({ field: `${field}[${index}]`, message: 'must not be empty' });
+      report({ field: `${field}[${index}]`, message: 'must not be empty' });
       return;
     }
     if (value.length > MAX_EARNED_ID_LENGTH) {
-      violations.push({
+      report({
         field: `${field}[${index}]`,
         message: `must be at most ${MAX_EARNED_ID_LENGTH} characters`,
       });
@@ -154,11 +164,17 @@ function earnedIdViolations(field: string, earnedIds: readonly string[]): InputV
     const first = firstIndexOf.get(identity);
     if (first === undefined) firstIndexOf.set(identity, index);
     else
-      violations.push({
+      report({
         field: `${field}[${index}]`,
         message: `is the same earn as ${field}[${first}]`,
       });
   });
+  if (unlisted > 0) {
+    violations.push({
+      field,
+      message: `has ${unlisted} more problem(s) of the same kinds, not listed: each earnedId must be non-empty, at most ${MAX_EARNED_ID_LENGTH} characters and named once`,
+    });
+  }
   return violations;
 }
 

@@ -168,6 +168,21 @@ describe('validateInput', () => {
       expect(validateInput(withEarns(many.slice(0, 100)), limits).valid).toBe(true);
     });
 
+    it('lists five problems of one earnedIds list and counts the rest under the list', () => {
+      const result = validateInput(withEarns(['', '7', '7', '', '7', '7', '', '7', '8']), limits);
+      expect(fieldsOf(result)).toEqual([
+        ['customers[0].earnedIds[0]', 'must not be empty'],
+        ['customers[0].earnedIds[2]', 'is the same earn as customers[0].earnedIds[1]'],
+        ['customers[0].earnedIds[3]', 'must not be empty'],
+        ['customers[0].earnedIds[4]', 'is the same earn as customers[0].earnedIds[1]'],
+        ['customers[0].earnedIds[5]', 'is the same earn as customers[0].earnedIds[1]'],
+        [
+          'customers[0].earnedIds',
+          'has 2 more problem(s) of the same kinds, not listed: each earnedId must be non-empty, at most 64 characters and named once',
+        ],
+      ]);
+    });
+
     it('refuses empty, over-long and repeated earnedIds, each with its own path', () => {
       const result = validateInput(
         withEarns(['5000001', '', 'x'.repeat(65), '005000001', 'x'.repeat(64), 'E-1', 'E-1']),
