@@ -6,7 +6,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { customerIdentityOf } from '../domain/customer-identity';
-import type { CustomerOutcome } from '../domain/outcome';
+import { isSuccess, type CustomerOutcome } from '../domain/outcome';
 import type { IdentifierName } from '../domain/promotion';
 import type { OperationTrace } from '../observability/observer';
 
@@ -141,14 +141,10 @@ export class SharedReads {
     customers.forEach((customer, index) => {
       const outcome = outcomes[index];
       // Nothing was done for a customer that got an error of its own or of the path.
-      if (
-        outcome !== undefined &&
-        outcome.kind !== 'ISSUED' &&
-        outcome.kind !== 'OUTCOME_UNKNOWN'
-      ) {
+      if (outcome !== undefined && !isSuccess(outcome) && outcome.kind !== 'OUTCOME_UNKNOWN') {
         return;
       }
-      if (outcome?.kind === 'ISSUED') {
+      if (outcome !== undefined && isSuccess(outcome)) {
         this.learn(callerId, identifierName, customer.identifierValue, outcome.entityId);
       }
       // No read of this caller in flight: nothing to make stale, only who the customer is to learn.

@@ -12,6 +12,8 @@ import {
   EarnPromotionDocument,
   EnrolCustomersDocument,
   PromotionDefinitionDocument,
+  RevokeEarningsDocument,
+  RevokeEnrolmentsDocument,
 } from '../generated/graphql';
 import { eventually } from '../support/eventually';
 import { execute } from '../support/stack';
@@ -63,6 +65,46 @@ async function enrol(url: string, id: string, promotionId = 57099): Promise<stri
   const outcome = payload.results[0]?.outcome;
   if (outcome?.__typename !== 'Enrolment') throw new Error(JSON.stringify(outcome));
   return outcome.issualId;
+}
+
+async function revokeEnrolments(url: string, id: string): Promise<void> {
+  const { body } = await execute(
+    url,
+    RevokeEnrolmentsDocument,
+    {
+      input: {
+        promotion: { programId: 469, promotionId: 57099 },
+        identifierName: 'ID',
+        customers: [{ identifierValue: id, source: 'INSTORE' }],
+      },
+    },
+    demoAuth,
+  );
+  const payload = body.data?.revokeEnrolments;
+  if (payload?.__typename !== 'RevokeEnrolmentsResult') throw new Error(JSON.stringify(body));
+  if (payload.results[0]?.outcome.__typename !== 'EnrolmentRevocation') {
+    throw new Error(JSON.stringify(payload.results[0]?.outcome));
+  }
+}
+
+async function revokeEarnings(url: string, id: string, earnedIds: string[]): Promise<void> {
+  const { body } = await execute(
+    url,
+    RevokeEarningsDocument,
+    {
+      input: {
+        promotion: { programId: 469, promotionId: 57099 },
+        identifierName: 'ID',
+        customers: [{ identifierValue: id, source: 'INSTORE', earnedIds }],
+      },
+    },
+    demoAuth,
+  );
+  const payload = body.data?.revokeEarnings;
+  if (payload?.__typename !== 'RevokeEarningsResult') throw new Error(JSON.stringify(body));
+  if (payload.results[0]?.outcome.__typename !== 'EarningRevocation') {
+    throw new Error(JSON.stringify(payload.results[0]?.outcome));
+  }
 }
 
 async function earn(url: string, id: string, promotionId = 57099): Promise<string> {
@@ -406,6 +448,55 @@ describe('customerPromotions and promotion against the sandbox', () => {
           ?.enrolments.map((e) => e.issualId);
       expect(await enrolmentsOf(before)).toEqual([]);
       expect(await enrolmentsOf(after)).toEqual([issualId]);
+    });
+
+    it('a query started after a revocation of that customer finished does not join a lookup started before it, and no longer sees what was revoked', async () => {
+      const customer = '555567089';
+      const issualId = await enrol(url, customer);
+      const earnedId = await earn(url, customer);
+      const activeOf = async (payload: Promise<unknown>) => {
+        const promotion = asPage((await payload) as Parameters<typeof asPage>[0]).promotions.find(
+          (p) => p.promotionId === 57099,
+        );
+        return {
+          issualIds: promotion?.enrolments.map((e) => e.issualId),
+          earnedIds: promotion?.enrolments.flatMap((e) => e.earnings.map((x) => x.earnedId)),
+        };
+      };
+      const query = byId(customer, { programIds: [469] });
+
+      const steps = [
+        {
+          revoke: () => revokeEarnings(url, customer, [earnedId]),
+          before: { issualIds: [issualId], earnedIds: [earnedId] },
+          after: { issualIds: [issualId], earnedIds: [] },
+        },
+        {
+          revoke: () => revokeEnrolments(url, customer),
+          before: { issualIds: [issualId], earnedIds: [] },
+          after: { issualIds: [], earnedIds: [] },
+        },
+      ];
+      for (const step of steps) {
+        stack.upstream.holding = true;
+        const heldBefore = stack.upstream.held();
+        const before = customerPromotions(url, query);
+        await eventually(() => stack.upstream.held(), {
+          describe: 'the first lookup answered',
+          until: (n) => n === heldBefore + 1,
+        });
+        stack.upstream.holding = false;
+        await step.revoke();
+        stack.upstream.holding = true;
+        const after = customerPromotions(url, query);
+        await eventually(() => stack.upstream.held(), {
+          describe: 'a second lookup',
+          until: (n) => n === heldBefore + 2,
+        });
+        stack.upstream.release();
+        expect(await activeOf(before)).toEqual(step.before);
+        expect(await activeOf(after)).toEqual(step.after);
+      }
     });
 
     it('a lookup by mobile does not join one started before a write by id of the same person', async () => {
