@@ -20,6 +20,8 @@ export interface ReceivedSpan {
   attributes: Record<string, AttributeValue>;
   links: Array<{ traceId: string; spanId: string }>;
   events: Array<{ name: string; attributes: Record<string, AttributeValue> }>;
+  /** OTLP's status code: 0 unset, 1 ok, 2 error. */
+  statusCode: number;
 }
 
 export interface OtlpReceiver {
@@ -55,6 +57,7 @@ interface OtlpSpan {
   attributes?: OtlpAttribute[];
   links?: Array<{ traceId: string; spanId: string }>;
   events?: Array<{ name: string; attributes?: OtlpAttribute[] }>;
+  status?: { code?: number };
 }
 
 interface OtlpTraces {
@@ -89,6 +92,7 @@ function spanOf(span: OtlpSpan): ReceivedSpan {
       name: e.name,
       attributes: attributesOf(e.attributes),
     })),
+    statusCode: span.status?.code ?? 0,
   };
 }
 

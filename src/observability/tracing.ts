@@ -20,6 +20,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { isSuccess } from '../domain/outcome';
 import type { GatewayExecutor } from '../graphql/compiled-executor';
 import type { GatewayObserver, UpstreamCallObservation, UpstreamReadObservation } from './observer';
 
@@ -182,7 +183,8 @@ function callSpan(span: Span): UpstreamCallObservation {
         span.setAttribute(`gateway.outcome.${kind.toLowerCase()}`, count);
       }
       span.setAttribute('gateway.attempts', attempts.count());
-      if (outcomes.some((o) => o.kind !== 'ISSUED' && o.kind !== 'UPSTREAM_ERROR')) {
+      // The API's own per-customer errors are answers; only the path failing is the span's error.
+      if (outcomes.some((o) => !isSuccess(o) && o.kind !== 'UPSTREAM_ERROR')) {
         span.setStatus({
           code: SpanStatusCode.ERROR,
           message: 'not every customer was answered by the API',

@@ -4,6 +4,7 @@
  * its traceparent is what the API received.
  */
 import { print } from 'graphql';
+import { enrolAndEarn, requestBody } from '../sandbox/helpers';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../bench/otlp-receiver';
 import {
   CustomerPromotionsDocument,
@@ -244,7 +245,13 @@ describe('tracing reads and revocations', () => {
       ...Array<boolean>(promotionCount).fill(true),
     ]);
 
-    // A revocation's call is linked to its operation as enrol's and earn's are.
+    // A revocation's call is linked to its operation as enrol's and earn's are. The
+    // enrolment it revokes is made at the sandbox itself: no span of ours.
+    const enrolled = await enrolAndEarn(
+      read.sandbox.url,
+      requestBody({ promotionId: promotion.promotionId, values: [listed.id] }),
+    );
+    expect(enrolled.status).toBe(200);
     const revoked = await execute(
       read.gateway.url,
       RevokeEnrolmentsDocument,
@@ -258,7 +265,9 @@ describe('tracing reads and revocations', () => {
       auth,
     );
     expect(revoked.body.data?.revokeEnrolments.__typename).toBe('RevokeEnrolmentsResult');
-    const [revokeCall] = await getCalls(read.sandbox.url);
+    const revokeCall = (await getCalls(read.sandbox.url)).find(
+      (c) => c.path === '/v2/promotion/bulk/revokeEnrolAndEarn',
+    );
 
     await read.gateway.stop();
     const spans = await eventually(() => read.receiver.spans(), {
@@ -277,6 +286,9 @@ describe('tracing reads and revocations', () => {
       (c) => revokeCall?.traceparent === `00-${c.traceId}-${c.spanId}-01`,
     );
     expect(revokeSpan?.name).toBe('POST /v2/promotion/bulk/revokeEnrolAndEarn');
+    // A revocation done is a success of its call, as an enrolment is.
+    expect(revokeSpan?.attributes).toMatchObject({ 'gateway.outcome.revoked': 1 });
+    expect(revokeSpan?.statusCode).toBe(0);
     expect(revokeSpan?.links.map((l) => l.spanId)).toEqual([
       operations.find((o) => o.name === 'mutation RevokeEnrolments')?.spanId,
     ]);
