@@ -47,7 +47,7 @@ export interface GatewayConfig {
   introspection: boolean;
   /** Default `10`. Deepest nesting of fields one operation may select; fragments do not count as levels. */
   maxQueryDepth: number;
-  /** Default `15`. Aliases one operation may use (`__typename` aliases are free). */
+  /** Default `15`. Aliases one operation may use, `__typename` aliases included. */
   maxAliases: number;
   /** Default `10`. Root fields one operation may select; each mutation field is one mutation. */
   maxRootFields: number;
