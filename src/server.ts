@@ -147,6 +147,7 @@ export async function startGateway(
     executor,
     documents,
     persistedQueries,
+    accepted: api.accepted,
     logger,
     tracer: tracing?.tracer ?? null,
   });

@@ -8,10 +8,12 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import type { GatewayContext } from '../context';
+import type { AcceptedCallers } from '../domain/accepted-callers';
 import { tracedExecutor } from '../observability/tracing';
 import type { CompiledExecutor } from './compiled-executor';
 import type { DocumentCache } from './document-cache';
 import { PERSISTED_QUERY_TTL_SECONDS, type PersistedQueryCache } from './persisted-query-cache';
+import { registrationByAcceptedCallersPlugin } from './persisted-query-registration';
 import { trustedDocumentsPlugin } from './trusted-documents';
 import { errorReportingPlugin, formatErrorFor } from './error-policy';
 import {
@@ -28,6 +30,8 @@ export interface ApolloParts {
   documents: DocumentCache;
   /** Apollo's automatic persisted queries; unused with TRUSTED_DOCUMENTS. */
   persistedQueries: PersistedQueryCache;
+  /** Callers the API has accepted: only they add documents to `persistedQueries`. */
+  accepted: Pick<AcceptedCallers, 'has'>;
   logger: Logger;
   /** Set when tracing is on: each operation runs in a span (needs an executor). */
   tracer?: Tracer | null;
@@ -36,7 +40,7 @@ export interface ApolloParts {
 /** Apollo Server with the gateway's limits, error policy and plugins; not started. */
 export function createApolloServer(
   config: GatewayConfig,
-  { schema, executor, documents, persistedQueries, logger, tracer = null }: ApolloParts,
+  { schema, executor, documents, persistedQueries, accepted, logger, tracer = null }: ApolloParts,
 ): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     ...(executor === null ? { schema } : { gateway: gatewayOf(executor, tracer) }),
@@ -57,9 +61,9 @@ export function createApolloServer(
     validationRules: [...operationLimitRules(config), noSubscriptionsRule],
     formatError: formatErrorFor({ production: config.production }),
     plugins: [
-      ...(config.trustedDocuments === null
-        ? []
-        : [trustedDocumentsPlugin(config.trustedDocuments)]),
+      config.trustedDocuments === null
+        ? registrationByAcceptedCallersPlugin(accepted)
+        : trustedDocumentsPlugin(config.trustedDocuments),
       errorReportingPlugin(),
       documentSlicesPlugin(),
       // Nothing this gateway answers is cacheable; the plugin would wrap every field.

@@ -1,29 +1,66 @@
 /**
  * Apollo's automatic persisted queries without TRUSTED_DOCUMENTS: a client sends a hash,
  * registers the document once on a miss, then sends only the hash. With REDIS_URL the
- * cache is shared, so a document registered on one replica is known to the others.
+ * cache is shared, so a document registered on one replica is known to the others. Only
+ * callers the API has accepted add documents: the cache is bounded for all of them
+ * together, and made-up credentials must not push the tenants' documents out.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { print } from 'graphql';
 import {
   MAX_DOCUMENT_BYTES,
+  REDIS_MAX_DOCUMENTS,
   RedisPersistedQueryCache,
 } from '../../src/graphql/persisted-query-cache';
-import { GatewayLimitsDocument } from '../generated/graphql';
+import { CustomerPromotionsDocument, GatewayLimitsDocument } from '../generated/graphql';
 import { REDIS_ENV } from '../faults/support';
-import { startStack, type Stack } from '../support/stack';
+import { DEMO_CREDENTIALS, demoCustomers } from '../sandbox/sandbox-api';
+import { execute, startStack, type Stack } from '../support/stack';
 
 const query = print(GatewayLimitsDocument);
 const sha256Hash = createHash('sha256').update(query).digest('hex');
 const persisted = { extensions: { persistedQuery: { version: 1, sha256Hash } } };
 
-async function post(url: string, body: unknown): Promise<unknown> {
+const demo = { authorization: DEMO_CREDENTIALS.authorizationHeader };
+const madeUp = { authorization: 'Basic Zm9vOmJhcg==' };
+
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = demo,
+): Promise<unknown> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
   return response.json();
+}
+
+/** One query the API answers for the demo credentials: from then on the gateway knows them. */
+async function acceptDemoCaller(stack: Stack): Promise<void> {
+  const { body } = await execute(
+    stack.gateway.graphqlUrl,
+    CustomerPromotionsDocument,
+    {
+      input: {
+        customer: {
+          identifierName: 'ID',
+          identifierValue: demoCustomers('demo')[0]!.id,
+          source: 'INSTORE',
+        },
+      },
+    },
+    demo,
+  );
+  expect(body.data?.customerPromotions.__typename).toBe('CustomerPromotions');
+}
+
+/** A document of its own per run, so that a Redis shared with earlier runs cannot know it. */
+function ownDocument(): { text: string; byHash: unknown } {
+  const text = `query Limits_${randomUUID().replace(/-/g, '')} { gatewayLimits { upstreamBatchSize } }`;
+  const hash = createHash('sha256').update(text).digest('hex');
+  return { text, byHash: { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } } };
 }
 
 const limits = { data: { gatewayLimits: expect.objectContaining({ upstreamBatchSize: 100 }) } };
@@ -40,11 +77,25 @@ describe('automatic persisted queries in memory', () => {
   beforeAll(async () => (stack = await startStack()));
   afterAll(() => stack.close());
 
-  it('answers a hash it does not know with PERSISTED_QUERY_NOT_FOUND, then runs it once registered', async () => {
+  it('runs, and keeps no document registered by a caller the API has not accepted, with or without credentials', async () => {
     const url = stack.gateway.graphqlUrl;
-    expect(await post(url, persisted)).toEqual(notFound);
+    for (const headers of [madeUp, {}]) {
+      expect(await post(url, { query, ...persisted }, headers)).toEqual(limits);
+      expect(await post(url, persisted, headers)).toEqual(notFound);
+    }
+    // Nor the demo caller's before the API has accepted it.
     expect(await post(url, { query, ...persisted })).toEqual(limits);
-    expect(await post(url, persisted)).toEqual(limits);
+    expect(await post(url, persisted)).toEqual(notFound);
+  });
+
+  it('answers a hash it does not know with PERSISTED_QUERY_NOT_FOUND, then runs it for anyone once an accepted caller registered it', async () => {
+    const url = stack.gateway.graphqlUrl;
+    await acceptDemoCaller(stack);
+    const { text, byHash } = ownDocument();
+    expect(await post(url, byHash)).toEqual(notFound);
+    expect(await post(url, { query: text, ...(byHash as object) })).toEqual(limits);
+    expect(await post(url, byHash)).toEqual(limits);
+    expect(await post(url, byHash, {})).toEqual(limits);
   });
 });
 
@@ -54,17 +105,37 @@ describe('automatic persisted queries in Redis', () => {
   beforeAll(async () => {
     first = await startStack(REDIS_ENV);
     second = await startStack(REDIS_ENV);
+    await acceptDemoCaller(first);
   });
   afterAll(() => Promise.all([first.close(), second.close()]));
 
   it('runs on one gateway a document registered on another', async () => {
-    // A document of its own per run, so that a Redis shared with earlier runs cannot know it.
-    const own = `query Limits_${randomUUID().replace(/-/g, '')} { gatewayLimits { upstreamBatchSize } }`;
-    const hash = createHash('sha256').update(own).digest('hex');
-    const byHash = { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } };
-
+    const { text, byHash } = ownDocument();
     expect(await post(second.gateway.graphqlUrl, byHash)).toEqual(notFound);
-    expect(await post(first.gateway.graphqlUrl, { query: own, ...byHash })).toEqual(limits);
+    expect(await post(first.gateway.graphqlUrl, { query: text, ...(byHash as object) })).toEqual(
+      limits,
+    );
+    expect(await post(second.gateway.graphqlUrl, byHash)).toEqual(limits);
+  });
+
+  it(`keeps a tenant's document while made-up credentials register more than ${REDIS_MAX_DOCUMENTS} others`, async () => {
+    const { text, byHash } = ownDocument();
+    expect(await post(first.gateway.graphqlUrl, { query: text, ...(byHash as object) })).toEqual(
+      limits,
+    );
+    // 50 registrations per batched request, each answered from its text.
+    const flood = Array.from({ length: REDIS_MAX_DOCUMENTS + 100 }, () => {
+      const own = ownDocument();
+      return { query: own.text, ...(own.byHash as object) };
+    });
+    for (let i = 0; i < flood.length; i += 50) {
+      const answers = (await post(
+        first.gateway.graphqlUrl,
+        flood.slice(i, i + 50),
+        madeUp,
+      )) as unknown[];
+      expect(answers).toEqual(Array.from({ length: answers.length }, () => limits));
+    }
     expect(await post(second.gateway.graphqlUrl, byHash)).toEqual(limits);
   });
 });

@@ -6,7 +6,14 @@
  * any client floods the error log and pages whoever watches it.
  */
 import { createHash } from 'node:crypto';
-import { postJson, startSecureStack, type RawResponse, type SecureStack } from '../support';
+import { DEMO_CREDENTIALS, demoCustomers } from '../../sandbox/sandbox-api';
+import {
+  enrolInput,
+  postJson,
+  startSecureStack,
+  type RawResponse,
+  type SecureStack,
+} from '../support';
 
 const DOCUMENT = '{ gatewayLimits { maxCustomersPerMutation } }';
 const HASH = createHash('sha256').update(DOCUMENT).digest('hex');
@@ -66,11 +73,29 @@ describe.each([
     expect(levelsOf(stack).filter((level) => level >= 50)).toEqual([]);
   });
 
-  it('still runs a document registered under its own hash', async () => {
-    const registered = await postJson(stack.url, {
-      query: DOCUMENT,
-      extensions: { persistedQuery: { version: 1, sha256Hash: HASH } },
+  it('still runs a document registered under its own hash by a caller the API accepted', async () => {
+    const auth = { authorization: DEMO_CREDENTIALS.authorizationHeader };
+    // An enrolment the API answered: from then on the gateway knows these credentials.
+    const enrolled = await postJson(
+      stack.url,
+      {
+        query:
+          'mutation E($input: EnrolCustomersInput!) { enrolCustomers(input: $input) { __typename } }',
+        variables: { input: enrolInput('ID', [demoCustomers('demo')[0]!.id]) },
+      },
+      auth,
+    );
+    expect(enrolled.json).toEqual({
+      data: { enrolCustomers: { __typename: 'EnrolCustomersResult' } },
     });
+    const registered = await postJson(
+      stack.url,
+      {
+        query: DOCUMENT,
+        extensions: { persistedQuery: { version: 1, sha256Hash: HASH } },
+      },
+      auth,
+    );
     expect(registered.json).toEqual({ data: { gatewayLimits: { maxCustomersPerMutation: 1000 } } });
     const byHash = await postJson(stack.url, {
       extensions: { persistedQuery: { version: 1, sha256Hash: HASH } },
