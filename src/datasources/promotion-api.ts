@@ -11,6 +11,7 @@ import { circuitOf } from './circuit';
 import { EnrolAndEarnBatcher } from './enrol-and-earn.batcher';
 import { PromotionApiClient } from './promotion-api.client';
 import { PromotionReadClient } from './promotion-read.client';
+import { ReadSlots } from './read-slots';
 
 export interface PromotionApi {
   batcher: EnrolAndEarnBatcher;
@@ -59,6 +60,8 @@ export function createPromotionApi(
     }),
     basePath: client.basePath,
     timeoutMs: config.promotionApiTimeoutMs,
+    // A quarter of the connections stays free of reads for the bulk calls.
+    slots: new ReadSlots(readSlotsOf(config.upstreamMaxConnections)),
     ...(logger === undefined ? {} : { logger }),
   });
   return {
@@ -72,4 +75,9 @@ export function createPromotionApi(
       await client.close();
     },
   };
+}
+
+/** Reads on the wire at once: all connections but a quarter (at least one each). */
+export function readSlotsOf(maxConnections: number): number {
+  return Math.max(1, maxConnections - Math.ceil(maxConnections / 4));
 }

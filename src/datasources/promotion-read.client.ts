@@ -15,6 +15,7 @@ import {
   type CircuitBreakerPolicy,
   type RetryPolicy,
 } from 'cockatiel';
+import { callerIdOf } from '../domain/caller';
 import type { Credentials } from '../domain/promotion';
 import type {
   CustomerPromotionsPage,
@@ -33,6 +34,7 @@ import {
   definitionPathOf,
   lookupQueryString,
 } from './promotion-read.request';
+import type { ReadSlots } from './read-slots';
 import { readVerdictOf, type BodyReader } from './read-verdict';
 import { credentialHeadersOf, type UpstreamDispatcher } from './upstream-dispatch';
 
@@ -51,6 +53,8 @@ export interface PromotionReadClientOptions {
   retryBaseDelayMs?: number;
   /** Default `1000` ms. Longest backoff when the API gave no Retry-After. */
   retryMaxDelayMs?: number;
+  /** Default none (no bound). Reads on the wire at once, and whose goes next when they are all taken. */
+  slots?: ReadSlots;
   /** Optional; never receives credentials, query strings or customer identifiers. */
   logger?: Logger;
 }
@@ -60,6 +64,8 @@ interface ReadEndpoint {
   path: string;
   name: string;
   observation: UpstreamReadObservation;
+  /** Whose read it is (`callerIdOf`): its turn for a slot. */
+  callerId: string;
 }
 
 /** One attempt as the retry policy sees it: final, or worth another after `waitMs`. */
@@ -109,7 +115,12 @@ export class PromotionReadClient {
     observation: UpstreamReadObservation = NO_READ,
   ): Promise<ReadResult<CustomerPromotionsPage>> {
     const path = `${this.options.basePath}${PROMOTION_DATA_PATH}?${lookupQueryString(query)}`;
-    const endpoint = { path, name: PROMOTION_DATA_PATH, observation };
+    const endpoint = {
+      path,
+      name: PROMOTION_DATA_PATH,
+      observation,
+      callerId: callerIdOf(credentials),
+    };
     return this.read(endpoint, credentials, deadline, toCustomerPromotionsPage);
   }
 
@@ -121,7 +132,12 @@ export class PromotionReadClient {
     observation: UpstreamReadObservation = NO_READ,
   ): Promise<ReadResult<PromotionDefinition>> {
     const path = `${this.options.basePath}${definitionPathOf(key)}`;
-    const endpoint = { path, name: PROMOTION_DEFINITION_ENDPOINT, observation };
+    const endpoint = {
+      path,
+      name: PROMOTION_DEFINITION_ENDPOINT,
+      observation,
+      callerId: callerIdOf(credentials),
+    };
     return this.read(endpoint, credentials, deadline, (body) => toPromotionDefinition(body, key));
   }
 
@@ -163,6 +179,10 @@ export class PromotionReadClient {
     }
     // While half-open one probe read is on its way; others do not wait.
     if (this.options.breaker.state === CircuitState.HalfOpen) return final(circuitOpen());
+    const { slots } = this.options;
+    if (slots !== undefined && (await slots.acquire(endpoint.callerId, deadline)) === 'late') {
+      return final(DEADLINE_PASSED);
+    }
     let verdict;
     try {
       verdict = await this.options.breaker.execute(async () => {
@@ -185,6 +205,8 @@ export class PromotionReadClient {
         return final(circuitOpen());
       }
       throw error;
+    } finally {
+      slots?.release();
     }
     if (verdict.kind === 'done') return final(verdict.result);
     // Retry-After is a floor, never a licence to hammer.

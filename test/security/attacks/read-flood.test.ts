@@ -12,6 +12,7 @@ import {
   demoCustomers,
 } from '../../../src/sandbox';
 import {
+  enrolInput,
   graphqlBody,
   oauthToken,
   postJson,
@@ -174,6 +175,56 @@ describe('lookups of credentials the API accepts, 500 at once', () => {
     expect(answersOf(await flood)).toEqual(Array.from({ length: 50 }, () => pages));
     expect(served).toEqual(Array.from({ length: 5 }, () => 'CustomerPromotions'));
     expect(stack.gateway.reads.readsPaused()).toBe(false);
+  });
+
+  it("do not hold back another tenant's mutation or read behind them: each is sent while most of the flood still waits", async () => {
+    const demo = DEMO_CREDENTIALS.authorizationHeader;
+    const acme = ACME_CREDENTIALS.authorizationHeader;
+    const acmeIds = demoCustomers('acme').map((c) => c.id);
+    expect(await readOne(stack.url, { authorization: acme }, acmeIds[10]!)).toBe(
+      'CustomerPromotions',
+    );
+    const floodStart = lookupsBy(stack, demo);
+    const flood = postJson(stack.url, floodBody(50, 500), { authorization: demo });
+    await eventually(() => lookupsBy(stack, demo) - floodStart, {
+      describe: 'the flood at the API',
+      until: (n) => n >= 16,
+    });
+
+    // Lookups of the flood the API had received when each of acme's answers came back.
+    const floodSeen = async (answer: Promise<unknown>) => {
+      await answer;
+      return lookupsBy(stack, demo) - floodStart;
+    };
+    const [atEnrolment, atRead] = await Promise.all([
+      floodSeen(
+        postJson(
+          stack.url,
+          {
+            query:
+              'mutation E($input: EnrolCustomersInput!) { enrolCustomers(input: $input) { __typename } }',
+            variables: {
+              input: enrolInput('ID', [acmeIds[11]!], { programId: 699, promotionId: 74116 }),
+            },
+          },
+          { authorization: acme },
+        ).then((r) =>
+          expect(graphqlBody(r).data).toEqual({
+            enrolCustomers: { __typename: 'EnrolCustomersResult' },
+          }),
+        ),
+      ),
+      floodSeen(
+        readOne(stack.url, { authorization: acme }, acmeIds[12]!).then((r) =>
+          expect(r).toBe('CustomerPromotions'),
+        ),
+      ),
+    ]);
+    // First come, first served, each waited for the flood's 500 to be sent before its own.
+    expect(atEnrolment).toBeLessThan(250);
+    expect(atRead).toBeLessThan(250);
+    const pages = Array.from({ length: 10 }, () => 'CustomerPromotions').join(',');
+    expect(answersOf(await flood)).toEqual(Array.from({ length: 50 }, () => pages));
   });
 });
 
