@@ -45,11 +45,12 @@ export function readVerdictOf<T>(
       );
     }
     case 'sent-failed':
-      // A read may be sent again: nothing it does changes anything.
+      // A read may be sent again: nothing it does changes anything. Cut by its own deadline
+      // (it waited long for a slot), it says nothing of the API: no failure for the circuit.
       return retry(
         `the promotion API did not answer the read (${errorCode(attempt.error)})`,
         null,
-        true,
+        !(attempt.error instanceof DeadlineExceededError),
       );
     case 'response':
       return answerVerdict(attempt, read, now);

@@ -28,6 +28,15 @@ export class DeadlineExceededError extends Error {
   }
 }
 
+/** One attempt's share of the deadline ran out on the wire: the API was too slow for it. */
+export class AttemptTimeoutError extends Error {
+  readonly code = 'GATEWAY_ATTEMPT_TIMEOUT';
+  constructor() {
+    super('the attempt took longer than its share of the deadline');
+    this.name = 'AttemptTimeoutError';
+  }
+}
+
 /** Not sent: the API refused these very credentials while this request waited for a socket. */
 export class CredentialsRefusedError extends Error {
   readonly code = 'GATEWAY_CREDENTIALS_REFUSED';
@@ -172,7 +181,7 @@ export class UpstreamDispatcher {
           }
           controller = started;
           if (wireTimeoutMs !== undefined) {
-            wireTimer = setTimeout(() => started.abort(new DeadlineExceededError()), wireTimeoutMs);
+            wireTimer = setTimeout(() => started.abort(new AttemptTimeoutError()), wireTimeoutMs);
           }
         },
         onResponseStart(_controller, statusCode, received) {

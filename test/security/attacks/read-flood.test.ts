@@ -228,6 +228,45 @@ describe('lookups of credentials the API accepts, 500 at once', () => {
   });
 });
 
+describe('lookups of credentials the API accepts, more at once than the deadline lets through', () => {
+  let stack: SecureStack;
+
+  beforeAll(async () => {
+    // 1,000 lookups of 300 ms on 24 read slots take ~12.5 s: the last ones get a slot with
+    // little of their 10 s left, and are cut by their own deadline once sent.
+    stack = await startSecureStack({}, { sandbox: { faults: { latencyMs: 300 } } });
+  });
+  afterAll(() => stack.close());
+
+  it("never open the reads' circuit for everyone: a read cut by its own deadline is no failure of the API", async () => {
+    const demo = { authorization: DEMO_CREDENTIALS.authorizationHeader };
+    const acme = { authorization: ACME_CREDENTIALS.authorizationHeader };
+    const acmeIds = demoCustomers('acme').map((c) => c.id);
+    expect(await readOne(stack.url, demo, demoIds[0]!)).toBe('CustomerPromotions');
+    let paused = false;
+    let flooding = true;
+    const watch = (async () => {
+      while (flooding) {
+        paused ||= stack.gateway.reads.readsPaused();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const floods = await Promise.all([
+      postJson(stack.url, floodBody(50, 0), demo),
+      postJson(stack.url, floodBody(50, 500), demo),
+    ]);
+    flooding = false;
+    await watch;
+
+    const answers = floods.flatMap((f) => answersOf(f).flatMap((op) => op.split(',')));
+    expect(answers).toHaveLength(1000);
+    // Those the deadline let through were served; the others say so, retryable.
+    expect(new Set(answers)).toEqual(new Set(['CustomerPromotions', 'UpstreamUnavailableError']));
+    expect(paused).toBe(false);
+    expect(await readOne(stack.url, acme, acmeIds[20]!)).toBe('CustomerPromotions');
+  });
+});
+
 describe('new sessions of a real tenant, more at once than the read slots of new callers', () => {
   let stack: SecureStack;
 
