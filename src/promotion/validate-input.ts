@@ -35,6 +35,8 @@ const MAX_EARNED_ID_LENGTH = 64;
  * cost a 100-byte violation, and 1,000 lists of 100 a 10 MB answer to a 0.5 MB request.
  */
 const MAX_VIOLATIONS_PER_EARNED_ID_LIST = 5;
+/** Problems listed per input, the rest counted (`listed`). */
+export const MAX_LISTED_VIOLATIONS = 100;
 
 const identifierRules: Record<IdentifierName, { pattern: RegExp; expected: string }> = {
   id: { pattern: /^\d{1,20}$/, expected: 'a customer id: digits only' },
@@ -97,13 +99,16 @@ function customerViolations(
   customers: CustomerRef[],
   limits: InputLimits,
 ): InputViolation[] {
-  const violations: InputViolation[] = [];
   if (customers.length === 0 || customers.length > limits.maxCustomersPerMutation) {
-    violations.push({
-      field: 'customers',
-      message: `must hold 1 to ${limits.maxCustomersPerMutation} customers, got ${customers.length}`,
-    });
+    // Each customer of a list this long is beside the point, and would cost its violations.
+    return [
+      {
+        field: 'customers',
+        message: `must hold 1 to ${limits.maxCustomersPerMutation} customers, got ${customers.length}`,
+      },
+    ];
   }
+  const violations: InputViolation[] = [];
   const firstIndexOf = new Map<string, number>();
   customers.forEach((customer, index) => {
     const field = `customers[${index}].identifierValue`;
@@ -179,8 +184,26 @@ function earnedIdViolations(field: string, earnedIds: readonly string[]): InputV
 }
 
 /**
- * Checks the whole input and reports every problem at once. Valid input comes back
- * normalised (identifiers, earnedIds and promoIdentifier trimmed) as the request to send.
+ * The first `MAX_LISTED_VIOLATIONS`, and one entry counting the rest: each is repeated by
+ * every alias of the selection, so an answer listing all of 1,000 customers' problems was
+ * 70 times the size of its request.
+ */
+function listed(violations: InputViolation[]): InputViolation[] {
+  if (violations.length <= MAX_LISTED_VIOLATIONS) return violations;
+  const rest = violations.length - MAX_LISTED_VIOLATIONS;
+  return [
+    ...violations.slice(0, MAX_LISTED_VIOLATIONS),
+    {
+      field: 'input',
+      message: `has ${rest} more problem(s), not listed; the first ${MAX_LISTED_VIOLATIONS} are above`,
+    },
+  ];
+}
+
+/**
+ * Checks the whole input and reports every problem at once (the first 100 listed, the rest
+ * counted). Valid input comes back normalised (identifiers, earnedIds and promoIdentifier
+ * trimmed) as the request to send.
  */
 export function validateInput(
   input: UncheckedPromotionInput,
@@ -203,7 +226,7 @@ export function validateInput(
       });
     }
   }
-  if (violations.length > 0) return { valid: false, violations };
+  if (violations.length > 0) return { valid: false, violations: listed(violations) };
 
   const { programId, promotionId, promoIdentifier } = input.promotion;
   const promotion: PromotionRef =

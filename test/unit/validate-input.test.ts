@@ -87,6 +87,41 @@ describe('validateInput', () => {
     });
   });
 
+  it('says only that a list is too long, not what is wrong with each of its customers', () => {
+    const tooMany = validateInput(
+      input({
+        customers: Array.from({ length: 6 }, () => ({
+          identifierValue: 'not digits',
+          source: 'INSTORE' as const,
+        })),
+      }),
+      limits,
+    );
+    expect(tooMany).toEqual({
+      valid: false,
+      violations: [{ field: 'customers', message: 'must hold 1 to 5 customers, got 6' }],
+    });
+  });
+
+  it('lists the first 100 problems of an input and counts the rest', () => {
+    const result = validateInput(
+      input({
+        customers: Array.from({ length: 150 }, () => ({
+          identifierValue: 'x',
+          source: 'INSTORE' as const,
+        })),
+      }),
+      { maxCustomersPerMutation: 1000 },
+    );
+    const violations = result.valid ? [] : result.violations;
+    expect(violations).toHaveLength(101);
+    expect(violations[99]?.field).toBe('customers[99].identifierValue');
+    expect(violations[100]).toEqual({
+      field: 'input',
+      message: 'has 50 more problem(s), not listed; the first 100 are above',
+    });
+  });
+
   it.each([
     ['id', '555567088', true],
     ['id', '55556708a', false],
