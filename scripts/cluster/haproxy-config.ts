@@ -27,6 +27,9 @@ export function haproxyConfig({
   return [
     'global',
     '  maxconn 4096',
+    // A request is retried only when it fits one buffer (16 KiB by default, about 200
+    // customers); 128 KiB holds a mutation of 1,000. Buffers are taken per active request.
+    '  tune.bufsize 131072',
     `  stats socket ${adminSocket} mode 600 level admin`,
     '',
     'defaults',
@@ -40,6 +43,8 @@ export function haproxyConfig({
     // it: the connection failed, closed with no byte of an answer, or fastify answered 503
     // because it had begun to close (before any handler; the gateway's only 503 on POST).
     '  retries 3',
+    // The whole body in the buffer before a replica gets it: only then can it be sent again.
+    '  option http-buffer-request',
     '  option redispatch 1',
     '  retry-on conn-failure empty-response 503',
     '',

@@ -114,7 +114,13 @@ describe('HAProxy in front of a replica that is closing', () => {
         const response = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer caller-${i}` },
-          body: JSON.stringify({ query: '{ __typename }', n: i }),
+          // Half of them as large as a mutation of 1,000 customers: HAProxy retries only
+          // what fits its buffer (16 KiB unless tune.bufsize says more).
+          body: JSON.stringify({
+            query: '{ __typename }',
+            n: i,
+            ...(i % 2 === 0 ? { padding: 'x'.repeat(70_000) } : {}),
+          }),
         });
         return { status: response.status, body: await response.text() };
       }),
