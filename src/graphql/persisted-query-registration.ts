@@ -1,16 +1,21 @@
 /**
  * Who may add a document to the shared APQ cache (DESIGN.md §9): only a caller the API has
- * accepted. The cache is bounded for everyone together (REDIS_MAX_DOCUMENTS in Redis), so
- * made-up credentials registering thousands of documents pushed every tenant's out, and
- * each of its clients back to sending full text. Another caller's registration still runs,
- * from its text; only the keeping is refused. A registration whose hash or version is wrong
- * is left to Apollo, which refuses it as before.
+ * accepted, and at most `MAX_REGISTRATIONS_PER_CALLER` documents per TTL. The cache is
+ * bounded for everyone together (REDIS_MAX_DOCUMENTS in Redis), so one caller registering
+ * thousands of documents pushed every tenant's out, and each of its clients back to
+ * sending full text. A registration refused keeping still runs, from its text. One whose
+ * hash or version is wrong is left to Apollo, which refuses it as before.
  */
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../context';
 import { callerIdOf } from '../domain/caller';
 import type { AcceptedCallers } from '../domain/accepted-callers';
+import { PERSISTED_QUERY_TTL_SECONDS } from './persisted-query-cache';
+
+/** An app has a few dozen operations; a caller past this many in one TTL is filling the cache. */
+export const MAX_REGISTRATIONS_PER_CALLER = 100;
 
 interface PersistedQueryExtension {
   persistedQuery?: { version?: unknown; sha256Hash?: unknown };
@@ -19,17 +24,29 @@ interface PersistedQueryExtension {
 export function registrationByAcceptedCallersPlugin(
   accepted: Pick<AcceptedCallers, 'has'>,
 ): ApolloServerPlugin<GatewayContext> {
+  // Caller → registrations kept since its first one of this TTL.
+  const registrations = new LRUCache<string, number>({
+    max: 10_000,
+    ttl: PERSISTED_QUERY_TTL_SECONDS * 1000,
+    noUpdateTTL: true,
+  });
   return {
     async requestDidStart({ request, contextValue }) {
       const extensions = request.extensions as PersistedQueryExtension | undefined;
       const persisted = extensions?.persistedQuery;
       // A hash alone is a lookup, which anyone may make; only a registration carries the text.
       if (persisted === undefined || typeof request.query !== 'string') return;
-      if (accepted.has(callerIdOf(contextValue.credentials))) return;
       const wellFormed =
         persisted.version === 1 &&
         persisted.sha256Hash === createHash('sha256').update(request.query).digest('hex');
-      if (wellFormed) delete extensions?.persistedQuery;
+      if (!wellFormed) return;
+      const callerId = callerIdOf(contextValue.credentials);
+      const kept = registrations.get(callerId) ?? 0;
+      if (accepted.has(callerId) && kept < MAX_REGISTRATIONS_PER_CALLER) {
+        registrations.set(callerId, kept + 1);
+        return;
+      }
+      delete extensions?.persistedQuery;
     },
   };
 }

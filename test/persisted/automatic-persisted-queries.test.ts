@@ -14,7 +14,8 @@ import {
 } from '../../src/graphql/persisted-query-cache';
 import { CustomerPromotionsDocument, GatewayLimitsDocument } from '../generated/graphql';
 import { REDIS_ENV } from '../faults/support';
-import { DEMO_CREDENTIALS, demoCustomers } from '../sandbox/sandbox-api';
+import { ACME_CREDENTIALS, DEMO_CREDENTIALS, demoCustomers } from '../sandbox/sandbox-api';
+import { MAX_REGISTRATIONS_PER_CALLER } from '../../src/graphql/persisted-query-registration';
 import { execute, startStack, type Stack } from '../support/stack';
 
 const query = print(GatewayLimitsDocument);
@@ -37,8 +38,12 @@ async function post(
   return response.json();
 }
 
-/** One query the API answers for the demo credentials: from then on the gateway knows them. */
-async function acceptDemoCaller(stack: Stack): Promise<void> {
+/** One query the API answers for these credentials: from then on the gateway knows them. */
+async function acceptCaller(
+  stack: Stack,
+  headers: Record<string, string> = demo,
+  org: 'demo' | 'acme' = 'demo',
+): Promise<void> {
   const { body } = await execute(
     stack.gateway.graphqlUrl,
     CustomerPromotionsDocument,
@@ -46,14 +51,25 @@ async function acceptDemoCaller(stack: Stack): Promise<void> {
       input: {
         customer: {
           identifierName: 'ID',
-          identifierValue: demoCustomers('demo')[0]!.id,
+          identifierValue: demoCustomers(org)[0]!.id,
           source: 'INSTORE',
         },
       },
     },
-    demo,
+    headers,
   );
   expect(body.data?.customerPromotions.__typename).toBe('CustomerPromotions');
+}
+
+/** `count` registrations of documents of their own, 50 per batched request; each runs. */
+async function register(url: string, count: number, headers: Record<string, string>) {
+  const documents = Array.from({ length: count }, () => ownDocument());
+  const bodies = documents.map((own) => ({ query: own.text, ...(own.byHash as object) }));
+  for (let i = 0; i < bodies.length; i += 50) {
+    const answers = (await post(url, bodies.slice(i, i + 50), headers)) as unknown[];
+    expect(answers).toEqual(Array.from({ length: answers.length }, () => limits));
+  }
+  return documents;
 }
 
 /** A document of its own per run, so that a Redis shared with earlier runs cannot know it. */
@@ -90,7 +106,7 @@ describe('automatic persisted queries in memory', () => {
 
   it('answers a hash it does not know with PERSISTED_QUERY_NOT_FOUND, then runs it for anyone once an accepted caller registered it', async () => {
     const url = stack.gateway.graphqlUrl;
-    await acceptDemoCaller(stack);
+    await acceptCaller(stack);
     const { text, byHash } = ownDocument();
     expect(await post(url, byHash)).toEqual(notFound);
     expect(await post(url, { query: text, ...(byHash as object) })).toEqual(limits);
@@ -105,7 +121,7 @@ describe('automatic persisted queries in Redis', () => {
   beforeAll(async () => {
     first = await startStack(REDIS_ENV);
     second = await startStack(REDIS_ENV);
-    await acceptDemoCaller(first);
+    await acceptCaller(first);
   });
   afterAll(() => Promise.all([first.close(), second.close()]));
 
@@ -123,20 +139,31 @@ describe('automatic persisted queries in Redis', () => {
     expect(await post(first.gateway.graphqlUrl, { query: text, ...(byHash as object) })).toEqual(
       limits,
     );
-    // 50 registrations per batched request, each answered from its text.
-    const flood = Array.from({ length: REDIS_MAX_DOCUMENTS + 100 }, () => {
-      const own = ownDocument();
-      return { query: own.text, ...(own.byHash as object) };
-    });
-    for (let i = 0; i < flood.length; i += 50) {
-      const answers = (await post(
-        first.gateway.graphqlUrl,
-        flood.slice(i, i + 50),
-        madeUp,
-      )) as unknown[];
-      expect(answers).toEqual(Array.from({ length: answers.length }, () => limits));
-    }
+    await register(first.gateway.graphqlUrl, REDIS_MAX_DOCUMENTS + 100, madeUp);
     expect(await post(second.gateway.graphqlUrl, byHash)).toEqual(limits);
+  });
+
+  it(`keeps ${MAX_REGISTRATIONS_PER_CALLER} documents per accepted caller at most, so that another tenant's stay`, async () => {
+    const acme = { authorization: ACME_CREDENTIALS.authorizationHeader };
+    await acceptCaller(first, acme, 'acme');
+    const { text, byHash } = ownDocument();
+    expect(
+      await post(first.gateway.graphqlUrl, { query: text, ...(byHash as object) }, acme),
+    ).toEqual(limits);
+    // A session of the demo org's own (an OAuth token: a caller that registered nothing yet).
+    const token = await fetch(`${first.sandbox.url}/v3/oauth/token/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'demo-key', secret: 'demo-secret' }),
+    }).then(async (r) => ((await r.json()) as { data: { accessToken: string } }).data.accessToken);
+    const session = { 'x-cap-api-oauth-token': token };
+    await acceptCaller(first, session);
+    const flood = await register(first.gateway.graphqlUrl, REDIS_MAX_DOCUMENTS + 100, session);
+
+    expect(await post(second.gateway.graphqlUrl, byHash, acme)).toEqual(limits);
+    const last = MAX_REGISTRATIONS_PER_CALLER - 1;
+    expect(await post(second.gateway.graphqlUrl, flood[last]!.byHash)).toEqual(limits);
+    expect(await post(second.gateway.graphqlUrl, flood[last + 1]!.byHash)).toEqual(notFound);
   });
 });
 
