@@ -77,7 +77,7 @@ export function createPromotionApi(
   };
 }
 
-/** Reads on the wire at once: all connections but a quarter (at least one each). */
+/** Reads on the wire at once: all connections but a quarter, at least one (with one connection, reads may take it). */
 export function readSlotsOf(maxConnections: number): number {
   return Math.max(1, maxConnections - Math.ceil(maxConnections / 4));
 }
