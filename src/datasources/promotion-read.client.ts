@@ -35,7 +35,7 @@ import {
   lookupQueryString,
 } from './promotion-read.request';
 import type { ReadSlots } from './read-slots';
-import { readVerdictOf, type BodyReader } from './read-verdict';
+import { readVerdictOf, type BodyReader, type ReadVerdict } from './read-verdict';
 import { credentialHeadersOf, type UpstreamDispatcher } from './upstream-dispatch';
 
 export interface PromotionReadClientOptions {
@@ -179,13 +179,17 @@ export class PromotionReadClient {
     }
     // While half-open one probe read is on its way; others do not wait.
     if (this.options.breaker.state === CircuitState.HalfOpen) return final(circuitOpen());
-    const { slots } = this.options;
+    const { slots, breaker } = this.options;
     if (slots !== undefined && (await slots.acquire(endpoint.callerId, deadline)) === 'late') {
       return final(DEADLINE_PASSED);
     }
-    let verdict;
+    let verdict: ReadVerdict<T>;
     try {
-      verdict = await this.options.breaker.execute(async () => {
+      // The half-open probe needs time to tell anything: one the deadline may cut is not sent.
+      if (breaker.state !== CircuitState.Closed && deadline - Date.now() < this.attemptTimeoutMs) {
+        return final(circuitOpen());
+      }
+      verdict = await breaker.execute(async () => {
         const started = performance.now();
         const sent = await this.options.dispatcher.get(
           endpoint.path,
@@ -198,13 +202,19 @@ export class PromotionReadClient {
           attemptStatusOf(sent),
           (performance.now() - started) / 1000,
         );
-        return readVerdictOf(sent, reader, Date.now());
+        const read = readVerdictOf(sent, reader, Date.now());
+        // Neither a success nor a failure: a policy counts neither for an error it does not handle.
+        if (read.breakerFailure === null) throw new SaysNothingOfTheApi(read);
+        return read;
       });
     } catch (error) {
-      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+      if (error instanceof SaysNothingOfTheApi) {
+        verdict = error.verdict as ReadVerdict<T>;
+      } else if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
         return final(circuitOpen());
+      } else {
+        throw error;
       }
-      throw error;
     } finally {
       slots?.release();
     }
@@ -220,6 +230,13 @@ export class PromotionReadClient {
   private backoff(attempt: number): number {
     const ceiling = Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+}
+
+/** Carries out of the breaker an attempt that must count as neither success nor failure. */
+class SaysNothingOfTheApi extends Error {
+  constructor(readonly verdict: ReadVerdict<unknown>) {
+    super('a read cut by its own deadline');
   }
 }
 

@@ -13,14 +13,20 @@ import {
 } from './attempt-verdict';
 import { CredentialsRefusedError, DeadlineExceededError, type Attempt } from './upstream-dispatch';
 
+/**
+ * Whether the attempt counts against the API for the reads' circuit: true a failure, false
+ * a success, null neither (it was cut by its own deadline, which says nothing of the API).
+ */
+export type BreakerVerdict = boolean | null;
+
 export type ReadVerdict<T> =
-  | { kind: 'done'; result: ReadResult<T>; breakerFailure: boolean }
+  | { kind: 'done'; result: ReadResult<T>; breakerFailure: BreakerVerdict }
   | {
       kind: 'retry';
       /** What the read answers when the deadline allows no other attempt. */
       exhausted: ReadFailure;
       retryAfterMs: number | null;
-      breakerFailure: boolean;
+      breakerFailure: BreakerVerdict;
     };
 
 /** The body read as one of the endpoint's documented shapes, or null when it is none. */
@@ -46,11 +52,11 @@ export function readVerdictOf<T>(
     }
     case 'sent-failed':
       // A read may be sent again: nothing it does changes anything. Cut by its own deadline
-      // (it waited long for a slot), it says nothing of the API: no failure for the circuit.
+      // (it waited long for a slot), it says nothing of the API, either way.
       return retry(
         `the promotion API did not answer the read (${errorCode(attempt.error)})`,
         null,
-        !(attempt.error instanceof DeadlineExceededError),
+        attempt.error instanceof DeadlineExceededError ? null : true,
       );
     case 'response':
       return answerVerdict(attempt, read, now);
@@ -86,7 +92,7 @@ function answerVerdict<T>(
   };
 }
 
-function retry(message: string, retryAfterMs: number | null, breakerFailure: boolean) {
+function retry(message: string, retryAfterMs: number | null, breakerFailure: BreakerVerdict) {
   return {
     kind: 'retry' as const,
     exhausted: { kind: 'UNAVAILABLE' as const, message },

@@ -309,3 +309,30 @@ describe('a failing read path beside a healthy write path', () => {
     expect(stack.upstream.calls.filter((c) => c.method === 'POST')).toHaveLength(1);
   });
 });
+
+describe('a read path that hangs', () => {
+  let stack: ReadStack;
+  beforeAll(async () => {
+    // A 3 s deadline: each read has two attempts cut by their 1 s wire share, then one cut
+    // by the deadline itself.
+    stack = await startReadStack({ PROMOTION_API_TIMEOUT_MS: '3000' });
+  });
+  afterAll(() => stack.close());
+
+  it("opens the reads' circuit after a few reads one at a time: an attempt cut by the deadline resets nothing", async () => {
+    stack.upstream.holding = true;
+    for (let read = 1; read <= 3; read++) {
+      expect(await customerPromotions(stack.url, byId(ASHA))).toMatchObject({
+        __typename: 'UpstreamUnavailableError',
+      });
+    }
+    // Six attempts timed out on the wire (threshold 5): the circuit is open, nothing is sent.
+    expect(stack.gateway.reads.readsPaused()).toBe(true);
+    const sent = lookups(stack.upstream.calls).length;
+    expect(await customerPromotions(stack.url, byId(ASHA))).toMatchObject({
+      __typename: 'UpstreamUnavailableError',
+    });
+    expect(lookups(stack.upstream.calls)).toHaveLength(sent);
+    stack.upstream.release();
+  });
+});
