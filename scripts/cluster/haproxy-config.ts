@@ -1,7 +1,7 @@
 /**
  * haproxy.cfg for `npm run cluster` (DESIGN §10): the replicas behind one frontend,
  * health-checked on /readyz, balanced by a consistent hash of the Authorization header
- * with bounded loads, and retrying what provably never reached a replica.
+ * with bounded loads, and retrying what a replica provably did nothing with.
  */
 
 export interface HaproxyConfigOptions {
@@ -36,17 +36,21 @@ export function haproxyConfig({
     '  mode http',
     '  timeout connect 2s',
     '  timeout client 60s',
+    // Headers and, buffered below, the whole body within BODY_TIMEOUT_MS's default: a
+    // client that trickles its request must not hold HAProxy longer than a replica would.
+    '  timeout http-request 10s',
     // Longer than a mutation may take (PROMOTION_API_TIMEOUT_MS, 10 s by default).
     '  timeout server 30s',
     '  timeout http-keep-alive 5s',
     // A request is resent to another replica only when the one it went to did nothing with
-    // it: the connection failed, closed with no byte of an answer, or fastify answered 503
-    // because it had begun to close (before any handler; the gateway's only 503 on POST).
+    // it: the connection failed, or fastify answered 503 because it had begun to close
+    // (before any handler; the gateway's only 503 on POST). Not on a connection closed
+    // without an answer: a replica that died after its API call did the work.
     '  retries 3',
     // The whole body in the buffer before a replica gets it: only then can it be sent again.
     '  option http-buffer-request',
     '  option redispatch 1',
-    '  retry-on conn-failure empty-response 503',
+    '  retry-on conn-failure 503',
     '',
     'frontend gateway',
     `  bind ${bindHost}:${port}`,

@@ -61,6 +61,18 @@ async function acceptCaller(
   expect(body.data?.customerPromotions.__typename).toBe('CustomerPromotions');
 }
 
+/** A session of the demo org's own (an OAuth token): accepted, and nothing registered yet. */
+async function newSession(stack: Stack): Promise<Record<string, string>> {
+  const token = await fetch(`${stack.sandbox.url}/v3/oauth/token/generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ key: 'demo-key', secret: 'demo-secret' }),
+  }).then(async (r) => ((await r.json()) as { data: { accessToken: string } }).data.accessToken);
+  const session = { 'x-cap-api-oauth-token': token };
+  await acceptCaller(stack, session);
+  return session;
+}
+
 /** `count` registrations of documents of their own, 50 per batched request; each runs. */
 async function register(url: string, count: number, headers: Record<string, string>) {
   const documents = Array.from({ length: count }, () => ownDocument());
@@ -113,6 +125,22 @@ describe('automatic persisted queries in memory', () => {
     expect(await post(url, byHash)).toEqual(limits);
     expect(await post(url, byHash, {})).toEqual(limits);
   });
+  it(`counts a document registered again once toward a caller's ${MAX_REGISTRATIONS_PER_CALLER}`, async () => {
+    const url = stack.gateway.graphqlUrl;
+    const session = await newSession(stack);
+    const again = ownDocument();
+    const registration = { query: again.text, ...(again.byHash as object) };
+    // A fleet of clients of one credential, each registering the same document after a deploy.
+    for (let i = 0; i < MAX_REGISTRATIONS_PER_CALLER + 50; i += 50) {
+      await post(
+        url,
+        Array.from({ length: 50 }, () => registration),
+        session,
+      );
+    }
+    const [next] = await register(url, 1, session);
+    expect(await post(url, next!.byHash, session)).toEqual(limits);
+  });
 });
 
 describe('automatic persisted queries in Redis', () => {
@@ -150,14 +178,7 @@ describe('automatic persisted queries in Redis', () => {
     expect(
       await post(first.gateway.graphqlUrl, { query: text, ...(byHash as object) }, acme),
     ).toEqual(limits);
-    // A session of the demo org's own (an OAuth token: a caller that registered nothing yet).
-    const token = await fetch(`${first.sandbox.url}/v3/oauth/token/generate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ key: 'demo-key', secret: 'demo-secret' }),
-    }).then(async (r) => ((await r.json()) as { data: { accessToken: string } }).data.accessToken);
-    const session = { 'x-cap-api-oauth-token': token };
-    await acceptCaller(first, session);
+    const session = await newSession(first);
     const flood = await register(first.gateway.graphqlUrl, REDIS_MAX_DOCUMENTS + 100, session);
 
     expect(await post(second.gateway.graphqlUrl, byHash, acme)).toEqual(limits);
