@@ -5,6 +5,7 @@ import type { DefinitionLoader } from './promotion/definition-loaders';
 import type { PromotionReadService } from './promotion/promotion-read.service';
 import type { GatewayObserver, OperationTrace } from './observability/observer';
 import type { PromotionService } from './promotion/promotion.service';
+import type { ViolationBudget } from './resolvers/violation-budget';
 
 /** Everything a resolver may use: per-request facts, and the app-wide services. */
 export interface GatewayContext {
@@ -18,6 +19,8 @@ export interface GatewayContext {
   logger: Logger;
   /** Hears every mutation's answer (metrics). */
   observer: GatewayObserver;
+  /** Violations the answers of this HTTP request may still list, all its operations together. */
+  violations: ViolationBudget;
   /** The operation's span when tracing is on; set per operation by the traced executor. */
   operationTrace?: OperationTrace;
 }

@@ -12,6 +12,7 @@ import type { PromotionService } from '../promotion/promotion.service';
 import { BODY_BYTES_IN_FLIGHT, registerBodyBudget } from './body-budget';
 import { documentNestingLimitFor } from './document-nesting';
 import { registerGraphiQLPage } from './graphiql-page';
+import { ViolationBudget } from '../resolvers/violation-budget';
 import {
   GRAPHQL_PATH,
   gatewayErrorHandler,
@@ -122,6 +123,7 @@ export async function registerGatewayRoutes(
         config,
         logger: request.log as Logger,
         observer,
+        violations: new ViolationBudget(),
       };
     },
   });

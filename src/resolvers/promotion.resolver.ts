@@ -21,6 +21,7 @@ import {
 import { presentEarnPromotion } from './earn-promotion.presenter';
 import { presentEnrolCustomers } from './enrol-customers.presenter';
 import { presentRevokeEarnings, presentRevokeEnrolments } from './revocation.presenter';
+import { withinBudget } from './violation-budget';
 
 @Resolver()
 export class PromotionResolver {
@@ -35,7 +36,10 @@ export class PromotionResolver {
   ): Promise<typeof EnrolCustomersPayload> {
     return this.logged('ENROL', input, ctx, info, async () =>
       presentEnrolCustomers(
-        payloadOf(await ctx.promotions.run('ENROL', input, ctx.credentials, ctx.operationTrace)),
+        payloadOf(
+          await ctx.promotions.run('ENROL', input, ctx.credentials, ctx.operationTrace),
+          ctx,
+        ),
         input.customers,
       ),
     );
@@ -52,7 +56,10 @@ export class PromotionResolver {
   ): Promise<typeof EarnPromotionPayload> {
     return this.logged('EARN', input, ctx, info, async () =>
       presentEarnPromotion(
-        payloadOf(await ctx.promotions.run('EARN', input, ctx.credentials, ctx.operationTrace)),
+        payloadOf(
+          await ctx.promotions.run('EARN', input, ctx.credentials, ctx.operationTrace),
+          ctx,
+        ),
         input.customers,
       ),
     );
@@ -74,6 +81,7 @@ export class PromotionResolver {
       presentRevokeEnrolments(
         payloadOf(
           await ctx.promotions.run('REVOKE_ENROL', input, ctx.credentials, ctx.operationTrace),
+          ctx,
         ),
         input.customers,
       ),
@@ -96,6 +104,7 @@ export class PromotionResolver {
       presentRevokeEarnings(
         payloadOf(
           await ctx.promotions.run('REVOKE_EARN', input, ctx.credentials, ctx.operationTrace),
+          ctx,
         ),
         input.customers,
       ),
@@ -130,7 +139,7 @@ export class PromotionResolver {
 }
 
 /** A refusal is no payload: it answers the request as a top-level GraphQL error (DESIGN §2). */
-function payloadOf(answer: PromotionAnswer): MutationPayload {
-  if (!isRefusal(answer)) return answer;
+function payloadOf(answer: PromotionAnswer, ctx: GatewayContext): MutationPayload {
+  if (!isRefusal(answer)) return withinBudget(answer, ctx.violations);
   throw answer.kind === 'FORBIDDEN' ? forbidden(answer.message) : unauthenticated(answer.message);
 }

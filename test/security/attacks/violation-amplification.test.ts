@@ -123,3 +123,46 @@ it('keeps the aliased answer for 1,000 such customers near 100 KB, whatever its 
   expect(answer.answerBytes).toBeLessThan(150_000);
   expect(stack.sandbox.calls()).toEqual([]);
 });
+
+it('lists 100 violations across all the operations and root fields of one request (50 × 10 repeating one input)', async () => {
+  const roots = Array.from(
+    { length: 10 },
+    (_, i) =>
+      `r${i}: revokeEarnings(input: $input) { __typename ... on InvalidInputError { violations { field message } } }`,
+  ).join(' ');
+  const operation = {
+    query: `mutation Repeated($input: RevokeEarningsInput!) { ${roots} }`,
+    variables: {
+      input: {
+        promotion: { programId: 469, promotionId: 57099 },
+        identifierName: 'ID',
+        customers: Array.from({ length: 15 }, () => ({
+          identifierValue: '',
+          source: 'INSTORE',
+          earnedIds: Array.from({ length: 6 }, () => ''),
+        })),
+      },
+    },
+  };
+  const request = JSON.stringify(Array.from({ length: 50 }, () => operation));
+  const response = await fetch(stack.gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...madeUp },
+    body: request,
+  });
+  const text = await response.text();
+  expect(response.status).toBe(200);
+
+  const answers = JSON.parse(text) as Array<{
+    data: Record<string, { __typename: string; violations: Violation[] }>;
+  }>;
+  const fields = answers.flatMap((a) => Object.values(a.data));
+  expect(fields).toHaveLength(500);
+  expect(new Set(fields.map((f) => f.__typename))).toEqual(new Set(['InvalidInputError']));
+  const listed = fields.flatMap((f) => f.violations).filter((v) => v.field !== 'input');
+  expect(listed).toHaveLength(100);
+  // Every one of them still says that problems were left out.
+  for (const field of fields) expect(field.violations.at(-1)?.field).toBe('input');
+  expect(Buffer.byteLength(text)).toBeLessThan(Buffer.byteLength(request));
+  expect(stack.sandbox.calls()).toEqual([]);
+});
