@@ -15,7 +15,7 @@ const SUMMARY_FIELD = 'input';
 
 const LEFT_OUT: InputViolation = {
   field: SUMMARY_FIELD,
-  message: `has more problem(s), not listed: the answers of one request list ${MAX_VIOLATIONS_PER_REQUEST} at most`,
+  message: `more problems, not listed (${MAX_VIOLATIONS_PER_REQUEST} per request)`,
 };
 
 export class ViolationBudget {
