@@ -7,7 +7,6 @@ import { isRetryable } from '../promotion/payload';
 import type { Refusal } from '../promotion/payload';
 import { CustomerPromotionsInput } from '../schema/customer-promotions.input';
 import { CustomerPromotion } from '../schema/customer-promotions.type';
-import { withinBudget } from './violation-budget';
 import { Promotion } from '../schema/promotion.type';
 import { CustomerPromotionsPayload, PromotionPayload } from '../schema/read-payload.union';
 import {
@@ -33,7 +32,7 @@ export class CustomerPromotionsResolver {
     return answered(ctx, info, async () => {
       const answer = await ctx.reads.customerPromotions(input, ctx.credentials, ctx.operationTrace);
       if (isRefusal(answer)) throw refused(answer);
-      return presentCustomerPromotions(withinBudget(answer, ctx.violations));
+      return presentCustomerPromotions(answer);
     });
   }
 
@@ -54,7 +53,7 @@ export class CustomerPromotionsResolver {
         ctx.operationTrace,
       );
       if (isRefusal(answer)) throw refused(answer);
-      return presentPromotion(withinBudget(answer, ctx.violations));
+      return presentPromotion(answer);
     });
   }
 

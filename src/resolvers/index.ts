@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { CustomerPromotionsResolver } from './customer-promotions.resolver';
 import { GatewayLimitsResolver } from './gateway-limits.resolver';
+import { InvalidInputErrorResolver } from './invalid-input-error.resolver';
 import { PromotionResolver } from './promotion.resolver';
 
 /**
@@ -14,7 +15,12 @@ import { PromotionResolver } from './promotion.resolver';
  */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [PromotionResolver, GatewayLimitsResolver, CustomerPromotionsResolver],
+    resolvers: [
+      PromotionResolver,
+      GatewayLimitsResolver,
+      CustomerPromotionsResolver,
+      InvalidInputErrorResolver,
+    ],
     validate: false,
   });
 }

@@ -21,7 +21,6 @@ import {
 import { presentEarnPromotion } from './earn-promotion.presenter';
 import { presentEnrolCustomers } from './enrol-customers.presenter';
 import { presentRevokeEarnings, presentRevokeEnrolments } from './revocation.presenter';
-import { withinBudget } from './violation-budget';
 
 @Resolver()
 export class PromotionResolver {
@@ -36,10 +35,7 @@ export class PromotionResolver {
   ): Promise<typeof EnrolCustomersPayload> {
     return this.logged('ENROL', input, ctx, info, async () =>
       presentEnrolCustomers(
-        payloadOf(
-          await ctx.promotions.run('ENROL', input, ctx.credentials, ctx.operationTrace),
-          ctx,
-        ),
+        payloadOf(await ctx.promotions.run('ENROL', input, ctx.credentials, ctx.operationTrace)),
         input.customers,
       ),
     );
@@ -56,10 +52,7 @@ export class PromotionResolver {
   ): Promise<typeof EarnPromotionPayload> {
     return this.logged('EARN', input, ctx, info, async () =>
       presentEarnPromotion(
-        payloadOf(
-          await ctx.promotions.run('EARN', input, ctx.credentials, ctx.operationTrace),
-          ctx,
-        ),
+        payloadOf(await ctx.promotions.run('EARN', input, ctx.credentials, ctx.operationTrace)),
         input.customers,
       ),
     );
@@ -81,7 +74,6 @@ export class PromotionResolver {
       presentRevokeEnrolments(
         payloadOf(
           await ctx.promotions.run('REVOKE_ENROL', input, ctx.credentials, ctx.operationTrace),
-          ctx,
         ),
         input.customers,
       ),
@@ -104,7 +96,6 @@ export class PromotionResolver {
       presentRevokeEarnings(
         payloadOf(
           await ctx.promotions.run('REVOKE_EARN', input, ctx.credentials, ctx.operationTrace),
-          ctx,
         ),
         input.customers,
       ),
@@ -139,7 +130,7 @@ export class PromotionResolver {
 }
 
 /** A refusal is no payload: it answers the request as a top-level GraphQL error (DESIGN §2). */
-function payloadOf(answer: PromotionAnswer, ctx: GatewayContext): MutationPayload {
-  if (!isRefusal(answer)) return withinBudget(answer, ctx.violations);
+function payloadOf(answer: PromotionAnswer): MutationPayload {
+  if (!isRefusal(answer)) return answer;
   throw answer.kind === 'FORBIDDEN' ? forbidden(answer.message) : unauthenticated(answer.message);
 }

@@ -1,9 +1,10 @@
 /**
- * Violations listed by all the answers of one HTTP request together. Each InvalidInputError
- * lists at most 100 (validate-input.ts), but a request may hold 50 operations of 10 root
- * fields, each repeating them: 15 invalid customers made a 51× answer (5.7 MB for 112 KB of a
- * batch) without any API call. Past the budget an answer keeps what is left of it and says
- * that more were left out.
+ * Violations listed by all the answers of one HTTP request together, charged each time
+ * `InvalidInputError.violations` is resolved (invalid-input-error.resolver.ts). Each error
+ * holds at most 100 (validate-input.ts), but a request may hold 50 operations of 10 root
+ * fields, and a selection 15 aliases of `violations`, each repeating them: 15 invalid
+ * customers made a 51× answer (5.7 MB for 112 KB of a batch) without any API call. Past the
+ * budget a list keeps what is left of it and says that more were left out.
  */
 import type { InputViolation } from '../promotion/validate-input';
 
@@ -32,10 +33,4 @@ export class ViolationBudget {
     this.left = 0;
     return [...listed, LEFT_OUT];
   }
-}
-
-/** An answer refusing invalid input, with as many of its violations as the request may still list. */
-export function withinBudget<T extends { kind: string }>(answer: T, budget: ViolationBudget): T {
-  if (answer.kind !== 'INVALID_INPUT' || !('violations' in answer)) return answer;
-  return { ...answer, violations: budget.take(answer.violations as InputViolation[]) };
 }

@@ -21,6 +21,9 @@ export class InputViolation {
   description: 'The input was refused before anything was sent; every violation is listed.',
 })
 export class InvalidInputError extends MutationError {
-  @Field(() => [InputViolation], { description: 'Every problem found, all at once.' })
+  @Field(() => [InputViolation], {
+    description:
+      'Every problem found, all at once: at most 100 per HTTP request, then one entry of field "input" saying more were left out.',
+  })
   violations!: InputViolation[];
 }

@@ -394,7 +394,7 @@ export type InvalidInputError = MutationError & {
   message: Scalars['String']['output'];
   /** True when sending the same mutation again, with the same idempotencyKey, may succeed. */
   retryable: Scalars['Boolean']['output'];
-  /** Every problem found, all at once. */
+  /** Every problem found, all at once: at most 100 per HTTP request, then one entry of field "input" saying more were left out. */
   violations: Array<InputViolation>;
 };
 

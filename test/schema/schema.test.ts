@@ -76,6 +76,8 @@ describe('the gateway schema', () => {
     }
     expect(wrapped.sort()).toEqual([
       'CustomerPromotion.definition',
+      // Charges the request's violation budget once per alias (violation-budget.ts).
+      'InvalidInputError.violations',
       'Mutation.earnPromotion',
       'Mutation.enrolCustomers',
       'Mutation.revokeEarnings',

@@ -166,3 +166,37 @@ it('lists 100 violations across all the operations and root fields of one reques
   expect(Buffer.byteLength(text)).toBeLessThan(Buffer.byteLength(request));
   expect(stack.sandbox.calls()).toEqual([]);
 });
+
+it('charges the budget for each alias of violations: 15 of them list 100 together', async () => {
+  const aliases = Array.from({ length: 15 }, (_, i) => `v${i}: violations { field message }`).join(
+    ' ',
+  );
+  const request = JSON.stringify({
+    query: `mutation Aliased($input: RevokeEarningsInput!) { revokeEarnings(input: $input) { ... on InvalidInputError { ${aliases} } } }`,
+    variables: {
+      input: {
+        promotion: { programId: 469, promotionId: 57099 },
+        identifierName: 'ID',
+        customers: Array.from({ length: 100 }, () => ({
+          identifierValue: '',
+          source: 'INSTORE',
+          earnedIds: ['1'],
+        })),
+      },
+    },
+  });
+  const response = await fetch(stack.gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...madeUp },
+    body: request,
+  });
+  const text = await response.text();
+  const payload = (JSON.parse(text) as { data: { revokeEarnings: Record<string, Violation[]> } })
+    .data.revokeEarnings;
+
+  const lists = Object.values(payload);
+  expect(lists).toHaveLength(15);
+  expect(lists.flat().filter((v) => v.field !== 'input')).toHaveLength(100);
+  expect(Buffer.byteLength(text)).toBeLessThan(4 * Buffer.byteLength(request));
+  expect(stack.sandbox.calls()).toEqual([]);
+});
