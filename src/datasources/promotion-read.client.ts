@@ -47,7 +47,7 @@ export interface PromotionReadClientOptions {
   basePath: string;
   /** `PROMOTION_API_TIMEOUT_MS`: the default deadline of one read, retries included. */
   timeoutMs: number;
-  /** Default `max(500, timeoutMs / 3)` ms. One attempt's share once written, so a hung attempt leaves room for another. */
+  /** Default `max(500, timeoutMs / 3)` ms, at most `timeoutMs / 2`. One attempt's share once written, so a hung attempt leaves room for another. */
   attemptTimeoutMs?: number;
   /** Default `50` ms. First backoff (doubles, with jitter). */
   retryBaseDelayMs?: number;
@@ -83,8 +83,11 @@ export class PromotionReadClient {
   private readonly retryMaxDelayMs: number;
 
   constructor(private readonly options: PromotionReadClientOptions) {
+    // At most half the deadline: a share the deadline always cuts first would make a hung API
+    // look like nothing at all to the circuit (a deadline's cut counts neither way).
     this.attemptTimeoutMs =
-      options.attemptTimeoutMs ?? Math.max(500, Math.floor(options.timeoutMs / 3));
+      options.attemptTimeoutMs ??
+      Math.min(Math.max(500, Math.floor(options.timeoutMs / 3)), Math.floor(options.timeoutMs / 2));
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 50;
     this.retryMaxDelayMs = options.retryMaxDelayMs ?? 1000;
     this.policy = retry(
@@ -185,10 +188,10 @@ export class PromotionReadClient {
     }
     let verdict: ReadVerdict<T>;
     try {
-      // The half-open probe needs time to tell anything: one the deadline may cut is not sent.
-      if (breaker.state !== CircuitState.Closed && deadline - Date.now() < this.attemptTimeoutMs) {
-        return final(circuitOpen());
-      }
+      // The half-open probe needs time to tell anything: one the deadline may cut is not sent,
+      // and one that tells nothing after all keeps the circuit open (it does not close it).
+      const probing = breaker.state !== CircuitState.Closed;
+      if (probing && deadline - Date.now() < this.attemptTimeoutMs) return final(circuitOpen());
       verdict = await breaker.execute(async () => {
         const started = performance.now();
         const sent = await this.options.dispatcher.get(
@@ -203,8 +206,12 @@ export class PromotionReadClient {
           (performance.now() - started) / 1000,
         );
         const read = readVerdictOf(sent, reader, Date.now());
-        // Neither a success nor a failure: a policy counts neither for an error it does not handle.
-        if (read.breakerFailure === null) throw new SaysNothingOfTheApi(read);
+        if (read.breakerFailure === null) {
+          if (probing) return { ...read, breakerFailure: true };
+          // Neither a success nor a failure: a closed breaker counts neither for an error its
+          // policy does not handle (a half-open one would close on it).
+          throw new SaysNothingOfTheApi(read);
+        }
         return read;
       });
     } catch (error) {

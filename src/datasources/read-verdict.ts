@@ -42,12 +42,13 @@ export function readVerdictOf<T>(
       const { error } = attempt;
       if (error instanceof CredentialsRefusedError) return refused(error.status);
       const deadline = error instanceof DeadlineExceededError;
+      // Still waiting for a socket at its deadline: our pool was busy, which says nothing of the API.
       return retry(
         deadline
           ? DEADLINE_PASSED.message
           : `the promotion API could not be reached (${errorCode(error)})`,
         null,
-        !deadline,
+        deadline ? null : true,
       );
     }
     case 'sent-failed':

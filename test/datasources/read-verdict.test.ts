@@ -23,4 +23,10 @@ describe('readVerdictOf, a read sent and not answered', () => {
       readVerdictOf(sentFailed(new DeadlineExceededError()), noBody, Date.now()),
     ).toMatchObject({ kind: 'retry', breakerFailure: null });
   });
+
+  it('counts a read still waiting for a socket at its deadline neither way: our pool was busy', () => {
+    expect(
+      readVerdictOf({ kind: 'not-sent', error: new DeadlineExceededError() }, noBody, Date.now()),
+    ).toMatchObject({ kind: 'retry', breakerFailure: null });
+  });
 });

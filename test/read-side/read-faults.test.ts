@@ -6,6 +6,7 @@ import { EnrolCustomersDocument, PromotionDefinitionDocument } from '../generate
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { startGateway } from '../../src/server';
+import { eventually } from '../support/eventually';
 import { REFUSING_PORT } from '../support/refusing-port';
 import { execute } from '../support/stack';
 import {
@@ -334,5 +335,38 @@ describe('a read path that hangs', () => {
     });
     expect(lookups(stack.upstream.calls)).toHaveLength(sent);
     stack.upstream.release();
+  });
+});
+
+describe('a read path that hangs, with the shortest deadlines', () => {
+  let stack: ReadStack;
+  beforeAll(async () => {
+    // 400 ms: an attempt's share is 200 ms, so a hung attempt is cut by it, not by the deadline.
+    stack = await startReadStack({
+      PROMOTION_API_TIMEOUT_MS: '400',
+      CIRCUIT_BREAKER_HALF_OPEN_MS: '200',
+    });
+  });
+  afterAll(() => stack.close());
+
+  it("opens the reads' circuit, and closes it again once the API answers", async () => {
+    stack.upstream.holding = true;
+    for (let read = 0; read < 10 && !stack.gateway.reads.readsPaused(); read++) {
+      expect(await customerPromotions(stack.url, byId(ASHA))).toMatchObject({
+        __typename: 'UpstreamUnavailableError',
+      });
+    }
+    expect(stack.gateway.reads.readsPaused()).toBe(true);
+
+    stack.upstream.release();
+    // After the half-open wait, one probe with time enough to tell closes it.
+    const page = await eventually(() => customerPromotions(stack.url, byId(ASHA)), {
+      describe: 'a read served once the API answers again',
+      until: (answer) => answer.__typename === 'CustomerPromotions',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    expect(page.__typename).toBe('CustomerPromotions');
+    expect(stack.gateway.reads.readsPaused()).toBe(false);
   });
 });
