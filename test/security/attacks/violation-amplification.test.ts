@@ -33,16 +33,9 @@ const ids = demoCustomers('demo').map((c) => c.id);
 /** 14 aliases of `message` on every violation: one under MAX_ALIASES. */
 const ALIASED = `mutation Amplified($input: RevokeEarningsInput!) { revokeEarnings(input: $input) { __typename ... on InvalidInputError { violations { field message ${Array.from({ length: 14 }, (_, i) => `m${i}: message`).join(' ')} } } } }`;
 
-async function revokeEarnings(
-  query: string,
-  customers: Array<{ identifierValue: string; source: string; earnedIds: string[] }>,
-): Promise<{ requestBytes: number; answerBytes: number; violations: Violation[] }> {
-  const request = JSON.stringify({
-    query,
-    variables: {
-      input: { promotion: { programId: 469, promotionId: 57099 }, identifierName: 'ID', customers },
-    },
-  });
+/** POSTs `body` under made-up credentials: the bytes sent, and the answer's text (HTTP 200). */
+async function postMadeUp(body: unknown): Promise<{ requestBytes: number; text: string }> {
+  const request = JSON.stringify(body);
   const response = await fetch(stack.gateway.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...madeUp },
@@ -50,6 +43,19 @@ async function revokeEarnings(
   });
   const text = await response.text();
   expect(response.status).toBe(200);
+  return { requestBytes: Buffer.byteLength(request), text };
+}
+
+async function revokeEarnings(
+  query: string,
+  customers: Array<{ identifierValue: string; source: string; earnedIds: string[] }>,
+): Promise<{ requestBytes: number; answerBytes: number; violations: Violation[] }> {
+  const { requestBytes, text } = await postMadeUp({
+    query,
+    variables: {
+      input: { promotion: { programId: 469, promotionId: 57099 }, identifierName: 'ID', customers },
+    },
+  });
   const payload = (
     JSON.parse(text) as {
       data: { revokeEarnings: { __typename: string; violations: Violation[] } };
@@ -57,7 +63,7 @@ async function revokeEarnings(
   ).data.revokeEarnings;
   expect(payload.__typename).toBe('InvalidInputError');
   return {
-    requestBytes: Buffer.byteLength(request),
+    requestBytes,
     answerBytes: Buffer.byteLength(text),
     violations: payload.violations,
   };
@@ -144,14 +150,7 @@ it('lists 100 violations across all the operations and root fields of one reques
       },
     },
   };
-  const request = JSON.stringify(Array.from({ length: 50 }, () => operation));
-  const response = await fetch(stack.gateway.graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...madeUp },
-    body: request,
-  });
-  const text = await response.text();
-  expect(response.status).toBe(200);
+  const { requestBytes, text } = await postMadeUp(Array.from({ length: 50 }, () => operation));
 
   const answers = JSON.parse(text) as Array<{
     data: Record<string, { __typename: string; violations: Violation[] }>;
@@ -163,7 +162,7 @@ it('lists 100 violations across all the operations and root fields of one reques
   expect(listed).toHaveLength(100);
   // Every one of them still says that problems were left out.
   for (const field of fields) expect(field.violations.at(-1)?.field).toBe('input');
-  expect(Buffer.byteLength(text)).toBeLessThan(Buffer.byteLength(request));
+  expect(Buffer.byteLength(text)).toBeLessThan(requestBytes);
   expect(stack.sandbox.calls()).toEqual([]);
 });
 
@@ -171,7 +170,7 @@ it('charges the budget for each alias of violations: 15 of them list 100 togethe
   const aliases = Array.from({ length: 15 }, (_, i) => `v${i}: violations { field message }`).join(
     ' ',
   );
-  const request = JSON.stringify({
+  const { requestBytes, text } = await postMadeUp({
     query: `mutation Aliased($input: RevokeEarningsInput!) { revokeEarnings(input: $input) { ... on InvalidInputError { ${aliases} } } }`,
     variables: {
       input: {
@@ -185,18 +184,12 @@ it('charges the budget for each alias of violations: 15 of them list 100 togethe
       },
     },
   });
-  const response = await fetch(stack.gateway.graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...madeUp },
-    body: request,
-  });
-  const text = await response.text();
   const payload = (JSON.parse(text) as { data: { revokeEarnings: Record<string, Violation[]> } })
     .data.revokeEarnings;
 
   const lists = Object.values(payload);
   expect(lists).toHaveLength(15);
   expect(lists.flat().filter((v) => v.field !== 'input')).toHaveLength(100);
-  expect(Buffer.byteLength(text)).toBeLessThan(4 * Buffer.byteLength(request));
+  expect(Buffer.byteLength(text)).toBeLessThan(4 * requestBytes);
   expect(stack.sandbox.calls()).toEqual([]);
 });
