@@ -8,8 +8,10 @@
  */
 import type { InputViolation } from '../promotion/validate-input';
 
-/** Per HTTP request, all of its operations and root fields together. */
+/** Per HTTP request, all of its operations and root fields together, of `field` and `message` each. */
 export const MAX_VIOLATIONS_PER_REQUEST = 100;
+/** What the budget counts: values answered, so an entry selecting more fields costs more. */
+const MAX_VALUES_PER_REQUEST = 2 * MAX_VIOLATIONS_PER_REQUEST;
 
 /** The field of an entry that counts problems left out rather than naming one. */
 const SUMMARY_FIELD = 'input';
@@ -20,16 +22,20 @@ const LEFT_OUT: InputViolation = {
 };
 
 export class ViolationBudget {
-  private left = MAX_VIOLATIONS_PER_REQUEST;
+  private left = MAX_VALUES_PER_REQUEST;
 
-  /** `violations` as this request's answers may still list them; summaries (field `input`) are free. */
-  take(violations: readonly InputViolation[]): InputViolation[] {
+  /**
+   * `violations` as this request's answers may still list them, each entry answering
+   * `width` values (its selected fields); summaries (field `input`) are free.
+   */
+  take(violations: readonly InputViolation[], width = 2): InputViolation[] {
     const problems = violations.filter((v) => v.field !== SUMMARY_FIELD);
-    if (problems.length <= this.left) {
-      this.left -= problems.length;
+    const affordable = Math.floor(this.left / width);
+    if (problems.length <= affordable) {
+      this.left -= problems.length * width;
       return [...violations];
     }
-    const listed = problems.slice(0, this.left);
+    const listed = problems.slice(0, affordable);
     this.left = 0;
     return [...listed, LEFT_OUT];
   }

@@ -15,3 +15,14 @@ describe('ViolationBudget', () => {
     expect(budget.take(problems(3))).toEqual([rest.at(-1)]);
   });
 });
+
+describe('ViolationBudget, by values answered', () => {
+  it('lists fewer entries when each answers more fields', () => {
+    const budget = new ViolationBudget();
+    const listed = budget.take(problems(100), 16);
+    expect(listed.filter((v) => v.field !== 'input')).toHaveLength(
+      Math.floor((2 * MAX_VIOLATIONS_PER_REQUEST) / 16),
+    );
+    expect(listed.at(-1)?.field).toBe('input');
+  });
+});

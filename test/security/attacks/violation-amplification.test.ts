@@ -9,6 +9,7 @@
  */
 import { print } from 'graphql';
 import { MAX_LISTED_VIOLATIONS } from '../../../src/promotion/validate-input';
+import { MAX_VIOLATIONS_PER_REQUEST } from '../../../src/resolvers/violation-budget';
 import { RevokeEarningsDocument } from '../../generated/graphql';
 import { demoCustomers } from '../../sandbox/sandbox-api';
 import { startStack, type Stack } from '../../support/stack';
@@ -116,7 +117,7 @@ it('answers a list of 10,000 customers, each with 7 repeated earnedIds and every
   expect(stack.sandbox.calls()).toEqual([]);
 });
 
-it('keeps the aliased answer for 1,000 such customers near 100 KB, whatever its size (it was 6.3 MB)', async () => {
+it('charges each listed violation by the values it answers: 16 selected fields leave room for 12 (the answer was 6.3 MB)', async () => {
   const customers = ids.slice(0, 1000).map((id) => ({
     identifierValue: id,
     source: 'INSTORE',
@@ -124,9 +125,11 @@ it('keeps the aliased answer for 1,000 such customers near 100 KB, whatever its 
   }));
   const answer = await revokeEarnings(ALIASED, customers);
 
-  expect(answer.violations).toHaveLength(MAX_LISTED_VIOLATIONS + 1);
-  // 101 violations of 16 fields each: the answer no longer grows with the input.
-  expect(answer.answerBytes).toBeLessThan(150_000);
+  // 200 values per request: 12 entries of `field`, `message` and 14 aliases of it.
+  const listed = answer.violations.filter((v) => v.field !== 'input');
+  expect(listed).toHaveLength(Math.floor((2 * MAX_VIOLATIONS_PER_REQUEST) / 16));
+  expect(answer.violations.at(-1)?.field).toBe('input');
+  expect(answer.answerBytes).toBeLessThan(20_000);
   expect(stack.sandbox.calls()).toEqual([]);
 });
 
@@ -192,4 +195,27 @@ it('charges the budget for each alias of violations: 15 of them list 100 togethe
   expect(lists.flat().filter((v) => v.field !== 'input')).toHaveLength(100);
   expect(Buffer.byteLength(text)).toBeLessThan(4 * requestBytes);
   expect(stack.sandbox.calls()).toEqual([]);
+});
+
+it('bounds a read refused for its input the same way: 100 bad programIds under 14 aliases of message', async () => {
+  const messages = Array.from({ length: 14 }, (_, i) => `m${i}: message`).join(' ');
+  const { requestBytes, text } = await postMadeUp({
+    query: `query Bad($input: CustomerPromotionsInput!) { customerPromotions(input: $input) { ... on InvalidInputError { violations { __typename field message ${messages} } } } }`,
+    variables: {
+      input: {
+        customer: { identifierName: 'ID', identifierValue: ids[0], source: 'INSTORE' },
+        programIds: Array.from({ length: 100 }, () => 0),
+      },
+    },
+  });
+  const violations = (
+    JSON.parse(text) as { data: { customerPromotions: { violations: Violation[] } } }
+  ).data.customerPromotions.violations;
+
+  expect(violations.filter((v) => v.field !== 'input')).toHaveLength(
+    Math.floor((2 * MAX_VIOLATIONS_PER_REQUEST) / 17),
+  );
+  expect(Buffer.byteLength(text)).toBeLessThan(15_000);
+  expect(requestBytes).toBeLessThan(1_000);
+  expect(stack.sandbox.readCalls()).toEqual([]);
 });
