@@ -35,8 +35,10 @@ const MAX_EARNED_ID_LENGTH = 64;
  * cost a 100-byte violation, and 1,000 lists of 100 a 10 MB answer to a 0.5 MB request.
  */
 const MAX_VIOLATIONS_PER_EARNED_ID_LIST = 5;
-/** Problems listed per input, the rest counted (`listed`). */
+/** Problems listed per input, the rest counted. */
 export const MAX_LISTED_VIOLATIONS = 100;
+/** The field of an entry that counts problems left out, rather than naming one. */
+export const LEFT_OUT_FIELD = 'input';
 
 const identifierRules: Record<IdentifierName, { pattern: RegExp; expected: string }> = {
   id: { pattern: /^\d{1,20}$/, expected: 'a customer id: digits only' },
@@ -146,19 +148,14 @@ function earnedIdViolations(field: string, earnedIds: readonly string[]): InputV
   }
   const violations: InputViolation[] = [];
   const firstIndexOf = new Map<string, number>();
-  let unlisted = 0;
-  const report = (violation: InputViolation): void => {
-    if (violations.length < MAX_VIOLATIONS_PER_EARNED_ID_LIST) violations.push(violation);
-    else unlisted++;
-  };
   earnedIds.forEach((raw, index) => {
     const value = raw.trim();
     if (value === '') {
-      report({ field: `${field}[${index}]`, message: 'must not be empty' });
+      violations.push({ field: `${field}[${index}]`, message: 'must not be empty' });
       return;
     }
     if (value.length > MAX_EARNED_ID_LENGTH) {
-      report({
+      violations.push({
         field: `${field}[${index}]`,
         message: `must be at most ${MAX_EARNED_ID_LENGTH} characters`,
       });
@@ -169,35 +166,29 @@ function earnedIdViolations(field: string, earnedIds: readonly string[]): InputV
     const first = firstIndexOf.get(identity);
     if (first === undefined) firstIndexOf.set(identity, index);
     else
-      report({
+      violations.push({
         field: `${field}[${index}]`,
         message: `is the same earn as ${field}[${first}]`,
       });
   });
-  if (unlisted > 0) {
-    violations.push({
-      field,
-      message: `has ${unlisted} more problem(s) of the same kinds, not listed: each earnedId must be non-empty, at most ${MAX_EARNED_ID_LENGTH} characters and named once`,
-    });
-  }
-  return violations;
+  return firstListed(violations, MAX_VIOLATIONS_PER_EARNED_ID_LIST, (rest) => ({
+    field,
+    message: `has ${rest} more problem(s) of the same kinds, not listed: each earnedId must be non-empty, at most ${MAX_EARNED_ID_LENGTH} characters and named once`,
+  }));
 }
 
 /**
- * The first `MAX_LISTED_VIOLATIONS`, and one entry counting the rest: each is repeated by
+ * The first `max` of `violations`, and one entry counting the rest: each is repeated by
  * every alias of the selection, so an answer listing all of 1,000 customers' problems was
  * 70 times the size of its request.
  */
-function listed(violations: InputViolation[]): InputViolation[] {
-  if (violations.length <= MAX_LISTED_VIOLATIONS) return violations;
-  const rest = violations.length - MAX_LISTED_VIOLATIONS;
-  return [
-    ...violations.slice(0, MAX_LISTED_VIOLATIONS),
-    {
-      field: 'input',
-      message: `has ${rest} more problem(s), not listed; the first ${MAX_LISTED_VIOLATIONS} are above`,
-    },
-  ];
+function firstListed(
+  violations: InputViolation[],
+  max: number,
+  summary: (rest: number) => InputViolation,
+): InputViolation[] {
+  if (violations.length <= max) return violations;
+  return [...violations.slice(0, max), summary(violations.length - max)];
 }
 
 /**
@@ -226,7 +217,13 @@ export function validateInput(
       });
     }
   }
-  if (violations.length > 0) return { valid: false, violations: listed(violations) };
+  if (violations.length > 0) {
+    const violationsListed = firstListed(violations, MAX_LISTED_VIOLATIONS, (rest) => ({
+      field: LEFT_OUT_FIELD,
+      message: `has ${rest} more problem(s), not listed; the first ${MAX_LISTED_VIOLATIONS} are above`,
+    }));
+    return { valid: false, violations: violationsListed };
+  }
 
   const { programId, promotionId, promoIdentifier } = input.promotion;
   const promotion: PromotionRef =

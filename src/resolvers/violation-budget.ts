@@ -6,18 +6,15 @@
  * customers made a 51× answer (5.7 MB for 112 KB of a batch) without any API call. Past the
  * budget a list keeps what is left of it and says that more were left out.
  */
-import type { InputViolation } from '../promotion/validate-input';
+import { LEFT_OUT_FIELD, type InputViolation } from '../promotion/validate-input';
 
 /** Per HTTP request, all of its operations and root fields together, of `field` and `message` each. */
 export const MAX_VIOLATIONS_PER_REQUEST = 100;
 /** What the budget counts: values answered, so an entry selecting more fields costs more. */
 const MAX_VALUES_PER_REQUEST = 2 * MAX_VIOLATIONS_PER_REQUEST;
 
-/** The field of an entry that counts problems left out rather than naming one. */
-const SUMMARY_FIELD = 'input';
-
 const LEFT_OUT: InputViolation = {
-  field: SUMMARY_FIELD,
+  field: LEFT_OUT_FIELD,
   message: `more problems, not listed (${MAX_VIOLATIONS_PER_REQUEST} per request)`,
 };
 
@@ -29,7 +26,7 @@ export class ViolationBudget {
    * `width` values (its selected fields); summaries (field `input`) are free.
    */
   take(violations: readonly InputViolation[], width = 2): InputViolation[] {
-    const problems = violations.filter((v) => v.field !== SUMMARY_FIELD);
+    const problems = violations.filter((v) => v.field !== LEFT_OUT_FIELD);
     const affordable = Math.floor(this.left / width);
     if (problems.length <= affordable) {
       this.left -= problems.length * width;
