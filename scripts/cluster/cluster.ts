@@ -99,7 +99,7 @@ async function waitFor<T>(
 }
 
 /** One command on HAProxy's admin socket, its whole answer. */
-export function adminCommand(socket: string, command: string): Promise<string> {
+function adminCommand(socket: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const connection = createConnection(socket);
     let answer = '';

@@ -78,6 +78,6 @@ export function createPromotionApi(
 }
 
 /** Reads on the wire at once: all connections but a quarter, at least one (with one connection, reads may take it). */
-export function readSlotsOf(maxConnections: number): number {
+function readSlotsOf(maxConnections: number): number {
   return Math.max(1, maxConnections - Math.ceil(maxConnections / 4));
 }

@@ -118,12 +118,7 @@ export class PromotionReadClient {
     observation: UpstreamReadObservation = NO_READ,
   ): Promise<ReadResult<CustomerPromotionsPage>> {
     const path = `${this.options.basePath}${PROMOTION_DATA_PATH}?${lookupQueryString(query)}`;
-    const endpoint = {
-      path,
-      name: PROMOTION_DATA_PATH,
-      observation,
-      callerId: callerIdOf(credentials),
-    };
+    const endpoint = { path, name: PROMOTION_DATA_PATH, observation };
     return this.read(endpoint, credentials, deadline, toCustomerPromotionsPage);
   }
 
@@ -135,21 +130,17 @@ export class PromotionReadClient {
     observation: UpstreamReadObservation = NO_READ,
   ): Promise<ReadResult<PromotionDefinition>> {
     const path = `${this.options.basePath}${definitionPathOf(key)}`;
-    const endpoint = {
-      path,
-      name: PROMOTION_DEFINITION_ENDPOINT,
-      observation,
-      callerId: callerIdOf(credentials),
-    };
+    const endpoint = { path, name: PROMOTION_DEFINITION_ENDPOINT, observation };
     return this.read(endpoint, credentials, deadline, (body) => toPromotionDefinition(body, key));
   }
 
   private async read<T>(
-    endpoint: ReadEndpoint,
+    where: Omit<ReadEndpoint, 'callerId'>,
     credentials: Credentials,
     deadline: number,
     reader: BodyReader<T>,
   ): Promise<ReadResult<T>> {
+    const endpoint = { ...where, callerId: callerIdOf(credentials) };
     const headers = {
       ...endpoint.observation.headers,
       accept: 'application/json',
