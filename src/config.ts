@@ -275,11 +275,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       `must not exceed REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}), got ${config.bodyTimeoutMs}`,
     );
   }
-  // A mutation must be able to run to its own deadline before its request is cut.
-  if (config.promotionApiTimeoutMs >= config.requestTimeoutMs) {
+  // A mutation's deadline starts once its body has arrived: a slow body and then a slow API
+  // must still end in an answer, not in a request cut after its API work was done.
+  if (config.bodyTimeoutMs + config.promotionApiTimeoutMs >= config.requestTimeoutMs) {
     throw new ConfigError(
       'PROMOTION_API_TIMEOUT_MS',
-      `must be less than REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}), got ${config.promotionApiTimeoutMs}`,
+      `plus BODY_TIMEOUT_MS (${config.bodyTimeoutMs}) must be less than REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}), got ${config.promotionApiTimeoutMs}`,
     );
   }
   if (config.metricsPort !== 0 && config.metricsPort === config.port) {

@@ -21,7 +21,7 @@ describe('past the queue bound', () => {
         MAX_CUSTOMERS_PER_MUTATION: '10',
         BATCH_WINDOW_MS: '0',
         PROMOTION_API_TIMEOUT_MS: '120000',
-        REQUEST_TIMEOUT_MS: '130000',
+        REQUEST_TIMEOUT_MS: '140000',
       },
       { faults: { latencyMs: 60_000 } },
     );

@@ -147,7 +147,7 @@ describe('SIGTERM whatever state stdout is in', () => {
           PROMOTION_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
           // The exit timer fires at 60 + 5 s: far beyond the bound this test allows.
           PROMOTION_API_TIMEOUT_MS: '60000',
-          REQUEST_TIMEOUT_MS: '70000',
+          REQUEST_TIMEOUT_MS: '80000',
           LOG_LEVEL: 'info',
         },
         { unread: false },

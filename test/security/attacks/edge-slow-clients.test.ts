@@ -225,7 +225,7 @@ describe('a request stuck inside the gateway (REQUEST_TIMEOUT_MS=3000)', () => {
     // A submitter that never answers: the bug REQUEST_TIMEOUT_MS is the last guard against,
     // since a mutation's own deadline (PROMOTION_API_TIMEOUT_MS) is always shorter.
     stack = await startSecureStack(
-      { BODY_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '3000', PROMOTION_API_TIMEOUT_MS: '2000' },
+      { BODY_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '3000', PROMOTION_API_TIMEOUT_MS: '1500' },
       { submitter: { submit: () => new Promise(() => undefined) } },
     );
   });
