@@ -165,6 +165,22 @@ export async function registerCors(app: FastifyInstance, origins: string[]): Pro
   });
 }
 
+/** Requests whose server error the error handler has logged already, with its cause. */
+const loggedServerErrors = new WeakSet<FastifyRequest>();
+
+/**
+ * Some failures never pass through a hook that logs (Apollo answers an error thrown while
+ * it serialises or joins a batch with a bare 500): every such answer gets one line. 503s
+ * are this replica draining, said by /readyz and fastify, not a fault.
+ */
+export function registerServerErrorLog(app: FastifyInstance): void {
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode < 500 || reply.statusCode === 503) return;
+    if (loggedServerErrors.has(request)) return;
+    request.log.error({ statusCode: reply.statusCode }, 'answered with a server error');
+  });
+}
+
 /**
  * Errors fastify raises before a handler runs (413, malformed JSON, unsupported media
  * type) answer as GraphQL errors with their 4xx status; anything else is unexpected:
@@ -185,6 +201,7 @@ export function gatewayErrorHandler(config: Pick<GatewayConfig, 'maxBodyBytes'>)
       request.log.debug({ err: error }, 'request refused');
       return sendGraphQLError(reply, status, error.message, { code: 'BAD_REQUEST' });
     }
+    loggedServerErrors.add(request);
     request.log.error({ err: error }, 'unexpected error');
     return sendGraphQLError(reply, 500, UNEXPECTED_ERROR_MESSAGE, {
       code: ErrorCode.INTERNAL_SERVER_ERROR,

@@ -20,6 +20,7 @@ import {
   registerMethodNotAllowed,
   registerRequestGuards,
   registerRequestTimeout,
+  registerServerErrorLog,
   socketLimitsFor,
 } from './guards';
 
@@ -73,14 +74,7 @@ export async function registerGatewayRoutes(
     // While shutting down, close() must not wait out a keep-alive nor see the connection reused.
     if (isShuttingDown()) reply.header('connection', 'close');
   });
-  // Some failures never pass through a hook that logs (Apollo answers an error thrown while
-  // it serialises or joins a batch with a bare 500): every such answer gets a line. 503s
-  // are this replica draining, said by /readyz and fastify, not a fault.
-  app.addHook('onResponse', async (request, reply) => {
-    if (reply.statusCode >= 500 && reply.statusCode !== 503) {
-      request.log.error({ statusCode: reply.statusCode }, 'answered with a server error');
-    }
-  });
+  registerServerErrorLog(app);
   app.setErrorHandler(gatewayErrorHandler(config));
   await registerCors(app, config.corsOrigins);
   registerRequestTimeout(app, config.requestTimeoutMs);

@@ -4,10 +4,14 @@
  * logged, so the request id the client quotes led nowhere. A schema of this test's own
  * makes one: a scalar whose value JSON cannot write.
  */
+import type { AddressInfo } from 'node:net';
 import { GraphQLObjectType, GraphQLScalarType, GraphQLSchema } from 'graphql';
 import { loadConfig } from '../../src/config';
 import { startGateway, type Gateway } from '../../src/server';
 import { UNEXPECTED_ERROR_MESSAGE } from '../../src/graphql/error-policy';
+import { gatewayErrorHandler, registerServerErrorLog } from '../../src/http/guards';
+import { createHttpApp } from '../../src/http/routes';
+import { createLogger } from '../../src/observability/logger';
 
 const unwritable = new GraphQLScalarType({ name: 'Unwritable', serialize: (value) => value });
 const schema = new GraphQLSchema({
@@ -55,5 +59,35 @@ it('logs an answered 500 at error level under the request id the client got, and
       statusCode: 500,
       msg: 'answered with a server error',
     }),
+  ]);
+});
+
+it('logs an error that reaches the error handler once, with its cause (review finding: it was twice)', async () => {
+  const config = loadConfig({ PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'warn' });
+  const own: Array<Record<string, unknown>> = [];
+  const app = createHttpApp(
+    config,
+    createLogger(config, { write: (line: string) => own.push(JSON.parse(line) as never) }),
+  );
+  registerServerErrorLog(app);
+  app.setErrorHandler(gatewayErrorHandler(config));
+  app.get('/broken', async () => {
+    throw new Error('a bug of ours');
+  });
+  // Apollo's bare 500 has no cause to log, so the onResponse line is the only one.
+  app.get('/bare', async (_request, reply) => reply.code(500).send('no'));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const { port } = app.server.address() as AddressInfo;
+    const broken = await fetch(`http://127.0.0.1:${port}/broken`);
+    const bare = await fetch(`http://127.0.0.1:${port}/bare`);
+    expect([broken.status, bare.status]).toEqual([500, 500]);
+    await Promise.all([broken.text(), bare.text()]);
+  } finally {
+    await app.close();
+  }
+  expect(own.filter((l) => l.level === 50).map((l) => [l.msg, l.statusCode])).toEqual([
+    ['unexpected error', undefined],
+    ['answered with a server error', 500],
   ]);
 });
