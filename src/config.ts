@@ -275,8 +275,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       `must not exceed REQUEST_TIMEOUT_MS (${config.requestTimeoutMs}), got ${config.bodyTimeoutMs}`,
     );
   }
-  // A mutation's deadline starts once its body has arrived: a slow body and then a slow API
-  // must still end in an answer, not in a request cut after its API work was done.
+  // A mutation's deadline starts after its body: both must fit, else work done goes unanswered.
   if (config.bodyTimeoutMs + config.promotionApiTimeoutMs >= config.requestTimeoutMs) {
     throw new ConfigError(
       'PROMOTION_API_TIMEOUT_MS',

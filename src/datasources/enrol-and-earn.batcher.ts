@@ -5,7 +5,7 @@
  * fill the queue (§9).
  */
 import { AcceptedCallers } from '../domain/accepted-callers';
-import { callerIdOf } from '../domain/caller';
+import { callerIdOf, fairnessAccountsOf } from '../domain/caller';
 import { isSuccess, sameOutcomeForAll, stampSentAt, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { Credentials, CustomerRef, PromotionRequest } from '../domain/promotion';
@@ -26,8 +26,9 @@ export interface EnrolAndEarnBatcherOptions {
   /** Customers waiting or in flight past which new mutations get RATE_LIMITED at once. */
   maxQueuedCustomers: number;
   /**
-   * Customers one caller (credential hash) may have waiting or in flight; past it that
-   * caller's new mutations get RATE_LIMITED at once, and nobody else's (DESIGN.md §9).
+   * Customers one caller (every spelling of its credentials: `fairnessAccountsOf`) may have
+   * waiting or in flight; past it that caller's new mutations get RATE_LIMITED at once, and
+   * nobody else's (DESIGN.md §9).
    */
   maxQueuedCustomersPerCaller: number;
   /** Default: none. Hears every call that leaves (DESIGN §10: metrics, traces). */
@@ -36,8 +37,11 @@ export interface EnrolAndEarnBatcherOptions {
   accepted?: AcceptedCallers;
 }
 
-/** Customers one caller has waiting or in flight; the batcher keeps one only while it is above 0. */
-interface CallerCount {
+/**
+ * Customers one fairness account (`fairnessAccountsOf`) has waiting or in flight; the batcher
+ * keeps one only while it is above 0.
+ */
+interface AccountCount {
   id: string;
   queued: number;
 }
@@ -56,7 +60,10 @@ interface PendingCustomer {
   customer: CustomerRef;
   deadline: number;
   route: Route;
-  caller: CallerCount;
+  /** `callerIdOf` its credentials: whose call it goes in, and whom an answer vouches for. */
+  callerId: string;
+  /** The accounts its caller's share is counted under; one array per mutation. */
+  accounts: AccountCount[];
   mutation: PendingMutation;
   /** Its place in the mutation's input. */
   index: number;
@@ -102,7 +109,7 @@ const STILL_BUSY: CustomerOutcome = {
 export class EnrolAndEarnBatcher {
   private readonly queue: BatchQueue<PendingCustomer>;
   private readonly idleWaiters: Array<() => void> = [];
-  private readonly callers = new Map<string, CallerCount>();
+  private readonly accounts = new Map<string, AccountCount>();
   private readonly busy = new Map<string, BusyCustomer>();
   /** Callers the API accepted lately: they keep room that unverified ones cannot take. */
   private readonly accepted: AcceptedCallers;
@@ -145,7 +152,8 @@ export class EnrolAndEarnBatcher {
     const count = request.customers.length;
     if (count === 0) return Promise.resolve([]);
     const callerId = callerIdOf(credentials);
-    const known = this.callers.get(callerId);
+    const names = fairnessAccountsOf(credentials);
+    const share = this.options.maxQueuedCustomersPerCaller;
     const unverified = !this.accepted.has(callerId);
     const refusal =
       this.queued + count > this.options.maxQueuedCustomers ||
@@ -153,7 +161,7 @@ export class EnrolAndEarnBatcher {
         this.unverifiedQueued > 0 &&
         this.unverifiedQueued + count > this.unverifiedRoom)
         ? 'the gateway is busy; try again shortly'
-        : (known?.queued ?? 0) + count > this.options.maxQueuedCustomersPerCaller
+        : names.some((name) => (this.accounts.get(name)?.queued ?? 0) + count > share)
           ? 'too many customers of these credentials are waiting; try again shortly'
           : null;
     if (refusal !== null) {
@@ -161,9 +169,15 @@ export class EnrolAndEarnBatcher {
         sameOutcomeForAll(count, { kind: 'RATE_LIMITED', message: refusal, retryAfterSeconds: 1 }),
       );
     }
-    const caller = known ?? { id: callerId, queued: 0 };
-    if (known === undefined) this.callers.set(callerId, caller);
-    caller.queued += count;
+    const accounts = names.map((name) => {
+      let account = this.accounts.get(name);
+      if (account === undefined) {
+        account = { id: name, queued: 0 };
+        this.accounts.set(name, account);
+      }
+      account.queued += count;
+      return account;
+    });
     this.queued += count;
     if (unverified) this.unverifiedQueued += count;
 
@@ -180,7 +194,8 @@ export class EnrolAndEarnBatcher {
           customer,
           deadline,
           route,
-          caller,
+          callerId,
+          accounts,
           mutation,
           index,
           unverified,
@@ -222,9 +237,9 @@ export class EnrolAndEarnBatcher {
     return this.queue.openBatches;
   }
 
-  /** Callers with customers waiting or in flight; one that has none is forgotten. */
-  get activeCallers(): number {
-    return this.callers.size;
+  /** Fairness accounts with customers waiting or in flight; one that has none is forgotten. */
+  get activeAccounts(): number {
+    return this.accounts.size;
   }
 
   /** Customers in a call or on their way into one; the others of the same lane wait for them. */
@@ -294,11 +309,13 @@ export class EnrolAndEarnBatcher {
     if (key.settled) return;
     key.settled = true;
     clearTimeout(key.waitTimer);
-    const { mutation, caller } = key;
+    const { mutation } = key;
     mutation.outcomes[key.index] = outcome;
     if (--mutation.remaining === 0) mutation.resolve(mutation.outcomes);
-    if (--caller.queued === 0 && this.callers.get(caller.id) === caller) {
-      this.callers.delete(caller.id);
+    for (const account of key.accounts) {
+      if (--account.queued === 0 && this.accounts.get(account.id) === account) {
+        this.accounts.delete(account.id);
+      }
     }
     if (key.unverified) this.unverifiedQueued--;
     const busy = this.busy.get(key.exclusionKey);
@@ -352,7 +369,7 @@ export class EnrolAndEarnBatcher {
     observation.end(outcomes);
     // An answer of the API itself (not a refusal, not the path failing) vouches for the caller.
     if (outcomes.some((o) => isSuccess(o) || o.kind === 'UPSTREAM_ERROR')) {
-      this.accepted.vouch((keys[0] as PendingCustomer).caller.id);
+      this.accepted.vouch((keys[0] as PendingCustomer).callerId);
     }
     return outcomes;
   }

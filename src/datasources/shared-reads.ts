@@ -5,6 +5,7 @@
  * the call out of reach, and the next read starts a fresh one.
  */
 import { LRUCache } from 'lru-cache';
+import type { Caller } from '../domain/caller';
 import { customerIdentityOf } from '../domain/customer-identity';
 import { isSuccess, type CustomerOutcome } from '../domain/outcome';
 import type { IdentifierName } from '../domain/promotion';
@@ -45,7 +46,10 @@ interface InFlight {
 export const ANSWERS_PER_TURN = 16;
 
 export interface SharedReadsOptions {
-  /** Default `1000`. Distinct reads one caller may have in flight; past it, `run` answers null. */
+  /**
+   * Default `1000`. Distinct reads one caller (every spelling of its credentials) may have in
+   * flight; past it, `run` answers null.
+   */
   maxInFlightPerCaller?: number;
   /** Default `10000`. Identifier → customer id pairs remembered, learned from answers. */
   maxRememberedCustomers?: number;
@@ -53,6 +57,8 @@ export interface SharedReadsOptions {
 
 export class SharedReads {
   private readonly callers = new Map<string, Map<string, InFlight>>();
+  /** Distinct reads in flight per fairness account; an account at 0 is forgotten. */
+  private readonly inFlight = new Map<string, number>();
   /** `${callerId}\n${name}:${identity}` → entity id, learned from lookups and writes. */
   private readonly entities: LRUCache<string, string>;
   private readonly maxInFlightPerCaller: number;
@@ -69,12 +75,13 @@ export class SharedReads {
    * `start`; null when the caller already has `maxInFlightPerCaller` distinct reads in flight.
    */
   run<T>(
-    callerId: string,
+    caller: Caller,
     key: string,
     customer: CustomerKeys | null,
     operation: OperationTrace | undefined,
     start: () => SharedCall<T>,
   ): Promise<T> | null {
+    const callerId = caller.id;
     let calls = this.callers.get(callerId);
     const existing = calls?.get(key);
     if (existing !== undefined) {
@@ -84,12 +91,18 @@ export class SharedReads {
         existing.joiners.push({ resolve: resolve as (value: unknown) => void, reject });
       });
     }
+    const { accounts } = caller;
+    if (
+      accounts.some((account) => (this.inFlight.get(account) ?? 0) >= this.maxInFlightPerCaller)
+    ) {
+      return null;
+    }
     if (calls === undefined) {
       calls = new Map();
       this.callers.set(callerId, calls);
-    } else if (calls.size >= this.maxInFlightPerCaller) {
-      return null;
     }
+    for (const account of accounts)
+      this.inFlight.set(account, (this.inFlight.get(account) ?? 0) + 1);
     this.stats.started++;
     const call = start();
     const entry: InFlight = { joiners: [], joined: call.joined, customer };
@@ -97,6 +110,11 @@ export class SharedReads {
     const promise = call.answer.finally(() => {
       if (own.get(key) === entry) own.delete(key);
       if (own.size === 0 && this.callers.get(callerId) === own) this.callers.delete(callerId);
+      for (const account of accounts) {
+        const left = (this.inFlight.get(account) ?? 1) - 1;
+        if (left === 0) this.inFlight.delete(account);
+        else this.inFlight.set(account, left);
+      }
     });
     calls.set(key, entry);
     promise.then(

@@ -39,6 +39,59 @@ function hashOf(credentials: Credentials): string {
   return createHash('sha256').update(hashed).digest('hex');
 }
 
+/** A caller as the fairness bounds and the sharing of reads see it. */
+export interface Caller {
+  /** `callerIdOf`: the exact credentials, what may share a call. */
+  id: string;
+  /** `fairnessAccountsOf`: what its bounds count under. */
+  accounts: readonly string[];
+}
+
+export function callerOf(credentials: Credentials): Caller {
+  return { id: callerIdOf(credentials), accounts: fairnessAccountsOf(credentials) };
+}
+
+const accounts = new LRUCache<string, readonly string[]>({ max: MAX_REMEMBERED_CALLERS });
+
+/**
+ * What fairness bounds count a caller's work under (DESIGN.md §9 "Fairness"): one account
+ * per credential carried, in a canonical spelling. The API accepts one credential spelled
+ * many ways (`basic`, extra spaces, hex case, a junk OAuth header beside a valid Basic one),
+ * and each spelling is a caller of its own (`callerIdOf`, which must stay exact: calls,
+ * shared reads and idempotency records never mix spellings); counted under every account it
+ * carries, a tenant's spellings share its one bound. Spellings merge only when equal once
+ * canonical, so nobody can count against another's account without its secret.
+ */
+export function fairnessAccountsOf(credentials: Credentials): readonly string[] {
+  const key = `${headerPart(credentials.authorization)}\u0000${headerPart(credentials.oauthToken)}`;
+  if (key.length > MAX_REMEMBERED_KEY_LENGTH) return accountsOf(credentials);
+  let known = accounts.get(key);
+  if (known === undefined) {
+    known = accountsOf(credentials);
+    accounts.set(key, known);
+  }
+  return known;
+}
+
+function accountsOf({ authorization, oauthToken }: Credentials): readonly string[] {
+  const canonical: string[] = [];
+  if (authorization !== undefined)
+    canonical.push(`authorization\n${canonicalAuthorization(authorization)}`);
+  if (oauthToken !== undefined) canonical.push(`oauth\n${oauthToken.trim().toLowerCase()}`);
+  if (canonical.length === 0) canonical.push('none');
+  // Hashed: the maps that count by account hold no secret.
+  return canonical.map((text) => createHash('sha256').update(text).digest('hex'));
+}
+
+/** Basic as its decoded `user:secret`, any other scheme as its words; case folded either way. */
+function canonicalAuthorization(value: string): string {
+  const basic = /^basic\s+(\S+)\s*$/i.exec(value.trim());
+  if (basic?.[1] !== undefined) {
+    return `basic ${Buffer.from(basic[1], 'base64').toString('utf8').toLowerCase()}`;
+  }
+  return value.trim().split(/\s+/).join(' ').toLowerCase();
+}
+
 function headerPart(value: string | undefined): string {
   return value === undefined ? '-' : `=${value}`;
 }

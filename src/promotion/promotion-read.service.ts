@@ -6,7 +6,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { AcceptedCallers } from '../domain/accepted-callers';
-import { callerIdOf } from '../domain/caller';
+import { callerIdOf, callerOf, type Caller } from '../domain/caller';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { Credentials, PromotionRequest } from '../domain/promotion';
 import type {
@@ -171,10 +171,10 @@ export class PromotionReadService {
     deadline: number,
     operation?: OperationTrace,
   ): Promise<ReadResult<CustomerPromotionsPage>> {
-    const callerId = callerIdOf(credentials);
-    const customer = this.shared.customerOf(callerId, query.identifierName, query.identifierValue);
+    const caller = callerOf(credentials);
+    const customer = this.shared.customerOf(caller.id, query.identifierName, query.identifierValue);
     const call = this.sharedRead(
-      { callerId, key: `lookup?${lookupQueryString(query)}`, customer, deadline },
+      { caller, key: `lookup?${lookupQueryString(query)}`, customer, deadline },
       PROMOTION_DATA_PATH,
       operation,
       async (observation) => {
@@ -186,7 +186,7 @@ export class PromotionReadService {
         );
         if (result.kind === 'OK') {
           this.shared.learn(
-            callerId,
+            caller.id,
             query.identifierName,
             query.identifierValue,
             result.value.entityId,
@@ -240,14 +240,14 @@ export class PromotionReadService {
     key: PromotionKey,
     operation: OperationTrace | undefined,
   ): Promise<ReadResult<PromotionDefinition>> {
-    const callerId = callerIdOf(credentials);
-    const cacheKey = `${callerId}\n${key.programId}/${key.promotionId}`;
+    const caller = callerOf(credentials);
+    const cacheKey = `${caller.id}\n${key.programId}/${key.promotionId}`;
     const cached = this.definitions?.get(cacheKey);
     if (cached !== undefined) return { kind: 'OK', value: cached };
     const deadline = Date.now() + this.options.timeoutMs;
     const call = this.sharedRead(
       {
-        callerId,
+        caller,
         key: `definition/${key.programId}/${key.promotionId}`,
         customer: null,
         deadline,
@@ -269,16 +269,16 @@ export class PromotionReadService {
    * allows (ReadAdmission, by `share.deadline`); null past the caller's bound.
    */
   private sharedRead<T>(
-    share: { callerId: string; key: string; customer: CustomerKeys | null; deadline: number },
+    share: { caller: Caller; key: string; customer: CustomerKeys | null; deadline: number },
     endpoint: string,
     operation: OperationTrace | undefined,
     read: (observation: UpstreamReadObservation) => Promise<ReadResult<T>>,
   ): Promise<ReadResult<T>> | null {
-    return this.shared.run(share.callerId, share.key, share.customer, operation, () => {
+    return this.shared.run(share.caller, share.key, share.customer, operation, () => {
       const observation = this.observer.upstreamRead(endpoint, operation);
       // An answer given without a call still ends the read's observation.
       const answer = this.admission.admit(
-        share.callerId,
+        share.caller.id,
         share.deadline,
         () => read(observation),
         (unsent) => observation.end(unsent.kind),

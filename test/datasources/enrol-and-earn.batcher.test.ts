@@ -605,7 +605,7 @@ describe('EnrolAndEarnBatcher', () => {
     const others = batcher.submit(request(['e', 'f', 'g']), bob, inAMinute());
     const fits = batcher.submit(request(['h']), alice, inAMinute());
     expect(batcher.queuedCustomers).toBe(6);
-    expect(batcher.activeCallers).toBe(2);
+    expect(batcher.activeAccounts).toBe(2);
     gate.resolve();
     expect(await others).toEqual([issuedFor('e'), issuedFor('f'), issuedFor('g')]);
     await Promise.all([admitted, fits]);
@@ -614,8 +614,46 @@ describe('EnrolAndEarnBatcher', () => {
       ['e', 'f', 'g'],
     ]);
     // Nothing is kept per caller once its customers are answered.
-    expect(batcher.activeCallers).toBe(0);
+    expect(batcher.activeAccounts).toBe(0);
     expect(batcher.queuedCustomers).toBe(0);
+  });
+
+  it('counts every spelling of one credential against one bound, and never another caller', async () => {
+    // alice:x as the API also accepts it: another case, more spaces, a junk OAuth header
+    // beside it, an OAuth token beside it (review finding: each was a share of its own).
+    const spellings: Credentials[] = [
+      { authorization: 'basic   YWxpY2U6eA==' },
+      { authorization: 'Basic YWxpY2U6WA==' },
+      { authorization: 'Basic YWxpY2U6eA==', oauthToken: 'junk-1' },
+      { authorization: 'Basic YWxpY2U6eA==', oauthToken: 'junk-2' },
+    ];
+    // Another secret under alice's name, and another caller: their own bounds.
+    const guessing: Credentials = { authorization: 'Basic YWxpY2U6eQ==' };
+    const gate = deferred<void>();
+    const fake = fakeClient(async (call) => {
+      await gate.promise;
+      return call.body.customers.map((c) => issuedFor(c.identifierValue));
+    });
+    const batcher = new EnrolAndEarnBatcher(fake.client, {
+      ...options,
+      maxQueuedCustomers: 100,
+      maxQueuedCustomersPerCaller: 3,
+    });
+    const admitted = batcher.submit(request(['a', 'b']), alice, inAMinute());
+    const answers = await Promise.all(
+      spellings.map((credentials) => batcher.submit(request(['c', 'd']), credentials, inAMinute())),
+    );
+    expect(answers.map((outcomes) => outcomes.map((o) => o.kind))).toEqual(
+      spellings.map(() => ['RATE_LIMITED', 'RATE_LIMITED']),
+    );
+    const others = [guessing, bob].map((credentials) =>
+      batcher.submit(request(['e', 'f', 'g']), credentials, inAMinute()),
+    );
+    expect(batcher.queuedCustomers).toBe(8);
+    gate.resolve();
+    await Promise.all([admitted, ...others]);
+    expect(fake.calls()).toHaveLength(3);
+    expect(batcher.activeAccounts).toBe(0);
   });
 
   it("counts a caller's waiting duplicates against its bound until they are answered", async () => {
@@ -635,7 +673,7 @@ describe('EnrolAndEarnBatcher', () => {
     await fake.calledTimes(2);
     fake.gates[1]?.resolve();
     await waiting;
-    expect(batcher.activeCallers).toBe(0);
+    expect(batcher.activeAccounts).toBe(0);
     expect(batcher.busyCustomers).toBe(0);
   });
 

@@ -17,6 +17,7 @@ import { REDIS_ENV } from '../faults/support';
 import { ACME_CREDENTIALS, DEMO_CREDENTIALS, demoCustomers } from '../sandbox/sandbox-api';
 import { MAX_REGISTRATIONS_PER_CALLER } from '../../src/graphql/persisted-query-registration';
 import { execute, startStack, type Stack } from '../support/stack';
+import { basicAuthorization } from '../../src/sandbox';
 
 const query = print(GatewayLimitsDocument);
 const sha256Hash = createHash('sha256').update(query).digest('hex');
@@ -140,6 +141,36 @@ describe('automatic persisted queries in memory', () => {
     }
     const [next] = await register(url, 1, session);
     expect(await post(url, next!.byHash, session)).toEqual(limits);
+  });
+});
+
+describe('automatic persisted queries of one credential spelled many ways', () => {
+  let stack: Stack;
+  beforeAll(async () => (stack = await startStack()));
+  afterAll(() => stack.close());
+
+  it(`keeps ${MAX_REGISTRATIONS_PER_CALLER} of its documents in all (review finding: each spelling had ${MAX_REGISTRATIONS_PER_CALLER})`, async () => {
+    const url = stack.gateway.graphqlUrl;
+    const session = await newSession(stack);
+    // The API reads the token and passes over a junk Basic header beside it: three callers
+    // the API accepts, one credential.
+    const spellings = ['a', 'b', 'c'].map((junk) => ({
+      ...session,
+      authorization: basicAuthorization(`junk-${junk}`, 'x'),
+    }));
+    const documents: Array<{ byHash: unknown }> = [];
+    for (const headers of spellings) {
+      await acceptCaller(stack, headers);
+      documents.push(...(await register(url, MAX_REGISTRATIONS_PER_CALLER, headers)));
+    }
+    const kept: boolean[] = [];
+    for (let i = 0; i < documents.length; i += 50) {
+      const lookups = documents.slice(i, i + 50).map((d) => d.byHash);
+      const answers = (await post(url, lookups, session)) as Array<{ data?: unknown }>;
+      kept.push(...answers.map((answer) => answer.data !== undefined));
+    }
+    expect(kept.filter(Boolean)).toHaveLength(MAX_REGISTRATIONS_PER_CALLER);
+    expect(kept.slice(0, MAX_REGISTRATIONS_PER_CALLER).every(Boolean)).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { callerIdOf } from '../../src/domain/caller';
+import { callerIdOf, fairnessAccountsOf } from '../../src/domain/caller';
 
 /**
  * The caller id scopes idempotency records, which live in Redis for a day and are shared
@@ -58,5 +58,45 @@ describe('callerIdOf', () => {
     } finally {
       hashes.mockRestore();
     }
+  });
+});
+
+describe('fairnessAccountsOf', () => {
+  const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
+  const alice = { authorization: basic('alice:abc123') };
+
+  it('gives every spelling the API accepts alike the same accounts', () => {
+    const [account] = fairnessAccountsOf(alice);
+    const encoded = alice.authorization.slice('Basic '.length);
+    for (const spelled of [
+      { authorization: `basic ${encoded}` },
+      { authorization: `BASIC \t ${encoded}  ` },
+      { authorization: basic('alice:ABC123') },
+    ]) {
+      expect(fairnessAccountsOf(spelled)).toEqual([account]);
+    }
+    // Beside a token, the Basic credential is still counted, and the token too.
+    const both = fairnessAccountsOf({ ...alice, oauthToken: 'token-1' });
+    expect(both).toHaveLength(2);
+    expect(both[0]).toBe(account);
+    expect(fairnessAccountsOf({ oauthToken: ' token-1 ' })).toEqual([both[1]]);
+  });
+
+  it('never gives another secret, another scheme or another header the same account', () => {
+    const accounts = new Set(
+      [
+        alice,
+        { authorization: basic('alice:abc124') },
+        { authorization: basic('bob:abc123') },
+        { authorization: 'Bearer alice:abc123' },
+        { oauthToken: alice.authorization },
+        {},
+      ].map((credentials) => fairnessAccountsOf(credentials).join()),
+    );
+    expect(accounts.size).toBe(6);
+  });
+
+  it('holds no secret: accounts are hashes', () => {
+    expect(fairnessAccountsOf(alice)).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
   });
 });

@@ -13,6 +13,9 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+const CALLER = { id: 'caller', accounts: ['caller-account'] };
+const OTHER = { id: 'other', accounts: ['other-account'] };
+
 /** A call nobody observes. */
 function unobserved<T>(answer: Promise<T>) {
   return { answer, joined: () => undefined };
@@ -30,8 +33,8 @@ describe('SharedReads hands a shared answer out a slice per turn', () => {
       return unobserved(call.promise);
     };
     const settled: string[] = [];
-    const all = [reads.run('caller', 'k', null, undefined, start)];
-    for (let i = 0; i < joiners; i++) all.push(reads.run('caller', 'k', null, undefined, start));
+    const all = [reads.run(CALLER, 'k', null, undefined, start)];
+    for (let i = 0; i < joiners; i++) all.push(reads.run(CALLER, 'k', null, undefined, start));
     all.forEach((p) => void p?.then((v) => settled.push(v)));
     expect(calls).toBe(1);
     expect(reads.stats).toEqual({ started: 1, joined: joiners });
@@ -52,15 +55,13 @@ describe('SharedReads hands a shared answer out a slice per turn', () => {
   it('starts a fresh call for a read that comes while the answer is still being handed out', async () => {
     const reads = new SharedReads();
     const first = deferred<string>();
-    const all = [reads.run('caller', 'k', null, undefined, () => unobserved(first.promise))];
+    const all = [reads.run(CALLER, 'k', null, undefined, () => unobserved(first.promise))];
     for (let i = 0; i < joiners; i++)
-      all.push(reads.run('caller', 'k', null, undefined, () => unobserved(first.promise)));
+      all.push(reads.run(CALLER, 'k', null, undefined, () => unobserved(first.promise)));
     first.resolve('old');
     await all[0];
     // The first slice is out, the others are still waiting for their turn.
-    const later = reads.run('caller', 'k', null, undefined, () =>
-      unobserved(Promise.resolve('new')),
-    );
+    const later = reads.run(CALLER, 'k', null, undefined, () => unobserved(Promise.resolve('new')));
     expect(reads.stats.started).toBe(2);
     await expect(later).resolves.toBe('new');
     await expect(Promise.all(all)).resolves.toEqual(Array<string>(1 + joiners).fill('old'));
@@ -69,9 +70,9 @@ describe('SharedReads hands a shared answer out a slice per turn', () => {
   it('hands a failure out the same way: every joiner rejects with it', async () => {
     const reads = new SharedReads();
     const call = deferred<string>();
-    const all = [reads.run('caller', 'k', null, undefined, () => unobserved(call.promise))];
+    const all = [reads.run(CALLER, 'k', null, undefined, () => unobserved(call.promise))];
     for (let i = 0; i < joiners; i++)
-      all.push(reads.run('caller', 'k', null, undefined, () => unobserved(call.promise)));
+      all.push(reads.run(CALLER, 'k', null, undefined, () => unobserved(call.promise)));
     const failure = new Error('bug');
     call.reject(failure);
     const outcomes = await Promise.allSettled(all);
@@ -90,14 +91,49 @@ describe('SharedReads tells the starter who joined', () => {
     });
     const trace = (spanId: string) => ({ traceId: 'a'.repeat(32), spanId, traceFlags: 1 });
     const all = [
-      reads.run('caller', 'k', null, trace('first'), start),
-      reads.run('caller', 'k', null, trace('second'), start),
-      reads.run('caller', 'k', null, undefined, start),
+      reads.run(CALLER, 'k', null, trace('first'), start),
+      reads.run(CALLER, 'k', null, trace('second'), start),
+      reads.run(CALLER, 'k', null, undefined, start),
       // Another caller never joins: a call of its own, its own starter.
-      reads.run('other', 'k', null, trace('other'), () => unobserved(Promise.resolve('x'))),
+      reads.run(OTHER, 'k', null, trace('other'), () => unobserved(Promise.resolve('x'))),
     ];
     expect(joined).toEqual(['second', undefined]);
     call.resolve('page');
     await expect(Promise.all(all)).resolves.toEqual(['page', 'page', 'page', 'x']);
+  });
+});
+
+describe('SharedReads bounds a caller by its accounts, and shares by its exact id', () => {
+  it('counts two spellings of one credential against one bound, and never lets them share', async () => {
+    const reads = new SharedReads({ maxInFlightPerCaller: 2 });
+    // Two spellings of one credential; a third carries it beside a token of its own.
+    const spelled = { id: 'spelled', accounts: ['caller-account'] };
+    const beside = { id: 'beside', accounts: ['token-account', 'caller-account'] };
+    const call = deferred<string>();
+    let calls = 0;
+    const start = () => {
+      calls++;
+      return unobserved(call.promise);
+    };
+    const first = reads.run(CALLER, 'k', null, undefined, start);
+    const second = reads.run(spelled, 'k', null, undefined, start);
+    expect(calls).toBe(2);
+    expect(reads.run(beside, 'k2', null, undefined, start)).toBeNull();
+    expect(reads.run(CALLER, 'k3', null, undefined, start)).toBeNull();
+    // The same key of the same exact caller still joins: no call more.
+    const joined = reads.run(CALLER, 'k', null, undefined, start);
+    expect(joined).not.toBeNull();
+    const other = reads.run(OTHER, 'k', null, undefined, () => unobserved(Promise.resolve('o')));
+    call.resolve('done');
+    expect(await Promise.all([first, second, joined, other])).toEqual([
+      'done',
+      'done',
+      'done',
+      'o',
+    ]);
+    // Answered: the accounts are free again.
+    expect(
+      reads.run(beside, 'k2', null, undefined, () => unobserved(Promise.resolve('b'))),
+    ).not.toBeNull();
   });
 });

@@ -5,6 +5,7 @@
  */
 import { print } from 'graphql';
 import {
+  ACME_CREDENTIALS,
   DEMO_CREDENTIALS,
   basicAuthorization,
   credentialHashOf,
@@ -206,5 +207,66 @@ describe('callers flooding the gateway with ever new made-up credentials', () =>
     expect(answers.filter((a) => a === 'UNAUTHENTICATED').length).toBeGreaterThanOrEqual(8);
     expect(answers.filter((a) => a === 'RateLimitedError').length).toBeGreaterThanOrEqual(1);
     expect(answers.every((a) => a === 'UNAUTHENTICATED' || a === 'RateLimitedError')).toBe(true);
+  });
+});
+
+describe('a tenant spelling its one credential many ways', () => {
+  let stack: SecureStack;
+
+  beforeAll(async () => {
+    // Each API call takes a second, so the first mutation still holds its share when the
+    // spellings ask.
+    stack = await startSecureStack(
+      { MAX_QUEUED_CUSTOMERS_PER_CALLER: '100', MAX_CUSTOMERS_PER_MUTATION: '100' },
+      { sandbox: { faults: { latencyMs: 1_000 } } },
+    );
+  });
+  afterAll(() => stack.close());
+
+  it('has one share among all of them (review finding: each spelling was a caller with a share)', async () => {
+    const token = DEMO_CREDENTIALS.authorizationHeader.replace(/^Basic /, '');
+    // Spellings the API accepts alike: scheme case, spaces, a junk OAuth header beside it.
+    const spellings: Array<Record<string, string>> = [
+      { authorization: `basic ${token}` },
+      { authorization: `Basic    ${token}` },
+      { authorization: DEMO_CREDENTIALS.authorizationHeader, 'x-cap-api-oauth-token': 'junk-1' },
+      { authorization: DEMO_CREDENTIALS.authorizationHeader, 'x-cap-api-oauth-token': 'junk-2' },
+    ];
+    const held = new Promise<void>((resolve) => {
+      const stop = stack.sandbox.onCallReceived(() => {
+        stop();
+        resolve();
+      });
+    });
+    const first = enrol(stack.url, demoIds.slice(0, 100), DEMO_CREDENTIALS.authorizationHeader);
+    await within(held, { describe: 'the first mutation to reach the API' });
+
+    const spelled = await Promise.all(
+      spellings.map((headers, i) =>
+        postJson(
+          stack.url,
+          {
+            query: print(EnrolCustomersDocument),
+            variables: { input: enrolInput('ID', demoIds.slice(100 + i * 100, 200 + i * 100)) },
+          },
+          headers,
+        ),
+      ),
+    );
+    expect(spelled.map(answerOf)).toEqual(spellings.map(() => 'RateLimitedError'));
+    // Another tenant is not held up by any of it.
+    const acmeIds = demoCustomers('acme')
+      .slice(0, 10)
+      .map((c) => c.id);
+    const acme = await postJson(
+      stack.url,
+      {
+        query: print(EnrolCustomersDocument),
+        variables: { input: enrolInput('ID', acmeIds, { programId: 699, promotionId: 74116 }) },
+      },
+      { authorization: ACME_CREDENTIALS.authorizationHeader },
+    );
+    expect(answerOf(acme)).toBe('EnrolCustomersResult');
+    expect(answerOf(await first)).toBe('EnrolCustomersResult');
   });
 });
