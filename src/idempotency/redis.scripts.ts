@@ -36,8 +36,12 @@ redis.call('PEXPIRE', KEYS[1], keepMs)
 return {'CLAIMED', record[4]}
 `;
 
+// Completing and releasing run on a full Redis too (allow-oom): a record claimed before it
+// filled must take its answer, else the retry after its lease asks the API again. The
+// overshoot is bounded by the claims in flight; new claims are refused while full.
+
 /** KEYS[1] record; ARGV token, payload, final ('1' | '0'), ttlMs. Returns 1 when stored. */
-export const COMPLETE_LUA = `
+export const COMPLETE_LUA = `#!lua flags=allow-oom
 local record = redis.call('HMGET', KEYS[1], 'state', 'token')
 if record[1] ~= 'running' or record[2] ~= ARGV[1] then return 0 end
 local state = 'partial'
@@ -49,7 +53,7 @@ return 1
 `;
 
 /** KEYS[1] record; ARGV token. Returns 1 when released. */
-export const RELEASE_LUA = `
+export const RELEASE_LUA = `#!lua flags=allow-oom
 local record = redis.call('HMGET', KEYS[1], 'state', 'token', 'payload')
 if record[1] ~= 'running' or record[2] ~= ARGV[1] then return 0 end
 if record[3] then
