@@ -141,6 +141,30 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+/**
+ * Default `8` connections: a scraper needs one or two, so a slow client on the internal
+ * network cannot hold all 64 and lock Prometheus, from another address, out.
+ */
+const METRICS_CONNECTIONS_PER_ADDRESS = 8;
+
+function limitConnectionsPerAddress(server: Server, limit: number): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? '';
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > limit) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left === 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
+}
+
 /** GET /metrics in Prometheus text format; anything else 404, other methods 405. */
 export async function serveMetrics(
   registry: Registry,
@@ -166,6 +190,7 @@ export async function serveMetrics(
   server.headersTimeout = 5_000;
   server.keepAliveTimeout = 5_000;
   server.maxConnections = 64;
+  limitConnectionsPerAddress(server, METRICS_CONNECTIONS_PER_ADDRESS);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
