@@ -9,6 +9,7 @@ import type { BulkAction } from '../domain/promotion';
 import { isEnvelope, toOutcomes } from './enrol-and-earn.mapper';
 import { CredentialsRefusedError, DeadlineExceededError } from './upstream-dispatch';
 import type { Attempt } from './upstream-dispatch';
+import type { BreakerVerdict } from './circuit';
 
 export type Verdict =
   | { kind: 'done'; outcomes: CustomerOutcome[]; breakerFailure: boolean }
@@ -18,7 +19,7 @@ export type Verdict =
       exhausted: CustomerOutcome;
       /** The API's Retry-After, null when it gave none (then our own backoff applies). */
       retryAfterMs: number | null;
-      breakerFailure: boolean;
+      breakerFailure: BreakerVerdict;
     };
 
 /** Code of the UPSTREAM_ERROR for a 4xx without the envelope: not a platform code, the status is in the message. */
@@ -57,8 +58,9 @@ export function verdictOf(
             : `the promotion API could not be reached (${errorCode(error)})`,
         },
         retryAfterMs: null,
-        // Waiting for a socket of our own pool says our pool is busy, not that the API fails.
-        breakerFailure: !deadline,
+        // Cut unsent by its deadline: our pool was busy, or its connection is still being
+        // opened (that one tells later, if it fails). Neither says the API works.
+        breakerFailure: deadline ? null : true,
       };
     }
     case 'sent-failed': {

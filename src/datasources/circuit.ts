@@ -5,11 +5,13 @@
  */
 import type { Logger } from 'pino';
 import {
+  CircuitState,
   ConsecutiveBreaker,
   circuitBreaker,
   handleWhenResult,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+import type { Attempt } from './upstream-dispatch';
 
 export type ApiPath = 'bulk' | 'read';
 
@@ -36,4 +38,43 @@ export function circuitOf(path: ApiPath, options: CircuitOptions): CircuitBreake
   breaker.onBreak(() => logger?.warn({ origin, path }, 'promotion API circuit opened'));
   breaker.onReset(() => logger?.info({ origin, path }, 'promotion API circuit closed'));
   return breaker;
+}
+
+/**
+ * Whether an attempt counts against the API for its path's circuit: true a failure, false a
+ * success, null neither (its own deadline cut it unsent, which says nothing of the API).
+ */
+export type BreakerVerdict = boolean | null;
+
+/** Carries out of the breaker an attempt that must count as neither success nor failure. */
+export class SaysNothingOfTheApi<V> extends Error {
+  constructor(readonly verdict: V) {
+    super('the attempt says nothing of the promotion API');
+  }
+}
+
+/** What the breaker hears of a connect that failed after its attempt's deadline cut it. */
+const CONNECT_FAILED = { breakerFailure: true } as const;
+
+/**
+ * A connect the deadline cut goes on without its attempt; when it fails, the API failed all
+ * the same. Else attempts that start with less time left than a connect takes (a retry, a
+ * read queued behind its caller's first one) would never count a host that takes no
+ * connections, and the circuit would never open.
+ */
+export function countIfItsConnectFails(
+  breaker: CircuitBreakerPolicy,
+  sent: Attempt,
+  logger?: Pick<Logger, 'error'>,
+): void {
+  if (sent.kind !== 'not-sent' || sent.later === undefined) return;
+  sent.later
+    .then(async (error) => {
+      // Only while closed: an open circuit needs no more, and a half-open one has its probe.
+      if (error === null || breaker.state !== CircuitState.Closed) return;
+      await breaker.execute(() => CONNECT_FAILED);
+    })
+    .catch((error: unknown) => {
+      logger?.error({ err: error }, 'a failed connect could not be counted against its circuit');
+    });
 }

@@ -27,6 +27,7 @@ import type {
 } from '../domain/promotion-read';
 import { NO_READ, type UpstreamReadObservation } from '../observability/observer';
 import { DEADLINE_PASSED, attemptStatusOf } from './attempt-verdict';
+import { SaysNothingOfTheApi, countIfItsConnectFails } from './circuit';
 import { toCustomerPromotionsPage, toPromotionDefinition } from './promotion-read.mapper';
 import {
   PROMOTION_DATA_PATH,
@@ -36,7 +37,11 @@ import {
 } from './promotion-read.request';
 import type { ReadSlots } from './read-slots';
 import { readVerdictOf, type BodyReader, type ReadVerdict } from './read-verdict';
-import { credentialHeadersOf, type UpstreamDispatcher } from './upstream-dispatch';
+import {
+  credentialHeadersOf,
+  readAttemptShareOf,
+  type UpstreamDispatcher,
+} from './upstream-dispatch';
 
 export interface PromotionReadClientOptions {
   /** The mutation client's dispatcher: reads and writes share its Pool. */
@@ -47,7 +52,7 @@ export interface PromotionReadClientOptions {
   basePath: string;
   /** `PROMOTION_API_TIMEOUT_MS`: the default deadline of one read, retries included. */
   timeoutMs: number;
-  /** Default `max(500, timeoutMs / 3)` ms, at most `timeoutMs / 2`. One attempt's share once written, so a hung attempt leaves room for another. */
+  /** Default `readAttemptShareOf(timeoutMs)` ms. One attempt's share once written (connecting has the Pool's connect timeout, no longer). */
   attemptTimeoutMs?: number;
   /** Default `50` ms. First backoff (doubles, with jitter). */
   retryBaseDelayMs?: number;
@@ -85,9 +90,7 @@ export class PromotionReadClient {
   constructor(private readonly options: PromotionReadClientOptions) {
     // At most half the deadline: a share the deadline always cuts first would make a hung API
     // look like nothing at all to the circuit (a deadline's cut counts neither way).
-    this.attemptTimeoutMs =
-      options.attemptTimeoutMs ??
-      Math.min(Math.max(500, Math.floor(options.timeoutMs / 3)), Math.floor(options.timeoutMs / 2));
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? readAttemptShareOf(options.timeoutMs);
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 50;
     this.retryMaxDelayMs = options.retryMaxDelayMs ?? 1000;
     this.policy = retry(
@@ -199,6 +202,7 @@ export class PromotionReadClient {
         const read = readVerdictOf(sent, reader, Date.now());
         if (read.breakerFailure === null) {
           if (probing) return { ...read, breakerFailure: true };
+          countIfItsConnectFails(breaker, sent, this.options.logger);
           // Neither a success nor a failure: a closed breaker counts neither for an error its
           // policy does not handle (a half-open one would close on it).
           throw new SaysNothingOfTheApi(read);
@@ -228,13 +232,6 @@ export class PromotionReadClient {
   private backoff(attempt: number): number {
     const ceiling = Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-  }
-}
-
-/** Carries out of the breaker an attempt that must count as neither success nor failure. */
-class SaysNothingOfTheApi extends Error {
-  constructor(readonly verdict: ReadVerdict<unknown>) {
-    super('a read cut by its own deadline');
   }
 }
 

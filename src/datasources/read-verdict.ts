@@ -12,12 +12,7 @@ import {
   rateLimitedRetry,
 } from './attempt-verdict';
 import { CredentialsRefusedError, DeadlineExceededError, type Attempt } from './upstream-dispatch';
-
-/**
- * Whether the attempt counts against the API for the reads' circuit: true a failure, false
- * a success, null neither (it was cut by its own deadline, which says nothing of the API).
- */
-export type BreakerVerdict = boolean | null;
+import type { BreakerVerdict } from './circuit';
 
 export type ReadVerdict<T> =
   | { kind: 'done'; result: ReadResult<T>; breakerFailure: BreakerVerdict }
@@ -42,7 +37,8 @@ export function readVerdictOf<T>(
       const { error } = attempt;
       if (error instanceof CredentialsRefusedError) return refused(error.status);
       const deadline = error instanceof DeadlineExceededError;
-      // Still waiting for a socket at its deadline: our pool was busy, which says nothing of the API.
+      // Still waiting for a socket at its deadline: our pool was busy, or its connection is still
+      // being opened; that one tells later (`later`, counted by the read client if it fails).
       return retry(
         deadline
           ? DEADLINE_PASSED.message

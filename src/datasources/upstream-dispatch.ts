@@ -15,8 +15,13 @@ export type Attempt =
       headers: Record<string, string | string[] | undefined>;
       body: Buffer;
     }
-  /** Provably nothing was written to a socket: safe to try again. */
-  | { kind: 'not-sent'; error: Error }
+  /**
+   * Provably nothing was written to a socket: safe to try again. `later`, when the deadline
+   * answered it while undici still held it (connecting, or queued for a socket): what became of
+   * it then, the error it failed with unwritten (its connection could not be opened), or null
+   * once it got a socket (and was dropped unwritten).
+   */
+  | { kind: 'not-sent'; error: Error; later?: Promise<Error | null> }
   /** Bytes may have reached the API: never try again. */
   | { kind: 'sent-failed'; error: Error };
 
@@ -62,7 +67,11 @@ export interface UpstreamDispatcherOptions {
    * Each request also gets the remaining time to its deadline, whichever is shorter.
    */
   requestTimeoutMs: number;
-  /** Default `min(2000, requestTimeoutMs)` ms. TCP (and TLS) connect timeout. */
+  /**
+   * Default `min(2000, readAttemptShareOf(requestTimeoutMs))` ms. TCP (and TLS) connect timeout:
+   * within a read attempt's share, so that a connect that never completes fails the attempt
+   * (counted by the reads' circuit) before the read's deadline cuts it (counted neither way).
+   */
   connectTimeoutMs?: number;
   /**
    * Default `4000` ms. How long an idle keep-alive socket is kept: below Node's server
@@ -71,6 +80,14 @@ export interface UpstreamDispatcherOptions {
   keepAliveTimeoutMs?: number;
   /** Default `4 MiB`. A larger response is not the envelope of ≤ 100 customers: OUTCOME_UNKNOWN. */
   maxResponseBytes?: number;
+}
+
+/**
+ * One read attempt's share of a deadline of `timeoutMs`: `max(500, timeoutMs / 3)` ms, at most
+ * `timeoutMs / 2`, so that a hung attempt leaves room for another.
+ */
+export function readAttemptShareOf(timeoutMs: number): number {
+  return Math.min(Math.max(500, Math.floor(timeoutMs / 3)), Math.floor(timeoutMs / 2));
 }
 
 /** undici's header/body timers tick every ~0.5 s; ours ends the request, theirs only back it up. */
@@ -90,7 +107,8 @@ export class UpstreamDispatcher {
       connections: options.maxConnections,
       // No pipelining: undici re-dispatches requests queued behind a failed one on its socket.
       pipelining: 1,
-      connectTimeout: options.connectTimeoutMs ?? Math.min(2000, options.requestTimeoutMs),
+      connectTimeout:
+        options.connectTimeoutMs ?? Math.min(2000, readAttemptShareOf(options.requestTimeoutMs)),
       headersTimeout: options.requestTimeoutMs,
       bodyTimeout: options.requestTimeoutMs,
       keepAliveTimeout,
@@ -150,6 +168,7 @@ export class UpstreamDispatcher {
       const maxBytes = this.maxResponseBytes;
 
       let wireTimer: NodeJS.Timeout | undefined;
+      let heardLater: (outcome: Error | null) => void = () => undefined;
       const finish = (attempt: Attempt): void => {
         if (settled) return;
         settled = true;
@@ -161,7 +180,8 @@ export class UpstreamDispatcher {
         if (controller === null) {
           // Still queued for a socket: answered now, and aborted unwritten if undici starts it.
           cancelled = true;
-          finish({ kind: 'not-sent', error: new DeadlineExceededError() });
+          const later = new Promise<Error | null>((resolve) => (heardLater = resolve));
+          finish({ kind: 'not-sent', error: new DeadlineExceededError(), later });
         } else {
           controller.abort(new DeadlineExceededError());
         }
@@ -171,6 +191,7 @@ export class UpstreamDispatcher {
         // undici calls this just before it writes the request: before it, nothing was sent.
         onRequestStart(started) {
           if (cancelled) {
+            heardLater(null);
             started.abort(new DeadlineExceededError());
             return;
           }
@@ -207,6 +228,9 @@ export class UpstreamDispatcher {
           });
         },
         onResponseError(_controller, error) {
+          // After a cut while queued, only its connection can have failed it (an abort above
+          // has told null already).
+          if (cancelled) heardLater(error);
           finish(
             controller === null ? { kind: 'not-sent', error } : { kind: 'sent-failed', error },
           );

@@ -26,23 +26,24 @@ const verdict = (attempt: Attempt, count = 2, action: 'ENROL' | 'EARN' = 'ENROL'
   verdictOf(attempt, count, action, now);
 
 /** What the retry loop and the breaker see of a verdict. */
-function shape(v: Verdict): [string, boolean, string[]] {
+function shape(v: Verdict): [string, boolean | null, string[]] {
   return v.kind === 'done'
     ? ['done', v.breakerFailure, [...new Set(v.outcomes.map((o) => o.kind))]]
     : ['retry', v.breakerFailure, [v.exhausted.kind]];
 }
 
 describe('verdictOf', () => {
-  it.each<[string, Attempt, [string, boolean, string[]]]>([
+  it.each<[string, Attempt, [string, boolean | null, string[]]]>([
     [
       'a refused connection',
       notSent(socketError('ECONNREFUSED')),
       ['retry', true, ['UNAVAILABLE']],
     ],
     [
-      'our deadline while queued for one of our sockets',
+      // Neither way: our pool was busy, or its connect goes on (and counts if it fails).
+      'our deadline while queued for one of our sockets or connecting',
       notSent(new DeadlineExceededError()),
-      ['retry', false, ['UNAVAILABLE']],
+      ['retry', null, ['UNAVAILABLE']],
     ],
     [
       'a refusal of the same credentials while queued',

@@ -2,11 +2,23 @@
  * Faults on the path of a read (DESIGN §8): a real upstream that answers 5xx, resets the
  * socket, asks to slow down or sends the wrong shape, in front of the sandbox.
  */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CircuitState } from 'cockatiel';
+import { errors } from 'undici';
 import { EnrolCustomersDocument, PromotionDefinitionDocument } from '../generated/graphql';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
-import { startGateway } from '../../src/server';
-import { eventually } from '../support/eventually';
+import { circuitOf } from '../../src/datasources/circuit';
+import { PromotionReadClient } from '../../src/datasources/promotion-read.client';
+import {
+  DeadlineExceededError,
+  UpstreamDispatcher,
+  type Attempt,
+} from '../../src/datasources/upstream-dispatch';
+import { startGateway, type Gateway } from '../../src/server';
+import { eventually, within } from '../support/eventually';
+import { startBlackHole, type BlackHole } from '../support/black-hole';
 import { REFUSING_PORT } from '../support/refusing-port';
 import { execute } from '../support/stack';
 import {
@@ -368,5 +380,148 @@ describe('a read path that hangs, with the shortest deadlines', () => {
     });
     expect(page.__typename).toBe('CustomerPromotions');
     expect(stack.gateway.reads.readsPaused()).toBe(false);
+  });
+});
+
+const LOOKUP_CALLS = 'gateway_upstream_calls_total{endpoint="/v2/customers/lookup/promotionData"';
+const CIRCUIT_OPEN_MESSAGE = 'the promotion API is failing; calls are paused for a moment';
+
+/** The gateway's metrics: the circuit gauges, and lookups tried (any status). */
+async function readMetricsOf(gateway: Gateway): Promise<{ circuits: string[]; lookups: number }> {
+  const lines = (await (await fetch(gateway.metricsUrl as string)).text()).split('\n');
+  return {
+    circuits: lines.filter((line) => line.startsWith('gateway_circuit_open{')),
+    lookups: lines
+      .filter((line) => line.startsWith(LOOKUP_CALLS))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0),
+  };
+}
+
+describe("reads when the API's host never completes a connect", () => {
+  let blackHole: BlackHole;
+  beforeAll(async () => {
+    blackHole = await startBlackHole();
+  });
+  afterAll(() => blackHole.close());
+
+  it("opens the reads' circuit with a 1500 ms deadline, then answers reads without trying the API", async () => {
+    const config = loadConfig({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      PROMOTION_API_URL: blackHole.url,
+      PROMOTION_API_TIMEOUT_MS: '1500',
+      // Open for the rest of the test: no half-open probe goes out while it asserts.
+      CIRCUIT_BREAKER_HALF_OPEN_MS: '600000',
+    });
+    const gateway = await startGateway(config, {
+      apiUrl: blackHole.url,
+      logger: pino({ level: 'silent' }),
+      metricsPort: 0,
+    });
+    try {
+      for (let read = 0; read < 10 && !gateway.reads.readsPaused(); read++) {
+        expect(await customerPromotions(gateway.graphqlUrl, byId(ASHA))).toMatchObject({
+          __typename: 'UpstreamUnavailableError',
+          retryable: true,
+        });
+      }
+      expect(gateway.reads.readsPaused()).toBe(true);
+      const opened = await readMetricsOf(gateway);
+      expect(opened.circuits).toEqual([
+        'gateway_circuit_open{path="bulk"} 0',
+        'gateway_circuit_open{path="read"} 1',
+      ]);
+
+      // Answered by the open circuit: no attempt, so no connect to wait for.
+      expect(await customerPromotions(gateway.graphqlUrl, byId('555567089'))).toEqual({
+        __typename: 'UpstreamUnavailableError',
+        message: CIRCUIT_OPEN_MESSAGE,
+        retryable: true,
+      });
+      expect((await readMetricsOf(gateway)).lookups).toBe(opened.lookups);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("opens the reads' circuit when every read has less time left than a connect takes, as a new caller's reads queued behind its first one have", async () => {
+    // A deadline of 3 s (its attempts' share 1 s): each read below is given 300 ms of it.
+    const dispatcher = new UpstreamDispatcher(blackHole.url, {
+      maxConnections: 32,
+      requestTimeoutMs: 3000,
+    });
+    const breaker = circuitOf('read', {
+      threshold: 5,
+      halfOpenAfterMs: 600_000,
+      origin: blackHole.url,
+    });
+    const opened = new Promise<void>((resolve) => breaker.onBreak(() => resolve()));
+    const reads = new PromotionReadClient({ dispatcher, breaker, basePath: '', timeoutMs: 3000 });
+    const query = {
+      identifierName: 'id',
+      identifierValue: ASHA,
+      source: 'INSTORE',
+      programIds: null,
+      status: null,
+      kind: null,
+      limit: 10,
+      offset: 0,
+    } as const;
+    try {
+      for (let read = 0; read < 30 && breaker.state === CircuitState.Closed; read++) {
+        expect(await reads.lookupPromotionData(demoAuth, query, Date.now() + 300)).toMatchObject({
+          kind: 'UNAVAILABLE',
+        });
+      }
+      await within(opened, { describe: "the reads' circuit to open" });
+      expect(await reads.lookupPromotionData(demoAuth, query, Date.now() + 3000)).toEqual({
+        kind: 'UNAVAILABLE',
+        message: CIRCUIT_OPEN_MESSAGE,
+      });
+    } finally {
+      await dispatcher.close();
+    }
+  });
+
+  it('tells, after a GET its deadline cut unwritten, whether its connection failed or it only waited for one of ours', async () => {
+    const unreachable = new UpstreamDispatcher(blackHole.url, {
+      maxConnections: 1,
+      requestTimeoutMs: 3000,
+    });
+    const received: string[] = [];
+    const held: ServerResponse[] = [];
+    let arrived!: () => void;
+    const firstArrived = new Promise<void>((resolve) => (arrived = resolve));
+    const server = createServer((req, res) => {
+      received.push(req.url ?? '');
+      held.push(res);
+      arrived();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const busy = new UpstreamDispatcher(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      { maxConnections: 1, requestTimeoutMs: 10_000 },
+    );
+    const notSent = (attempt: Attempt) => {
+      if (attempt.kind !== 'not-sent') throw new Error(`expected not-sent, got ${attempt.kind}`);
+      expect(attempt.error).toBeInstanceOf(DeadlineExceededError);
+      return attempt;
+    };
+    try {
+      const connecting = notSent(await unreachable.get('/lookup', {}, Date.now() + 300));
+      expect(await connecting.later).toBeInstanceOf(errors.ConnectTimeoutError);
+
+      const first = busy.get('/first', {}, Date.now() + 10_000);
+      await within(firstArrived, { describe: 'the first GET to hold the only connection' });
+      const queued = notSent(await busy.get('/queued', {}, Date.now() + 300));
+      held[0]?.end('{}');
+      expect(await first).toMatchObject({ kind: 'response', status: 200 });
+      expect(await queued.later).toBeNull();
+      expect(received).toEqual(['/first']);
+    } finally {
+      await unreachable.close();
+      await busy.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { within } from './eventually';
+
+/**
+ * A port whose connects never complete: a python3 listener (Node would accept) with a backlog
+ * of 0 that never accepts, its accept queue filled by us. Linux then drops further SYNs.
+ */
+export interface BlackHole {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startBlackHole(): Promise<BlackHole> {
+  const listener: ChildProcess = spawn(
+    'python3',
+    [
+      '-c',
+      "import socket, sys\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen(0)\nprint(s.getsockname()[1], flush=True)\nsys.stdin.read()",
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => listener.once('exit', () => resolve()));
+  const port = await within(
+    new Promise<number>((resolve, reject) => {
+      listener.stdout?.once('data', (line: Buffer) => resolve(Number(line.toString().trim())));
+      listener.once('error', reject);
+    }),
+    { describe: 'the python3 listener to print its port' },
+  );
+  const fillers: Socket[] = [];
+  // Connects that complete land in the accept queue; the first that hangs says it is full.
+  for (let connected = true; connected && fillers.length < 100;) {
+    const socket = connect(port, '127.0.0.1');
+    fillers.push(socket);
+    socket.on('error', () => undefined);
+    connected = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 300);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      for (const socket of fillers) socket.destroy();
+      listener.stdin?.end();
+      await within(exited, { describe: 'the python3 listener to exit' }).catch(() => {
+        listener.kill('SIGKILL');
+        return exited;
+      });
+    },
+  };
+}
