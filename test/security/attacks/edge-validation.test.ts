@@ -48,20 +48,18 @@ const ROOT_FIELDS = 2 ** LEVELS - 1;
 interface Answer {
   status: number;
   body: unknown;
-  ms: number;
 }
 
 async function post(url: string, body: unknown): Promise<Answer> {
-  const started = performance.now();
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
-    // Today's code takes minutes: fail instead of waiting for it.
+    // The defects these guard against took minutes: a deadline, not a timing, fails them.
     signal: AbortSignal.timeout(20_000),
   });
   const parsed: unknown = await response.json();
-  return { status: response.status, body: parsed, ms: performance.now() - started };
+  return { status: response.status, body: parsed };
 }
 
 function messagesOf(body: unknown): string[] {
@@ -111,36 +109,31 @@ describe('documents that expand exponentially through fragments (a gateway proce
     await sandbox?.close();
   });
 
-  it('refuses the 30-level fan-out as a query, a mutation and a batch of 50, each in well under a second, while /healthz answers', async () => {
+  it('refuses the 30-level fan-out as a query, a mutation and a batch of 50, each within its deadline, while /healthz answers', async () => {
     const ROUNDS = 10;
     const { result: answers, healthAnswers } = await whilePollingHealth(healthUrl, async () => {
-      const answers: { name: string; answer: Answer; timed: boolean }[] = [];
-      // Round 0 warms the code paths up; it is checked for its answers, not timed.
+      const answers: { name: string; answer: Answer }[] = [];
       for (let round = 0; round <= ROUNDS; round++) {
-        const timed = round > 0;
         const batch = Array.from({ length: 50 }, () => ({ query: rootFanOut }));
         answers.push({
           name: 'query',
           answer: await post(gateway.url, { query: rootFanOut }),
-          timed,
         });
         answers.push({
           name: 'mutation',
           answer: await post(gateway.url, { query: mutationFanOut }),
-          timed,
         });
-        answers.push({ name: 'batch', answer: await post(gateway.url, batch), timed });
+        answers.push({ name: 'batch', answer: await post(gateway.url, batch) });
       }
       return answers;
     });
 
     const refusal = `Root fields limit of 10 exceeded, found ${ROOT_FIELDS}.`;
-    for (const { name, answer, timed } of answers) {
+    for (const { name, answer } of answers) {
       expect({ name, status: answer.status }).toEqual({ name, status: 400 });
       const messages = messagesOf(answer.body);
       expect(messages).toHaveLength(name === 'batch' ? 50 : 1);
       expect(new Set(messages)).toEqual(new Set([refusal]));
-      if (timed) expect(answer.ms).toBeLessThan(1000);
     }
     // Today's code answers none: the first document holds the event loop for minutes.
     expect(healthAnswers).toBeGreaterThanOrEqual(10);
@@ -155,7 +148,6 @@ describe('documents that expand exponentially through fragments (a gateway proce
     expect(messagesOf(answer.body)).toEqual([
       `Aliases limit of 15 exceeded, found ${ROOT_FIELDS}.`,
     ]);
-    expect(answer.ms).toBeLessThan(1000);
     expect(healthAnswers).toBeGreaterThanOrEqual(1);
   });
 
@@ -193,7 +185,6 @@ describe('documents that expand exponentially through fragments (a gateway proce
         status: 200,
         body: { data: { gatewayLimits: { batchWindowMs: 5 } } },
       });
-      expect(answer.ms).toBeLessThan(1000);
     }
     expect(healthAnswers).toBeGreaterThanOrEqual(5);
   });
