@@ -114,24 +114,36 @@ function adminCommand(socket: string, command: string): Promise<string> {
 
 /** HAProxy's view of each server of the `replicas` backend: `UP`, `DOWN`, ... by name. */
 export async function replicaStatus(adminSocket: string): Promise<Record<string, string>> {
-  return statusOf(await adminCommand(adminSocket, 'show stat'));
+  return columnOf(await adminCommand(adminSocket, 'show stat'), 'status');
 }
 
-/** `show stat` CSV → status by server name, for the `replicas` backend. */
-function statusOf(csv: string): Record<string, string> {
+/** Requests HAProxy has on each server of the `replicas` backend now (`scur`), by name. */
+async function replicaSessions(adminSocket: string): Promise<Record<string, number>> {
+  const sessions = columnOf(await adminCommand(adminSocket, 'show stat'), 'scur');
+  return Object.fromEntries(Object.entries(sessions).map(([name, n]) => [name, Number(n)]));
+}
+
+/** `show stat` CSV → one column by server name, for the `replicas` backend. */
+function columnOf(csv: string, column: string): Record<string, string> {
   const [header, ...rows] = csv.trim().split('\n');
   const columns = (header ?? '').replace(/^# /, '').split(',');
   const name = columns.indexOf('svname');
   const proxy = columns.indexOf('pxname');
-  const status = columns.indexOf('status');
+  const wanted = columns.indexOf(column);
   const out: Record<string, string> = {};
   for (const row of rows) {
     const cells = row.split(',');
     const server = cells[name] ?? '';
-    if (cells[proxy] === 'replicas' && server !== 'BACKEND') out[server] = cells[status] ?? '';
+    if (cells[proxy] === 'replicas' && server !== 'BACKEND') out[server] = cells[wanted] ?? '';
   }
   return out;
 }
+
+/**
+ * Default `5,000` ms: how long a drained replica's requests in flight may take before it is
+ * told to stop all the same (it answers what it has read; see DESIGN §7).
+ */
+const DRAIN_WAIT_MS = 5_000;
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'promotion-gateway-cluster-'));
@@ -252,6 +264,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       const { child, exited } = replica.running;
       // Out of the balancer first: a busy machine must not make the others look down meanwhile.
       await adminCommand(adminSocket, `set server replicas/${replica.name} state drain`);
+      // A request HAProxy wrote to it just before the drain may not be read yet: stopping now
+      // would drop it unanswered, and HAProxy does not resend what it sent.
+      await waitFor(
+        `HAProxy to have no request on ${replica.name}`,
+        async () => ((await replicaSessions(adminSocket))[replica.name] === 0 ? true : undefined),
+        DRAIN_WAIT_MS,
+      ).catch(() => undefined);
       child.kill('SIGTERM');
       const code = await exited;
       if (code !== 0) throw new Error(`${replica.name} exited with ${String(code)} on SIGTERM`);

@@ -68,6 +68,9 @@ export function haproxyConfig({
     // replica slow on a busy machine is not taken for a dead one after one late answer.
     '  timeout check 2s',
     '  default-server inter 300ms fastinter 200ms downinter 300ms fall 3 rise 2',
+    // One request per connection to a replica: none lies idle for it to close as HAProxy reuses
+    // it, losing the request unanswered and unretried (2.6 bounds no idle connection's age).
+    '  option http-server-close',
     ...replicaPorts.map((replicaPort, i) => `  server r${i + 1} 127.0.0.1:${replicaPort} check`),
     '',
   ].join('\n');
