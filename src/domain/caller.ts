@@ -15,16 +15,25 @@ const callerIds = new LRUCache<string, string>({ max: MAX_REMEMBERED_CALLERS });
  * mutation needs it and hashing was a visible share of the hot path.
  */
 export function callerIdOf(credentials: Credentials): string {
+  return memoised(callerIds, credentials, hashOf);
+}
+
+/** `compute(credentials)`, remembered in `memo` by the headers as they came. */
+function memoised<T extends object | string>(
+  memo: LRUCache<string, T>,
+  credentials: Credentials,
+  compute: (credentials: Credentials) => T,
+): T {
   // Unambiguous (a header value holds no NUL; absent is told from empty) and cheaper to
-  // build than the hashed text below.
+  // build than any hashed text.
   const key = `${headerPart(credentials.authorization)}\u0000${headerPart(credentials.oauthToken)}`;
-  if (key.length > MAX_REMEMBERED_KEY_LENGTH) return hashOf(credentials);
-  let id = callerIds.get(key);
-  if (id === undefined) {
-    id = hashOf(credentials);
-    callerIds.set(key, id);
+  if (key.length > MAX_REMEMBERED_KEY_LENGTH) return compute(credentials);
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = compute(credentials);
+    memo.set(key, value);
   }
-  return id;
+  return value;
 }
 
 /**
@@ -63,14 +72,7 @@ const accounts = new LRUCache<string, readonly string[]>({ max: MAX_REMEMBERED_C
  * canonical, so nobody can count against another's account without its secret.
  */
 export function fairnessAccountsOf(credentials: Credentials): readonly string[] {
-  const key = `${headerPart(credentials.authorization)}\u0000${headerPart(credentials.oauthToken)}`;
-  if (key.length > MAX_REMEMBERED_KEY_LENGTH) return accountsOf(credentials);
-  let known = accounts.get(key);
-  if (known === undefined) {
-    known = accountsOf(credentials);
-    accounts.set(key, known);
-  }
-  return known;
+  return memoised(accounts, credentials, accountsOf);
 }
 
 function accountsOf({ authorization, oauthToken }: Credentials): readonly string[] {

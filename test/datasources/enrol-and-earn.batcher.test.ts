@@ -585,7 +585,8 @@ describe('EnrolAndEarnBatcher', () => {
     expect(batcher.queuedCustomers).toBe(0);
   });
 
-  it('refuses a caller past its own bound at once, and nobody else', async () => {
+  /** A batcher of 3 customers per caller whose calls all wait for `gate`. */
+  function heldBatcher(maxQueuedCustomers: number) {
     const gate = deferred<void>();
     const fake = fakeClient(async (call) => {
       await gate.promise;
@@ -593,9 +594,14 @@ describe('EnrolAndEarnBatcher', () => {
     });
     const batcher = new EnrolAndEarnBatcher(fake.client, {
       ...options,
-      maxQueuedCustomers: 10,
+      maxQueuedCustomers,
       maxQueuedCustomersPerCaller: 3,
     });
+    return { gate, fake, batcher };
+  }
+
+  it('refuses a caller past its own bound at once, and nobody else', async () => {
+    const { gate, fake, batcher } = heldBatcher(10);
     const admitted = batcher.submit(request(['a', 'b']), alice, inAMinute());
     const refused = await batcher.submit(request(['c', 'd']), alice, inAMinute());
     expect(refused).toEqual([
@@ -629,16 +635,7 @@ describe('EnrolAndEarnBatcher', () => {
     ];
     // Another secret under alice's name, and another caller: their own bounds.
     const guessing: Credentials = { authorization: 'Basic YWxpY2U6eQ==' };
-    const gate = deferred<void>();
-    const fake = fakeClient(async (call) => {
-      await gate.promise;
-      return call.body.customers.map((c) => issuedFor(c.identifierValue));
-    });
-    const batcher = new EnrolAndEarnBatcher(fake.client, {
-      ...options,
-      maxQueuedCustomers: 100,
-      maxQueuedCustomersPerCaller: 3,
-    });
+    const { gate, fake, batcher } = heldBatcher(100);
     const admitted = batcher.submit(request(['a', 'b']), alice, inAMinute());
     const answers = await Promise.all(
       spellings.map((credentials) => batcher.submit(request(['c', 'd']), credentials, inAMinute())),

@@ -5,12 +5,10 @@
  * that cut an attempt still connecting counted as a success of the path, which reset the
  * count of failures the attempt before had made.
  */
-import pino from 'pino';
-import { loadConfig } from '../../src/config';
-import { startGateway, type Gateway } from '../../src/server';
+import type { Gateway } from '../../src/server';
 import { EnrolCustomersDocument } from '../generated/graphql';
 import { DEMO_CREDENTIALS } from '../sandbox/sandbox-api';
-import { startBlackHole, type BlackHole } from '../support/black-hole';
+import { gatewayOn, startBlackHole, type BlackHole } from '../support/black-hole';
 import { execute } from '../support/stack';
 
 const CIRCUIT_OPEN_MESSAGE = 'the promotion API is failing; calls are paused for a moment';
@@ -44,20 +42,7 @@ async function enrolOne(gateway: Gateway, id: string) {
 it.each(['1500', '3000'])(
   'opens the bulk circuit with a %s ms deadline, every mutation unavailable and none unknown',
   async (timeoutMs) => {
-    const config = loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      PROMOTION_API_URL: blackHole.url,
-      PROMOTION_API_TIMEOUT_MS: timeoutMs,
-      BATCH_WINDOW_MS: '0',
-      // Open for the rest of the test: no half-open probe goes out while it asserts.
-      CIRCUIT_BREAKER_HALF_OPEN_MS: '600000',
-    });
-    const gateway = await startGateway(config, {
-      apiUrl: blackHole.url,
-      logger: pino({ level: 'silent' }),
-      metricsPort: 0,
-    });
+    const gateway = await gatewayOn(blackHole, timeoutMs);
     try {
       let opened = false;
       for (let i = 0; i < 10 && !opened; i++) {

@@ -18,7 +18,7 @@ import {
 } from '../../src/datasources/upstream-dispatch';
 import { startGateway, type Gateway } from '../../src/server';
 import { eventually, within } from '../support/eventually';
-import { startBlackHole, type BlackHole } from '../support/black-hole';
+import { gatewayOn, startBlackHole, type BlackHole } from '../support/black-hole';
 import { REFUSING_PORT } from '../support/refusing-port';
 import { execute } from '../support/stack';
 import {
@@ -405,19 +405,7 @@ describe("reads when the API's host never completes a connect", () => {
   afterAll(() => blackHole.close());
 
   it("opens the reads' circuit with a 1500 ms deadline, then answers reads without trying the API", async () => {
-    const config = loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      PROMOTION_API_URL: blackHole.url,
-      PROMOTION_API_TIMEOUT_MS: '1500',
-      // Open for the rest of the test: no half-open probe goes out while it asserts.
-      CIRCUIT_BREAKER_HALF_OPEN_MS: '600000',
-    });
-    const gateway = await startGateway(config, {
-      apiUrl: blackHole.url,
-      logger: pino({ level: 'silent' }),
-      metricsPort: 0,
-    });
+    const gateway = await gatewayOn(blackHole, '1500');
     try {
       for (let read = 0; read < 10 && !gateway.reads.readsPaused(); read++) {
         expect(await customerPromotions(gateway.graphqlUrl, byId(ASHA))).toMatchObject({

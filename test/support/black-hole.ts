@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import { startGateway, type Gateway } from '../../src/server';
 import { within } from './eventually';
 
 /**
@@ -53,4 +56,21 @@ export async function startBlackHole(): Promise<BlackHole> {
       });
     },
   };
+}
+
+/** A gateway in front of `blackHole`, its circuits kept open once opened (no half-open probe). */
+export function gatewayOn(blackHole: BlackHole, timeoutMs: string): Promise<Gateway> {
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PROMOTION_API_URL: blackHole.url,
+    PROMOTION_API_TIMEOUT_MS: timeoutMs,
+    BATCH_WINDOW_MS: '0',
+    CIRCUIT_BREAKER_HALF_OPEN_MS: '600000',
+  });
+  return startGateway(config, {
+    apiUrl: blackHole.url,
+    logger: pino({ level: 'silent' }),
+    metricsPort: 0,
+  });
 }
