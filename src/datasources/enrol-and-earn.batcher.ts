@@ -5,7 +5,7 @@
  * fill the queue (§9).
  */
 import { AcceptedCallers } from '../domain/accepted-callers';
-import { callerIdOf, fairnessAccountsOf } from '../domain/caller';
+import { callerIdOf, fairnessAccountOf } from '../domain/caller';
 import { isSuccess, sameOutcomeForAll, stampSentAt, unknownForAll } from '../domain/outcome';
 import type { CustomerOutcome } from '../domain/outcome';
 import type { Credentials, CustomerRef, PromotionRequest } from '../domain/promotion';
@@ -26,7 +26,7 @@ export interface EnrolAndEarnBatcherOptions {
   /** Customers waiting or in flight past which new mutations get RATE_LIMITED at once. */
   maxQueuedCustomers: number;
   /**
-   * Customers one caller (every spelling of its credentials: `fairnessAccountsOf`) may have
+   * Customers one caller (every spelling of its credentials: `fairnessAccountOf`) may have
    * waiting or in flight; past it that caller's new mutations get RATE_LIMITED at once, and
    * nobody else's (DESIGN.md §9).
    */
@@ -62,8 +62,8 @@ interface PendingCustomer {
   route: Route;
   /** `callerIdOf` its credentials: whose call it goes in, and whom an answer vouches for. */
   callerId: string;
-  /** The accounts its caller's share is counted under; one array per mutation. */
-  accounts: AccountCount[];
+  /** The account its caller's share is counted under. */
+  account: AccountCount;
   mutation: PendingMutation;
   /** Its place in the mutation's input. */
   index: number;
@@ -152,8 +152,8 @@ export class EnrolAndEarnBatcher {
     const count = request.customers.length;
     if (count === 0) return Promise.resolve([]);
     const callerId = callerIdOf(credentials);
-    const names = fairnessAccountsOf(credentials);
-    const share = this.options.maxQueuedCustomersPerCaller;
+    const name = fairnessAccountOf(credentials);
+    const known = this.accounts.get(name);
     const unverified = !this.accepted.has(callerId);
     const refusal =
       this.queued + count > this.options.maxQueuedCustomers ||
@@ -161,7 +161,7 @@ export class EnrolAndEarnBatcher {
         this.unverifiedQueued > 0 &&
         this.unverifiedQueued + count > this.unverifiedRoom)
         ? 'the gateway is busy; try again shortly'
-        : names.some((name) => (this.accounts.get(name)?.queued ?? 0) + count > share)
+        : (known?.queued ?? 0) + count > this.options.maxQueuedCustomersPerCaller
           ? 'too many customers of these credentials are waiting; try again shortly'
           : null;
     if (refusal !== null) {
@@ -169,15 +169,9 @@ export class EnrolAndEarnBatcher {
         sameOutcomeForAll(count, { kind: 'RATE_LIMITED', message: refusal, retryAfterSeconds: 1 }),
       );
     }
-    const accounts = names.map((name) => {
-      let account = this.accounts.get(name);
-      if (account === undefined) {
-        account = { id: name, queued: 0 };
-        this.accounts.set(name, account);
-      }
-      account.queued += count;
-      return account;
-    });
+    const account = known ?? { id: name, queued: 0 };
+    if (known === undefined) this.accounts.set(name, account);
+    account.queued += count;
     this.queued += count;
     if (unverified) this.unverifiedQueued += count;
 
@@ -195,7 +189,7 @@ export class EnrolAndEarnBatcher {
           deadline,
           route,
           callerId,
-          accounts,
+          account,
           mutation,
           index,
           unverified,
@@ -312,10 +306,9 @@ export class EnrolAndEarnBatcher {
     const { mutation } = key;
     mutation.outcomes[key.index] = outcome;
     if (--mutation.remaining === 0) mutation.resolve(mutation.outcomes);
-    for (const account of key.accounts) {
-      if (--account.queued === 0 && this.accounts.get(account.id) === account) {
-        this.accounts.delete(account.id);
-      }
+    const { account } = key;
+    if (--account.queued === 0 && this.accounts.get(account.id) === account) {
+      this.accounts.delete(account.id);
     }
     if (key.unverified) this.unverifiedQueued--;
     const busy = this.busy.get(key.exclusionKey);

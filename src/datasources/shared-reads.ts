@@ -91,30 +91,25 @@ export class SharedReads {
         existing.joiners.push({ resolve: resolve as (value: unknown) => void, reject });
       });
     }
-    const { accounts } = caller;
-    if (
-      accounts.some((account) => (this.inFlight.get(account) ?? 0) >= this.maxInFlightPerCaller)
-    ) {
-      return null;
-    }
+    const { account } = caller;
+    const inFlight = this.inFlight.get(account) ?? 0;
+    if (inFlight >= this.maxInFlightPerCaller) return null;
     if (calls === undefined) {
       calls = new Map();
       this.callers.set(callerId, calls);
     }
-    for (const account of accounts)
-      this.inFlight.set(account, (this.inFlight.get(account) ?? 0) + 1);
     this.stats.started++;
     const call = start();
+    // Counted once started: a start that threw leaves no count behind.
+    this.inFlight.set(account, inFlight + 1);
     const entry: InFlight = { joiners: [], joined: call.joined, customer };
     const own = calls;
     const promise = call.answer.finally(() => {
       if (own.get(key) === entry) own.delete(key);
       if (own.size === 0 && this.callers.get(callerId) === own) this.callers.delete(callerId);
-      for (const account of accounts) {
-        const left = (this.inFlight.get(account) ?? 1) - 1;
-        if (left === 0) this.inFlight.delete(account);
-        else this.inFlight.set(account, left);
-      }
+      const left = (this.inFlight.get(account) ?? 1) - 1;
+      if (left === 0) this.inFlight.delete(account);
+      else this.inFlight.set(account, left);
     });
     calls.set(key, entry);
     promise.then(

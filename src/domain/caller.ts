@@ -52,46 +52,55 @@ function hashOf(credentials: Credentials): string {
 export interface Caller {
   /** `callerIdOf`: the exact credentials, what may share a call. */
   id: string;
-  /** `fairnessAccountsOf`: what its bounds count under. */
-  accounts: readonly string[];
+  /** `fairnessAccountOf`: what its bounds count under. */
+  account: string;
 }
 
 export function callerOf(credentials: Credentials): Caller {
-  return { id: callerIdOf(credentials), accounts: fairnessAccountsOf(credentials) };
+  return { id: callerIdOf(credentials), account: fairnessAccountOf(credentials) };
 }
 
-const accounts = new LRUCache<string, readonly string[]>({ max: MAX_REMEMBERED_CALLERS });
+const accounts = new LRUCache<string, string>({ max: MAX_REMEMBERED_CALLERS });
 
 /**
- * What fairness bounds count a caller's work under (DESIGN.md §9 "Fairness"): one account
- * per credential carried, in a canonical spelling. The API accepts one credential spelled
- * many ways (`basic`, extra spaces, hex case, a junk OAuth header beside a valid Basic one),
- * and each spelling is a caller of its own (`callerIdOf`, which must stay exact: calls,
- * shared reads and idempotency records never mix spellings); counted under every account it
- * carries, a tenant's spellings share its one bound. Spellings merge only when equal once
- * canonical, so nobody can count against another's account without its secret.
+ * What fairness bounds count a caller's work under (DESIGN.md §9 "Fairness"): its
+ * credentials in a canonical spelling. The API accepts one credential spelled several ways
+ * (`basic`, extra spaces, the hex of the password's md5 in either case), each a caller of
+ * its own (`callerIdOf`, which must stay exact: calls, shared reads and idempotency
+ * records never mix spellings); under one account, a tenant's spellings share one bound.
+ * Both headers make one account, never one each: a header the API ignores holds no
+ * secret, and an account of its own would be shared with whoever sends the same junk.
  */
-export function fairnessAccountsOf(credentials: Credentials): readonly string[] {
-  return memoised(accounts, credentials, accountsOf);
+export function fairnessAccountOf(credentials: Credentials): string {
+  return memoised(accounts, credentials, accountOf);
 }
 
-function accountsOf({ authorization, oauthToken }: Credentials): readonly string[] {
-  const canonical: string[] = [];
-  if (authorization !== undefined)
-    canonical.push(`authorization\n${canonicalAuthorization(authorization)}`);
-  if (oauthToken !== undefined) canonical.push(`oauth\n${oauthToken.trim().toLowerCase()}`);
-  if (canonical.length === 0) canonical.push('none');
+function accountOf({ authorization, oauthToken }: Credentials): string {
+  const canonical = JSON.stringify([
+    authorization === undefined ? null : canonicalAuthorization(authorization),
+    oauthToken?.trim() ?? null,
+  ]);
   // Hashed: the maps that count by account hold no secret.
-  return canonical.map((text) => createHash('sha256').update(text).digest('hex'));
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** Basic as its decoded `user:secret`, any other scheme as its words; case folded either way. */
+/**
+ * Basic as its decoded user (exact) and secret (ASCII case folded: it is a hex md5), bytes in
+ * hex so that no two byte strings meet; another scheme as its lower-cased name and its token.
+ */
 function canonicalAuthorization(value: string): string {
-  const basic = /^basic\s+(\S+)\s*$/i.exec(value.trim());
-  if (basic?.[1] !== undefined) {
-    return `basic ${Buffer.from(basic[1], 'base64').toString('utf8').toLowerCase()}`;
-  }
-  return value.trim().split(/\s+/).join(' ').toLowerCase();
+  const [scheme = '', ...rest] = value.trim().split(/\s+/);
+  const token = rest.join(' ');
+  if (scheme.toLowerCase() !== 'basic' || rest.length !== 1)
+    return `${scheme.toLowerCase()} ${token}`;
+  const decoded = Buffer.from(token, 'base64');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return `basic ${decoded.toString('hex')}`;
+  const secret = decoded
+    .subarray(colon + 1)
+    .toString('latin1')
+    .replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return `basic ${decoded.subarray(0, colon).toString('hex')}:${Buffer.from(secret, 'latin1').toString('hex')}`;
 }
 
 function headerPart(value: string | undefined): string {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../context';
-import { callerIdOf, fairnessAccountsOf } from '../domain/caller';
+import { callerIdOf, fairnessAccountOf } from '../domain/caller';
 import type { AcceptedCallers } from '../domain/accepted-callers';
 import { PERSISTED_QUERY_TTL_SECONDS } from './persisted-query-cache';
 
@@ -24,7 +24,7 @@ interface PersistedQueryExtension {
 export function registrationByAcceptedCallersPlugin(
   accepted: Pick<AcceptedCallers, 'has'>,
 ): ApolloServerPlugin<GatewayContext> {
-  // Fairness account (every spelling of a credential counts as one) → the documents it
+  // Fairness account (every spelling of the credentials counts as one) → the documents it
   // registered since its first one of this TTL, by the start of their hash: the same
   // document registered again (a fleet after a deploy) counts once.
   const registered = new LRUCache<string, Set<string>>({
@@ -46,21 +46,13 @@ export function registrationByAcceptedCallersPlugin(
       if (!wellFormed) return;
       const callerId = callerIdOf(contextValue.credentials);
       if (accepted.has(callerId)) {
+        const account = fairnessAccountOf(contextValue.credentials);
+        const documents = registered.get(account) ?? new Set<string>();
         const document = hash.slice(0, 16);
-        const accounts = fairnessAccountsOf(contextValue.credentials).map((account) => ({
-          account,
-          documents: registered.get(account) ?? new Set<string>(),
-        }));
-        const room = accounts.every(
-          ({ documents }) =>
-            documents.has(document) || documents.size < MAX_REGISTRATIONS_PER_CALLER,
-        );
-        if (room) {
-          for (const { account, documents } of accounts) {
-            if (documents.has(document)) continue;
-            documents.add(document);
-            if (documents.size === 1) registered.set(account, documents);
-          }
+        if (documents.has(document)) return;
+        if (documents.size < MAX_REGISTRATIONS_PER_CALLER) {
+          documents.add(document);
+          if (documents.size === 1) registered.set(account, documents);
           return;
         }
       }

@@ -17,7 +17,6 @@ import { REDIS_ENV } from '../faults/support';
 import { ACME_CREDENTIALS, DEMO_CREDENTIALS, demoCustomers } from '../sandbox/sandbox-api';
 import { MAX_REGISTRATIONS_PER_CALLER } from '../../src/graphql/persisted-query-registration';
 import { execute, startStack, type Stack } from '../support/stack';
-import { basicAuthorization } from '../../src/sandbox';
 
 const query = print(GatewayLimitsDocument);
 const sha256Hash = createHash('sha256').update(query).digest('hex');
@@ -151,13 +150,11 @@ describe('automatic persisted queries of one credential spelled many ways', () =
 
   it(`keeps ${MAX_REGISTRATIONS_PER_CALLER} of its documents in all (review finding: each spelling had ${MAX_REGISTRATIONS_PER_CALLER})`, async () => {
     const url = stack.gateway.graphqlUrl;
-    const session = await newSession(stack);
-    // The API reads the token and passes over a junk Basic header beside it: three callers
-    // the API accepts, one credential.
-    const spellings = ['a', 'b', 'c'].map((junk) => ({
-      ...session,
-      authorization: basicAuthorization(`junk-${junk}`, 'x'),
-    }));
+    // The demo org's Basic credential as the API accepts it: three callers, one credential.
+    const encoded = DEMO_CREDENTIALS.authorizationHeader.replace(/^Basic /, '');
+    const spellings = [`basic ${encoded}`, `Basic   ${encoded}`, `BASIC ${encoded}`].map(
+      (authorization) => ({ authorization }),
+    );
     const documents: Array<{ byHash: unknown }> = [];
     for (const headers of spellings) {
       await acceptCaller(stack, headers);
@@ -166,7 +163,7 @@ describe('automatic persisted queries of one credential spelled many ways', () =
     const kept: boolean[] = [];
     for (let i = 0; i < documents.length; i += 50) {
       const lookups = documents.slice(i, i + 50).map((d) => d.byHash);
-      const answers = (await post(url, lookups, session)) as Array<{ data?: unknown }>;
+      const answers = (await post(url, lookups)) as Array<{ data?: unknown }>;
       kept.push(...answers.map((answer) => answer.data !== undefined));
     }
     expect(kept.filter(Boolean)).toHaveLength(MAX_REGISTRATIONS_PER_CALLER);

@@ -13,8 +13,8 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-const CALLER = { id: 'caller', accounts: ['caller-account'] };
-const OTHER = { id: 'other', accounts: ['other-account'] };
+const CALLER = { id: 'caller', account: 'caller-account' };
+const OTHER = { id: 'other', account: 'other-account' };
 
 /** A call nobody observes. */
 function unobserved<T>(answer: Promise<T>) {
@@ -103,12 +103,10 @@ describe('SharedReads tells the starter who joined', () => {
   });
 });
 
-describe('SharedReads bounds a caller by its accounts, and shares by its exact id', () => {
+describe('SharedReads bounds a caller by its account, and shares by its exact id', () => {
   it('counts two spellings of one credential against one bound, and never lets them share', async () => {
     const reads = new SharedReads({ maxInFlightPerCaller: 2 });
-    // Two spellings of one credential; a third carries it beside a token of its own.
-    const spelled = { id: 'spelled', accounts: ['caller-account'] };
-    const beside = { id: 'beside', accounts: ['token-account', 'caller-account'] };
+    const spelled = { id: 'spelled', account: 'caller-account' };
     const call = deferred<string>();
     let calls = 0;
     const start = () => {
@@ -118,7 +116,7 @@ describe('SharedReads bounds a caller by its accounts, and shares by its exact i
     const first = reads.run(CALLER, 'k', null, undefined, start);
     const second = reads.run(spelled, 'k', null, undefined, start);
     expect(calls).toBe(2);
-    expect(reads.run(beside, 'k2', null, undefined, start)).toBeNull();
+    expect(reads.run(spelled, 'k2', null, undefined, start)).toBeNull();
     expect(reads.run(CALLER, 'k3', null, undefined, start)).toBeNull();
     // The same key of the same exact caller still joins: no call more.
     const joined = reads.run(CALLER, 'k', null, undefined, start);
@@ -131,9 +129,19 @@ describe('SharedReads bounds a caller by its accounts, and shares by its exact i
       'done',
       'o',
     ]);
-    // Answered: the accounts are free again.
-    expect(
-      reads.run(beside, 'k2', null, undefined, () => unobserved(Promise.resolve('b'))),
-    ).not.toBeNull();
+    // Answered: the account is free again.
+    const again = reads.run(spelled, 'k2', null, undefined, () => unobserved(Promise.resolve('b')));
+    expect(await again).toBe('b');
+  });
+
+  it('leaves no count behind when a call could not be started', async () => {
+    const reads = new SharedReads({ maxInFlightPerCaller: 1 });
+    expect(() =>
+      reads.run(CALLER, 'k', null, undefined, () => {
+        throw new Error('a bug of ours');
+      }),
+    ).toThrow('a bug of ours');
+    const next = reads.run(CALLER, 'k2', null, undefined, () => unobserved(Promise.resolve('ok')));
+    expect(await next).toBe('ok');
   });
 });

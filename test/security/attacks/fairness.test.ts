@@ -225,12 +225,12 @@ describe('a tenant spelling its one credential many ways', () => {
 
   it('has one share among all of them (review finding: each spelling was a caller with a share)', async () => {
     const token = DEMO_CREDENTIALS.authorizationHeader.replace(/^Basic /, '');
-    // Spellings the API accepts alike: scheme case, spaces, a junk OAuth header beside it.
+    const [user, md5] = Buffer.from(token, 'base64').toString().split(':');
+    // Spellings the API accepts alike: scheme case, spaces, the md5's hex case.
     const spellings: Array<Record<string, string>> = [
       { authorization: `basic ${token}` },
       { authorization: `Basic    ${token}` },
-      { authorization: DEMO_CREDENTIALS.authorizationHeader, 'x-cap-api-oauth-token': 'junk-1' },
-      { authorization: DEMO_CREDENTIALS.authorizationHeader, 'x-cap-api-oauth-token': 'junk-2' },
+      { authorization: `Basic ${Buffer.from(`${user}:${md5?.toUpperCase()}`).toString('base64')}` },
     ];
     const held = new Promise<void>((resolve) => {
       const stop = stack.sandbox.onCallReceived(() => {
