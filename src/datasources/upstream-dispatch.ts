@@ -68,9 +68,9 @@ export interface UpstreamDispatcherOptions {
    */
   requestTimeoutMs: number;
   /**
-   * Default `min(2000, readAttemptShareOf(requestTimeoutMs))` ms. TCP (and TLS) connect timeout:
-   * within a read attempt's share, so that a connect that never completes fails the attempt
-   * (counted by the reads' circuit) before the read's deadline cuts it (counted neither way).
+   * Default `min(2000, requestTimeoutMs)` ms. TCP (and TLS) connect timeout. Not shorter: a far
+   * API's TLS handshake may take a second. A connect the deadline cuts goes on, and tells
+   * the circuits if it fails (`later`).
    */
   connectTimeoutMs?: number;
   /**
@@ -107,8 +107,7 @@ export class UpstreamDispatcher {
       connections: options.maxConnections,
       // No pipelining: undici re-dispatches requests queued behind a failed one on its socket.
       pipelining: 1,
-      connectTimeout:
-        options.connectTimeoutMs ?? Math.min(2000, readAttemptShareOf(options.requestTimeoutMs)),
+      connectTimeout: options.connectTimeoutMs ?? Math.min(2000, options.requestTimeoutMs),
       headersTimeout: options.requestTimeoutMs,
       bodyTimeout: options.requestTimeoutMs,
       keepAliveTimeout,
