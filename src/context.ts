@@ -19,6 +19,12 @@ export interface GatewayContext {
   logger: Logger;
   /** Hears every mutation's answer (metrics). */
   observer: GatewayObserver;
+  /**
+   * Epoch ms by which this HTTP request's operations must be answered: REQUEST_TIMEOUT_MS from
+   * its start, less a tenth (at most 2 s) to store and send the answers. A mutation's root
+   * fields run one after another; each one's deadline is its own, but none goes past this.
+   */
+  answerBy: number;
   /** Violations the answers of this HTTP request may still list, all its operations together. */
   violations: ViolationBudget;
   /** The operation's span when tracing is on; set per operation by the traced executor. */
@@ -40,4 +46,9 @@ export function credentialsFrom(headers: Record<string, HeaderValue>): Credentia
   if (authorization !== undefined) credentials.authorization = authorization;
   if (oauthToken !== undefined) credentials.oauthToken = oauthToken;
   return credentials;
+}
+
+/** `answerBy` of a request that began `elapsedMs` ago. */
+export function answerByOf(requestTimeoutMs: number, elapsedMs: number): number {
+  return Date.now() - elapsedMs + requestTimeoutMs - Math.min(2000, requestTimeoutMs / 10);
 }

@@ -4,7 +4,7 @@ import fastifyApollo from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
-import { credentialsFrom, type GatewayContext } from '../context';
+import { answerByOf, credentialsFrom, type GatewayContext } from '../context';
 import type { IdempotencyStore } from '../idempotency/idempotency.store';
 import type { GatewayObserver } from '../observability/observer';
 import type { PromotionReadService } from '../promotion/promotion-read.service';
@@ -106,10 +106,11 @@ export async function registerGatewayRoutes(
   });
   await app.register(fastifyApollo(apollo), {
     path: GRAPHQL_PATH,
-    context: async (request) => {
+    context: async (request, reply) => {
       const credentials = credentialsFrom(request.headers);
       return {
         requestId: request.id,
+        answerBy: answerByOf(config.requestTimeoutMs, reply.elapsedTime),
         credentials,
         promotions,
         reads,

@@ -71,12 +71,16 @@ export class PromotionService {
     this.records = new IdempotencyRecords(store, options.logger);
   }
 
-  /** `trace`: the operation's span (tracing on), which the calls of its customers link to. */
+  /**
+   * `trace`: the operation's span (tracing on), which the calls of its customers link to;
+   * `answerBy`: when its HTTP request must be answered (epoch ms), the latest deadline.
+   */
   async run(
     action: BulkAction,
     input: UncheckedPromotionInput,
     credentials: Credentials,
     trace?: OperationTrace,
+    answerBy = Infinity,
   ): Promise<PromotionAnswer> {
     if (!hasCredentials(credentials)) {
       return NO_CREDENTIALS;
@@ -84,7 +88,7 @@ export class PromotionService {
     const checked = validateInput(input, this.options);
     if (!checked.valid) return { kind: 'INVALID_INPUT', violations: checked.violations };
     const request: PromotionRequest = { action, ...checked.request };
-    const deadline = Date.now() + this.options.timeoutMs;
+    const deadline = Math.min(Date.now() + this.options.timeoutMs, answerBy);
 
     const key = request.idempotencyKey;
     if (key === null || key === undefined) {

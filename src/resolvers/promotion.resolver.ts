@@ -35,7 +35,15 @@ export class PromotionResolver {
   ): Promise<typeof EnrolCustomersPayload> {
     return this.logged('ENROL', input, ctx, info, async () =>
       presentEnrolCustomers(
-        payloadOf(await ctx.promotions.run('ENROL', input, ctx.credentials, ctx.operationTrace)),
+        payloadOf(
+          await ctx.promotions.run(
+            'ENROL',
+            input,
+            ctx.credentials,
+            ctx.operationTrace,
+            ctx.answerBy,
+          ),
+        ),
         input.customers,
       ),
     );
@@ -52,7 +60,15 @@ export class PromotionResolver {
   ): Promise<typeof EarnPromotionPayload> {
     return this.logged('EARN', input, ctx, info, async () =>
       presentEarnPromotion(
-        payloadOf(await ctx.promotions.run('EARN', input, ctx.credentials, ctx.operationTrace)),
+        payloadOf(
+          await ctx.promotions.run(
+            'EARN',
+            input,
+            ctx.credentials,
+            ctx.operationTrace,
+            ctx.answerBy,
+          ),
+        ),
         input.customers,
       ),
     );
@@ -73,7 +89,13 @@ export class PromotionResolver {
     return this.logged('REVOKE_ENROL', input, ctx, info, async () =>
       presentRevokeEnrolments(
         payloadOf(
-          await ctx.promotions.run('REVOKE_ENROL', input, ctx.credentials, ctx.operationTrace),
+          await ctx.promotions.run(
+            'REVOKE_ENROL',
+            input,
+            ctx.credentials,
+            ctx.operationTrace,
+            ctx.answerBy,
+          ),
         ),
         input.customers,
       ),
@@ -95,7 +117,13 @@ export class PromotionResolver {
     return this.logged('REVOKE_EARN', input, ctx, info, async () =>
       presentRevokeEarnings(
         payloadOf(
-          await ctx.promotions.run('REVOKE_EARN', input, ctx.credentials, ctx.operationTrace),
+          await ctx.promotions.run(
+            'REVOKE_EARN',
+            input,
+            ctx.credentials,
+            ctx.operationTrace,
+            ctx.answerBy,
+          ),
         ),
         input.customers,
       ),
