@@ -8,7 +8,7 @@
  *               rather than ours, so replicas with skewed clocks agree on the lease
  *   payload     JSON; partial or final
  * The key's own expiry (PEXPIRE) is the TTL; a running record lives at least its lease.
- * Redis 7 replicates scripts by their effects, so calling TIME before writing is allowed.
+ * Redis 5 and later replicate scripts by their effects, so calling TIME before writing is allowed.
  */
 
 const NOW_MS = `
@@ -36,12 +36,16 @@ redis.call('PEXPIRE', KEYS[1], keepMs)
 return {'CLAIMED', record[4]}
 `;
 
-// Completing and releasing run on a full Redis too (allow-oom): a record claimed before it
-// filled must take its answer, else the retry after its lease asks the API again. The
-// overshoot is bounded by the claims in flight; new claims are refused while full.
+/**
+ * Put before COMPLETE_LUA and RELEASE_LUA where Redis reads script flags: then they run on a
+ * full Redis too, as a record claimed before it filled must take its answer, else the retry
+ * after its lease asks the API again. The overshoot is bounded by the claims in flight; new
+ * claims are refused while full.
+ */
+export const ALLOW_OOM = '#!lua flags=allow-oom\n';
 
 /** KEYS[1] record; ARGV token, payload, final ('1' | '0'), ttlMs. Returns 1 when stored. */
-export const COMPLETE_LUA = `#!lua flags=allow-oom
+export const COMPLETE_LUA = `
 local record = redis.call('HMGET', KEYS[1], 'state', 'token')
 if record[1] ~= 'running' or record[2] ~= ARGV[1] then return 0 end
 local state = 'partial'
@@ -53,7 +57,7 @@ return 1
 `;
 
 /** KEYS[1] record; ARGV token. Returns 1 when released. */
-export const RELEASE_LUA = `#!lua flags=allow-oom
+export const RELEASE_LUA = `
 local record = redis.call('HMGET', KEYS[1], 'state', 'token', 'payload')
 if record[1] ~= 'running' or record[2] ~= ARGV[1] then return 0 end
 if record[3] then
@@ -64,6 +68,20 @@ else
 end
 return 1
 `;
+
+/** `redis_version` of an `INFO server` answer; '' when it has none. */
+export function redisVersionOf(infoServer: string): string {
+  return /^redis_version:(.*)$/m.exec(infoServer)?.[1]?.trim() ?? '';
+}
+
+/**
+ * Whether a Redis of this version reads script flags (since 7.0). Before, the `#!lua` line is a
+ * syntax error and every script carrying it fails, so anything unreadable counts as older.
+ */
+export function readsScriptFlags(redisVersion: string): boolean {
+  const major = /^(\d+)\./.exec(redisVersion)?.[1];
+  return major !== undefined && Number(major) >= 7;
+}
 
 export interface IdempotencyCommands {
   idempotencyClaim(
@@ -80,5 +98,7 @@ export interface IdempotencyCommands {
     final: '1' | '0',
     ttlMs: number,
   ): Promise<number>;
+  idempotencyCompleteAllowOom: IdempotencyCommands['idempotencyComplete'];
   idempotencyRelease(key: string, token: string): Promise<number>;
+  idempotencyReleaseAllowOom: IdempotencyCommands['idempotencyRelease'];
 }

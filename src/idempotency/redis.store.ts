@@ -11,7 +11,15 @@ import {
   payloadJsonOf,
   type StoredPayload,
 } from './idempotency.store';
-import { CLAIM_LUA, COMPLETE_LUA, type IdempotencyCommands, RELEASE_LUA } from './redis.scripts';
+import {
+  ALLOW_OOM,
+  CLAIM_LUA,
+  COMPLETE_LUA,
+  type IdempotencyCommands,
+  readsScriptFlags,
+  redisVersionOf,
+  RELEASE_LUA,
+} from './redis.scripts';
 
 export interface RedisIdempotencyStoreOptions {
   /** `redis://` or `rediss://` URL. */
@@ -29,6 +37,11 @@ export interface RedisIdempotencyStoreOptions {
    * that lasts) and that it can again. Lines name Redis by address, never by URL.
    */
   logger?: Pick<Logger, 'warn' | 'info'>;
+  /**
+   * Default: what Redis says (`INFO server`) on each connection. The Redis version to assume
+   * instead, e.g. `'7.2.4'` for a user whose ACL denies INFO; decides whether allow-oom is used.
+   */
+  redisVersion?: string;
 }
 
 /** While Redis stays unreachable, the store says so again at most this often. */
@@ -50,6 +63,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private lastConnectionError: Error | null = null;
   /** Set while Redis cannot be reached: failed attempts, and when that was last logged. */
   private unreachable: { failures: number; warnedAt: number } | null = null;
+  /**
+   * Whether complete and release carry allow-oom: only once this connection's Redis said it
+   * reads script flags, as the plain scripts run on any Redis (just not on a full one).
+   */
+  private allowOom = false;
   /**
    * A script is EVALSHA and, when Redis has lost the script (NOSCRIPT), EVAL again: two
    * commands, each bounded by the command timeout (time queued while reconnecting included).
@@ -85,9 +103,26 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       this.lastConnectionError = null;
       this.connectionRestored();
     });
+    if (options.redisVersion === undefined) {
+      redis.on('ready', () => void this.learnServerVersion());
+      // A reconnect may reach another server (a failover, an upgrade half done).
+      redis.on('close', () => {
+        this.allowOom = false;
+      });
+    } else {
+      this.allowOom = readsScriptFlags(options.redisVersion);
+    }
     redis.defineCommand('idempotencyClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
     redis.defineCommand('idempotencyComplete', { numberOfKeys: 1, lua: COMPLETE_LUA });
+    redis.defineCommand('idempotencyCompleteAllowOom', {
+      numberOfKeys: 1,
+      lua: ALLOW_OOM + COMPLETE_LUA,
+    });
     redis.defineCommand('idempotencyRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
+    redis.defineCommand('idempotencyReleaseAllowOom', {
+      numberOfKeys: 1,
+      lua: ALLOW_OOM + RELEASE_LUA,
+    });
     this.redis = redis;
     this.address = redis.options.path ?? `${redis.options.host}:${redis.options.port}`;
   }
@@ -129,22 +164,27 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     payload: StoredPayload,
     final: boolean,
   ): Promise<boolean> {
-    const payloadJson = payloadJsonOf(payload);
+    const args = [
+      this.recordKeyOf(scope, key),
+      token,
+      payloadJsonOf(payload),
+      final ? '1' : '0',
+      this.ttlMs,
+    ] as const;
     const stored = await this.call(() =>
-      this.redis.idempotencyComplete(
-        this.recordKeyOf(scope, key),
-        token,
-        payloadJson,
-        final ? '1' : '0',
-        this.ttlMs,
-      ),
+      this.allowOom
+        ? this.redis.idempotencyCompleteAllowOom(...args)
+        : this.redis.idempotencyComplete(...args),
     );
     return stored === 1;
   }
 
   async release(scope: string, key: string, token: string): Promise<boolean> {
+    const recordKey = this.recordKeyOf(scope, key);
     const released = await this.call(() =>
-      this.redis.idempotencyRelease(this.recordKeyOf(scope, key), token),
+      this.allowOom
+        ? this.redis.idempotencyReleaseAllowOom(recordKey, token)
+        : this.redis.idempotencyRelease(recordKey, token),
     );
     return released === 1;
   }
@@ -184,6 +224,14 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       throw new IdempotencyStoreUnavailableError(
         `Redis idempotency store failed: ${reason}${connection}`,
       );
+    }
+  }
+
+  private async learnServerVersion(): Promise<void> {
+    try {
+      this.allowOom = readsScriptFlags(redisVersionOf(await this.redis.info('server')));
+    } catch {
+      // INFO refused (an ACL) or the connection lost: the plain scripts go on serving.
     }
   }
 

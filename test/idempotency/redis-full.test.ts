@@ -2,8 +2,9 @@
  * A Redis that is full (maxmemory with noeviction, as docs/production.md asks) refuses new
  * keys. A record claimed before it filled must still take its answer afterwards (review
  * finding: the answer was refused, the record stayed running, and the retry after its
- * lease asked the API again). A Redis server of this test's own: the shared one on 6379
- * must not be filled under the other tests.
+ * lease asked the API again). That needs allow-oom, which only Redis 7 and later read: the
+ * store uses it when Redis says its version, and the scripts without it otherwise. A Redis
+ * server of this test's own: the shared one on 6379 must not be filled under the other tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -52,6 +53,11 @@ afterAll(async () => {
   redisServer?.kill('SIGKILL');
 });
 
+afterEach(async () => {
+  await admin.config('SET', 'maxmemory', '0');
+  await admin.flushall();
+});
+
 /** Some data, then maxmemory below what is used: with noeviction, Redis refuses new writes. */
 async function fillRedis(): Promise<void> {
   const filler = 'x'.repeat(16 * 1024);
@@ -70,7 +76,7 @@ const payload: StoredPayload = {
   },
 } as unknown as StoredPayload;
 
-it('stores the answer of a record claimed before Redis filled up, and refuses new records', async () => {
+it('stores the answer of a record claimed before Redis 7 filled up, and refuses new records', async () => {
   const store = new RedisIdempotencyStore({ url, ttlSeconds: 60 });
   try {
     const claimed = await store.claim('caller', 'key-before', 'input', 60_000);
@@ -105,5 +111,77 @@ it('stores the answer of a record claimed before Redis filled up, and refuses ne
     expect(record).toMatchObject({ state: 'partial', payload: JSON.stringify(payload) });
   } finally {
     await store.close();
+  }
+});
+
+/** A record claimed, then Redis filled: the answer that store then gives, and the record after. */
+async function completeOnceFull(
+  store: RedisIdempotencyStore,
+  afterClaiming: () => Promise<void> = async () => {},
+): Promise<{ completed: unknown; state: string | null }> {
+  const claimed = await store.claim('caller', 'key-before', 'input', 60_000);
+  const token = claimed.status === 'CLAIMED' ? claimed.token : '';
+  await afterClaiming();
+  await fillRedis();
+  const completed = await store.complete('caller', 'key-before', token, payload, true).then(
+    (stored) => stored,
+    (error: unknown) => error,
+  );
+  const state = await admin.hget(store.recordKeyOf('caller', 'key-before'), 'state');
+  return { completed, state };
+}
+
+it('refuses that answer with the scripts for Redis before 7, as a full Redis 6 does', async () => {
+  const store = new RedisIdempotencyStore({ url, ttlSeconds: 60, redisVersion: '6.2.14' });
+  try {
+    const { completed, state } = await completeOnceFull(store);
+    expect(completed).toBeInstanceOf(IdempotencyStoreUnavailableError);
+    expect((completed as Error).message).toMatch(/OOM/);
+    // Still running: the retry after its lease asks the API again.
+    expect(state).toBe('running');
+  } finally {
+    await store.close();
+  }
+});
+
+it('uses the scripts for Redis before 7 when Redis does not say its version', async () => {
+  await admin.acl('SETUSER', 'no-info', 'on', '>no-info-pw', '~*', '&*', '+@all', '-info');
+  // ioredis says it skips its ready check, which needs INFO too.
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+  const store = new RedisIdempotencyStore({
+    url: url.replace('redis://', 'redis://no-info:no-info-pw@'),
+    ttlSeconds: 60,
+  });
+  try {
+    const { completed, state } = await completeOnceFull(store);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('NOPERM'));
+    expect(completed).toBeInstanceOf(IdempotencyStoreUnavailableError);
+    expect(state).toBe('running');
+  } finally {
+    await store.close();
+    warn.mockRestore();
+  }
+});
+
+it('goes back to the scripts for Redis before 7 on a reconnect, until Redis says its version', async () => {
+  await admin.acl('SETUSER', 'switching', 'on', '>switching-pw', '~*', '&*', '+@all');
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+  const store = new RedisIdempotencyStore({
+    url: url.replace('redis://', 'redis://switching:switching-pw@'),
+    ttlSeconds: 60,
+  });
+  try {
+    const { completed, state } = await completeOnceFull(store, async () => {
+      // Sent after the store's INFO: once answered, the store knows it is on Redis 7.
+      await store.ping();
+      // As if a failover reached another server, one that does not say its version.
+      await admin.acl('SETUSER', 'switching', '-info');
+      await admin.client('KILL', 'USER', 'switching');
+    });
+    expect(completed).toBeInstanceOf(IdempotencyStoreUnavailableError);
+    expect(state).toBe('running');
+  } finally {
+    await store.close();
+    warn.mockRestore();
   }
 });

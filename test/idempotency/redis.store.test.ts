@@ -109,6 +109,53 @@ describe('RedisIdempotencyStore on a real Redis', () => {
   });
 });
 
+// The scripts without allow-oom, which Redis before 7 gets: the same records, on any Redis.
+describe('RedisIdempotencyStore with the scripts for Redis before 7', () => {
+  const prefix = uniqueTestPrefix();
+  const admin = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const store = new RedisIdempotencyStore({
+    url: REDIS_URL,
+    ttlSeconds: 60,
+    keyPrefix: prefix,
+    redisVersion: '6.2.14',
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await deleteKeysUnder(admin, prefix);
+    await admin.quit();
+  });
+
+  it('keeps a partial answer, lets claims go and completes as with allow-oom', async () => {
+    const scope = `scope-${randomUUID()}`;
+    const key = `key-${randomUUID()}`;
+    const first = tokenOf(await store.claim(scope, key, 'input-a', LEASE_MS));
+    await expect(store.complete(scope, key, 'not-the-owner', { attempt: 0 }, true)).resolves.toBe(
+      false,
+    );
+    await expect(store.complete(scope, key, first, { attempt: 1 }, false)).resolves.toBe(true);
+
+    const retry = await store.claim(scope, key, 'input-a', LEASE_MS);
+    expect(retry).toMatchObject({ status: 'CLAIMED', previous: { attempt: 1 } });
+    await expect(store.release(scope, key, tokenOf(retry))).resolves.toBe(true);
+    expect(await admin.hgetall(store.recordKeyOf(scope, key))).toMatchObject({ state: 'partial' });
+
+    const last = tokenOf(await store.claim(scope, key, 'input-a', LEASE_MS));
+    await expect(store.complete(scope, key, last, { attempt: 2 }, true)).resolves.toBe(true);
+    await expect(store.release(scope, key, last)).resolves.toBe(false);
+    await expect(store.claim(scope, key, 'input-a', LEASE_MS)).resolves.toEqual({
+      status: 'COMPLETED',
+      payload: { attempt: 2 },
+    });
+
+    // A claim let go with no answer leaves no record.
+    const other = `key-${randomUUID()}`;
+    const token = tokenOf(await store.claim(scope, other, 'input-a', LEASE_MS));
+    await expect(store.release(scope, other, token)).resolves.toBe(true);
+    await expect(admin.exists(store.recordKeyOf(scope, other))).resolves.toBe(0);
+  });
+});
+
 describe('RedisIdempotencyStore when Redis cannot answer', () => {
   const servers: Server[] = [];
   const sockets: Socket[] = [];
