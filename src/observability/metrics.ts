@@ -2,8 +2,8 @@
  * The Prometheus metrics of DESIGN §10, in a registry of this gateway's own (tests run
  * several gateways in one process), served on their own listener: never the public port.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApiPath } from '../datasources/circuit';
 import type { GatewayObserver, UpstreamCallObservation, UpstreamReadObservation } from './observer';
@@ -142,26 +142,36 @@ export interface MetricsServer {
 }
 
 /**
- * Default `8` connections: a scraper needs one or two, so a slow client on the internal
- * network cannot hold all 64 and lock Prometheus, from another address, out.
+ * Default `64` connections. A new one past them closes the oldest that is serving no
+ * request (headers still coming, or idle between requests), so slow clients, from any
+ * number of addresses, cannot lock Prometheus out; it is refused only while all 64 are.
  */
-const METRICS_CONNECTIONS_PER_ADDRESS = 8;
+const METRICS_MAX_CONNECTIONS = 64;
 
-function limitConnectionsPerAddress(server: Server, limit: number): void {
-  const open = new Map<string, number>();
-  server.on('connection', (socket) => {
-    const address = socket.remoteAddress ?? '';
-    const count = (open.get(address) ?? 0) + 1;
-    if (count > limit) {
-      socket.destroy();
-      return;
+function limitConnections(server: Server, limit: number): void {
+  // A Map keeps the order connections came in; the value is the requests being served.
+  const open = new Map<Socket, number>();
+  const serving = (socket: Socket, by: number): void => {
+    const requests = open.get(socket);
+    if (requests !== undefined) open.set(socket, requests + by);
+  };
+  server.on('connection', (socket: Socket) => {
+    if (open.size >= limit) {
+      const idle = [...open].find(([, requests]) => requests === 0)?.[0];
+      if (idle === undefined) {
+        socket.destroy();
+        return;
+      }
+      open.delete(idle);
+      idle.destroy();
     }
-    open.set(address, count);
-    socket.once('close', () => {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left === 0) open.delete(address);
-      else open.set(address, left);
-    });
+    open.set(socket, 0);
+    socket.once('close', () => open.delete(socket));
+  });
+  // Ahead of the handler, so that a response it ends at once is still counted.
+  server.prependListener('request', ({ socket }: IncomingMessage, response: ServerResponse) => {
+    serving(socket, 1);
+    response.once('close', () => serving(socket, -1));
   });
 }
 
@@ -170,7 +180,15 @@ export async function serveMetrics(
   registry: Registry,
   { port, host }: { port: number; host: string },
 ): Promise<MetricsServer> {
-  const server: Server = createServer((request, response) => {
+  // A scraper is trusted, but a stuck one must not hold sockets: the timeouts are checked
+  // every second (Node's default, 30 s, let a 5 s headers timeout run to 35 s).
+  const options = {
+    requestTimeout: 10_000,
+    headersTimeout: 5_000,
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: 1_000,
+  };
+  const server: Server = createServer(options, (request, response) => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -185,12 +203,7 @@ export async function serveMetrics(
       () => response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics failed\n'),
     );
   });
-  // A scraper is trusted, but a stuck one must not hold sockets.
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 5_000;
-  server.keepAliveTimeout = 5_000;
-  server.maxConnections = 64;
-  limitConnectionsPerAddress(server, METRICS_CONNECTIONS_PER_ADDRESS);
+  limitConnections(server, METRICS_MAX_CONNECTIONS);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -1,30 +1,35 @@
 /**
  * The metrics port is internal, but a slow or stuck client on that network (review
- * finding: 64 connections trickling their headers) held every connection it allows, and
- * Prometheus was refused. One address now holds a few of them at most.
+ * findings: 64 connections trickling their headers, from one address or from eight) held
+ * every connection it allows, and Prometheus was refused. A new connection now closes the
+ * oldest one that is not serving a request.
  */
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import { serveMetrics, type MetricsServer } from '../../src/observability/metrics';
 
-let metrics: MetricsServer;
+let metrics: MetricsServer | undefined;
 const sockets: Socket[] = [];
 
-beforeAll(async () => {
-  const registry = new Registry();
-  registry.setDefaultLabels({ service: 'test' });
-  metrics = await serveMetrics(registry, { port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await metrics.close();
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await metrics?.close();
+  metrics = undefined;
 });
 
-/** A connection from 127.0.0.1 that sends half its headers and then nothing. */
-async function trickle(port: number): Promise<Socket> {
-  const socket = connect({ port, host: '127.0.0.1', localAddress: '127.0.0.1' });
+async function portOf(registry: Registry): Promise<number> {
+  metrics = await serveMetrics(registry, { port: 0, host: '127.0.0.1' });
+  return Number(new URL(metrics.url).port);
+}
+
+/** One of 8 loopback addresses, 127.0.0.1..127.0.0.8, for the i-th connection. */
+const addressOf = (i: number) => `127.0.0.${1 + (i % 8)}`;
+
+/** A connection that sends half its headers and then nothing. */
+async function trickle(port: number, localAddress: string): Promise<Socket> {
+  const socket = connect({ port, host: '127.0.0.1', localAddress });
   sockets.push(socket);
   socket.on('error', () => undefined);
   await once(socket, 'connect');
@@ -32,7 +37,6 @@ async function trickle(port: number): Promise<Socket> {
   return socket;
 }
 
-/** A scrape from another address of the internal network (127.0.0.2 is loopback too). */
 function scrapeFrom(localAddress: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const scrape = request(
@@ -47,11 +51,62 @@ function scrapeFrom(localAddress: string, port: number): Promise<number> {
   });
 }
 
-it('serves Prometheus while one address holds as many slow connections as it can', async () => {
-  const port = Number(new URL(metrics.url).port);
-  const held = await Promise.all(Array.from({ length: 64 }, () => trickle(port)));
-  await expect(scrapeFrom('127.0.0.2', port)).resolves.toBe(200);
-  // The slow address keeps its first few; the others were closed at once.
-  await Promise.all(held.slice(8).map((socket) => socket.destroyed || once(socket, 'close')));
-  expect(held.slice(0, 8).filter((socket) => socket.destroyed)).toEqual([]);
+it('serves Prometheus, from a new address and from a slow one, past 64 slow connections from 8 addresses', async () => {
+  const port = await portOf(new Registry());
+  const held = await Promise.all(Array.from({ length: 64 }, (_, i) => trickle(port, addressOf(i))));
+  await expect(scrapeFrom('127.0.0.9', port)).resolves.toBe(200);
+  await expect(scrapeFrom('127.0.0.1', port)).resolves.toBe(200);
+  // The oldest made room, closed unanswered: the headers timeout would have sent a 408.
+  const oldest = held[0] as Socket;
+  if (!oldest.destroyed) await once(oldest, 'close');
+  expect(oldest.bytesRead).toBe(0);
+});
+
+it('closes the oldest connection not answering a request to make room, and refuses one only while all 64 are', async () => {
+  // Each scrape is held in its collect until the gate opens: it is answering a request.
+  let openGate!: () => void;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  let collects = 0;
+  let onCollect = () => undefined as void;
+  const collected = (n: number) =>
+    new Promise<void>((resolve) => {
+      onCollect = () => (collects >= n ? resolve() : undefined);
+      onCollect();
+    });
+  const registry = new Registry();
+  new Gauge({
+    name: 'held_scrape',
+    help: 'Answers once the test opens the gate.',
+    registers: [registry],
+    async collect() {
+      collects += 1;
+      onCollect();
+      await gate;
+    },
+  });
+  const port = await portOf(registry);
+  try {
+    const first = scrapeFrom('127.0.0.1', port);
+    await collected(1);
+    const held = await Promise.all(
+      Array.from({ length: 63 }, (_, i) => trickle(port, addressOf(i))),
+    );
+    // The first scrape is the oldest, but each of these closes a trickling one instead.
+    const scrapes = Promise.all([
+      first,
+      ...Array.from({ length: 63 }, (_, i) => scrapeFrom(addressOf(i), port)),
+    ]);
+    // A refused scrape fails the test here, not at its timeout.
+    await Promise.race([collected(64), scrapes]);
+    await expect(scrapeFrom('127.0.0.9', port)).rejects.toMatchObject({
+      code: expect.stringMatching(/^(ECONNRESET|EPIPE)$/),
+    });
+    openGate();
+    await expect(scrapes).resolves.toEqual(Array<number>(64).fill(200));
+    await Promise.all(held.map((socket) => socket.destroyed || once(socket, 'close')));
+    expect(held.map((socket) => socket.bytesRead)).toEqual(Array<number>(63).fill(0));
+  } finally {
+    // Else the held scrapes keep the server from closing.
+    openGate();
+  }
 });
