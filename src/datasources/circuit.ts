@@ -46,8 +46,35 @@ export function circuitOf(path: ApiPath, options: CircuitOptions): CircuitBreake
  */
 export type BreakerVerdict = boolean | null;
 
+/**
+ * One attempt through `breaker`, counted as its verdict says: a failure, a success, or (null)
+ * neither — then it is carried out of the breaker, since a closed breaker counts neither
+ * way an error its policy does not handle; a half-open probe that tells nothing counts as a
+ * failure (it would close the circuit), and a connect the deadline cut counts if it fails.
+ * Rejects as `breaker.execute` does when the circuit is open.
+ */
+export async function attemptThrough<V extends { breakerFailure: BreakerVerdict }>(
+  breaker: CircuitBreakerPolicy,
+  attempt: () => Promise<{ sent: Attempt; verdict: V }>,
+  logger?: Pick<Logger, 'error'>,
+): Promise<V> {
+  const probing = breaker.state !== CircuitState.Closed;
+  try {
+    return await breaker.execute(async () => {
+      const { sent, verdict } = await attempt();
+      if (verdict.breakerFailure !== null) return verdict;
+      if (probing) return { ...verdict, breakerFailure: true };
+      countIfItsConnectFails(breaker, sent, logger);
+      throw new SaysNothingOfTheApi(verdict);
+    });
+  } catch (error) {
+    if (error instanceof SaysNothingOfTheApi) return error.verdict as V;
+    throw error;
+  }
+}
+
 /** Carries out of the breaker an attempt that must count as neither success nor failure. */
-export class SaysNothingOfTheApi<V> extends Error {
+class SaysNothingOfTheApi<V> extends Error {
   constructor(readonly verdict: V) {
     super('the attempt says nothing of the promotion API');
   }
@@ -62,7 +89,7 @@ const CONNECT_FAILED = { breakerFailure: true } as const;
  * read queued behind its caller's first one) would never count a host that takes no
  * connections, and the circuit would never open.
  */
-export function countIfItsConnectFails(
+function countIfItsConnectFails(
   breaker: CircuitBreakerPolicy,
   sent: Attempt,
   logger?: Pick<Logger, 'error'>,

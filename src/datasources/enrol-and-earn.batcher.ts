@@ -38,7 +38,7 @@ export interface EnrolAndEarnBatcherOptions {
 }
 
 /**
- * Customers one fairness account (`fairnessAccountsOf`) has waiting or in flight; the batcher
+ * Customers one fairness account (`fairnessAccountOf`) has waiting or in flight; the batcher
  * keeps one only while it is above 0.
  */
 interface AccountCount {

@@ -23,7 +23,7 @@ import {
 } from './attempt-verdict';
 import type { Verdict } from './attempt-verdict';
 import { endpointPathOf, type BulkActionBody } from './bulk-action.body';
-import { SaysNothingOfTheApi, circuitOf, countIfItsConnectFails } from './circuit';
+import { attemptThrough, circuitOf } from './circuit';
 import {
   CredentialsRefusedError,
   UpstreamDispatcher,
@@ -200,30 +200,23 @@ export class PromotionApiClient implements PromotionApiSender {
         // While half-open one probe is on its way; the others do not wait for it.
         if (this.breaker.state === CircuitState.HalfOpen) return circuitOpen(count);
         let verdict: Verdict;
-        // The half-open probe must tell: one that tells nothing keeps the circuit open.
-        const probing = this.breaker.state !== CircuitState.Closed;
         try {
-          verdict = await this.breaker.execute(async () => {
-            attempted = true;
-            const result = await dispatch();
-            const judged = verdictOf(result, count, action, Date.now());
-            this.logAttempt(result, judged);
-            if (judged.breakerFailure === null) {
-              if (probing) return { ...judged, breakerFailure: true };
-              countIfItsConnectFails(this.breaker, result, this.logger);
-              // A closed breaker counts neither way an error its policy does not handle.
-              throw new SaysNothingOfTheApi(judged);
-            }
-            return judged;
-          });
+          verdict = await attemptThrough(
+            this.breaker,
+            async () => {
+              attempted = true;
+              const sent = await dispatch();
+              const judged = verdictOf(sent, count, action, Date.now());
+              this.logAttempt(sent, judged);
+              return { sent, verdict: judged };
+            },
+            this.logger,
+          );
         } catch (error) {
-          if (error instanceof SaysNothingOfTheApi) {
-            verdict = error.verdict as Verdict;
-          } else if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+          if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
             return circuitOpen(count);
-          } else {
-            throw error;
           }
+          throw error;
         }
         if (verdict.kind === 'done') return verdict.outcomes;
 

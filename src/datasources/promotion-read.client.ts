@@ -27,7 +27,7 @@ import type {
 } from '../domain/promotion-read';
 import { NO_READ, type UpstreamReadObservation } from '../observability/observer';
 import { DEADLINE_PASSED, attemptStatusOf } from './attempt-verdict';
-import { SaysNothingOfTheApi, countIfItsConnectFails } from './circuit';
+import { attemptThrough } from './circuit';
 import { toCustomerPromotionsPage, toPromotionDefinition } from './promotion-read.mapper';
 import {
   PROMOTION_DATA_PATH,
@@ -37,11 +37,7 @@ import {
 } from './promotion-read.request';
 import type { ReadSlots } from './read-slots';
 import { readVerdictOf, type BodyReader, type ReadVerdict } from './read-verdict';
-import {
-  credentialHeadersOf,
-  readAttemptShareOf,
-  type UpstreamDispatcher,
-} from './upstream-dispatch';
+import { credentialHeadersOf, type UpstreamDispatcher } from './upstream-dispatch';
 
 export interface PromotionReadClientOptions {
   /** The mutation client's dispatcher: reads and writes share its Pool. */
@@ -52,7 +48,7 @@ export interface PromotionReadClientOptions {
   basePath: string;
   /** `PROMOTION_API_TIMEOUT_MS`: the default deadline of one read, retries included. */
   timeoutMs: number;
-  /** Default `readAttemptShareOf(timeoutMs)` ms. One attempt's share once written (connecting has the Pool's connect timeout, no longer). */
+  /** Default `max(500, timeoutMs / 3)` ms, at most `timeoutMs / 2`. One attempt's share once written, so a hung attempt leaves room for another. */
   attemptTimeoutMs?: number;
   /** Default `50` ms. First backoff (doubles, with jitter). */
   retryBaseDelayMs?: number;
@@ -90,7 +86,9 @@ export class PromotionReadClient {
   constructor(private readonly options: PromotionReadClientOptions) {
     // At most half the deadline: a share the deadline always cuts first would make a hung API
     // look like nothing at all to the circuit (a deadline's cut counts neither way).
-    this.attemptTimeoutMs = options.attemptTimeoutMs ?? readAttemptShareOf(options.timeoutMs);
+    this.attemptTimeoutMs =
+      options.attemptTimeoutMs ??
+      Math.min(Math.max(500, Math.floor(options.timeoutMs / 3)), Math.floor(options.timeoutMs / 2));
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 50;
     this.retryMaxDelayMs = options.retryMaxDelayMs ?? 1000;
     this.policy = retry(
@@ -186,37 +184,30 @@ export class PromotionReadClient {
       // and one that tells nothing after all keeps the circuit open (it does not close it).
       const probing = breaker.state !== CircuitState.Closed;
       if (probing && deadline - Date.now() < this.attemptTimeoutMs) return final(circuitOpen());
-      verdict = await breaker.execute(async () => {
-        const started = performance.now();
-        const sent = await this.options.dispatcher.get(
-          endpoint.path,
-          headers,
-          deadline,
-          this.attemptTimeoutMs,
-        );
-        endpoint.observation.attempt(
-          endpoint.name,
-          attemptStatusOf(sent),
-          (performance.now() - started) / 1000,
-        );
-        const read = readVerdictOf(sent, reader, Date.now());
-        if (read.breakerFailure === null) {
-          if (probing) return { ...read, breakerFailure: true };
-          countIfItsConnectFails(breaker, sent, this.options.logger);
-          // Neither a success nor a failure: a closed breaker counts neither for an error its
-          // policy does not handle (a half-open one would close on it).
-          throw new SaysNothingOfTheApi(read);
-        }
-        return read;
-      });
+      verdict = await attemptThrough(
+        breaker,
+        async () => {
+          const started = performance.now();
+          const sent = await this.options.dispatcher.get(
+            endpoint.path,
+            headers,
+            deadline,
+            this.attemptTimeoutMs,
+          );
+          endpoint.observation.attempt(
+            endpoint.name,
+            attemptStatusOf(sent),
+            (performance.now() - started) / 1000,
+          );
+          return { sent, verdict: readVerdictOf(sent, reader, Date.now()) };
+        },
+        this.options.logger,
+      );
     } catch (error) {
-      if (error instanceof SaysNothingOfTheApi) {
-        verdict = error.verdict as ReadVerdict<T>;
-      } else if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
         return final(circuitOpen());
-      } else {
-        throw error;
       }
+      throw error;
     } finally {
       slots?.release();
     }

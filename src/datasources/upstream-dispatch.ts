@@ -82,14 +82,6 @@ export interface UpstreamDispatcherOptions {
   maxResponseBytes?: number;
 }
 
-/**
- * One read attempt's share of a deadline of `timeoutMs`: `max(500, timeoutMs / 3)` ms, at most
- * `timeoutMs / 2`, so that a hung attempt leaves room for another.
- */
-export function readAttemptShareOf(timeoutMs: number): number {
-  return Math.min(Math.max(500, Math.floor(timeoutMs / 3)), Math.floor(timeoutMs / 2));
-}
-
 /** undici's header/body timers tick every ~0.5 s; ours ends the request, theirs only back it up. */
 const UNDICI_TIMER_SLACK_MS = 1_000;
 
