@@ -34,18 +34,7 @@ export class PromotionResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<typeof EnrolCustomersPayload> {
     return this.logged('ENROL', input, ctx, info, async () =>
-      presentEnrolCustomers(
-        payloadOf(
-          await ctx.promotions.run(
-            'ENROL',
-            input,
-            ctx.credentials,
-            ctx.operationTrace,
-            ctx.answerBy,
-          ),
-        ),
-        input.customers,
-      ),
+      presentEnrolCustomers(await this.payloadOf('ENROL', input, ctx), input.customers),
     );
   }
 
@@ -59,18 +48,7 @@ export class PromotionResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<typeof EarnPromotionPayload> {
     return this.logged('EARN', input, ctx, info, async () =>
-      presentEarnPromotion(
-        payloadOf(
-          await ctx.promotions.run(
-            'EARN',
-            input,
-            ctx.credentials,
-            ctx.operationTrace,
-            ctx.answerBy,
-          ),
-        ),
-        input.customers,
-      ),
+      presentEarnPromotion(await this.payloadOf('EARN', input, ctx), input.customers),
     );
   }
 
@@ -87,18 +65,7 @@ export class PromotionResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<typeof RevokeEnrolmentsPayload> {
     return this.logged('REVOKE_ENROL', input, ctx, info, async () =>
-      presentRevokeEnrolments(
-        payloadOf(
-          await ctx.promotions.run(
-            'REVOKE_ENROL',
-            input,
-            ctx.credentials,
-            ctx.operationTrace,
-            ctx.answerBy,
-          ),
-        ),
-        input.customers,
-      ),
+      presentRevokeEnrolments(await this.payloadOf('REVOKE_ENROL', input, ctx), input.customers),
     );
   }
 
@@ -115,18 +82,18 @@ export class PromotionResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<typeof RevokeEarningsPayload> {
     return this.logged('REVOKE_EARN', input, ctx, info, async () =>
-      presentRevokeEarnings(
-        payloadOf(
-          await ctx.promotions.run(
-            'REVOKE_EARN',
-            input,
-            ctx.credentials,
-            ctx.operationTrace,
-            ctx.answerBy,
-          ),
-        ),
-        input.customers,
-      ),
+      presentRevokeEarnings(await this.payloadOf('REVOKE_EARN', input, ctx), input.customers),
+    );
+  }
+
+  /** The service's answer for this request's caller and operation, refusals thrown. */
+  private async payloadOf(
+    action: BulkAction,
+    input: PromotionActionInput,
+    ctx: GatewayContext,
+  ): Promise<MutationPayload> {
+    return payloadOf(
+      await ctx.promotions.run(action, input, ctx.credentials, ctx.operationTrace, ctx.answerBy),
     );
   }
 
